@@ -1,0 +1,36 @@
+package dev.apollo.core;
+
+/**
+ * Root of every error Apollo raises on purpose. Messages are whole sentences that say what was
+ * wrong and what to do next; the API maps each subtype to one HTTP status, the CLI to one exit code.
+ */
+public class ApolloException extends RuntimeException {
+    public ApolloException(String message) {
+        super(message);
+    }
+
+    public ApolloException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The caller asked for something malformed or out of bounds (HTTP 400). */
+    public static final class Invalid extends ApolloException {
+        public Invalid(String message) {
+            super(message);
+        }
+    }
+
+    /** The caller named something that does not exist (HTTP 404). */
+    public static final class NotFound extends ApolloException {
+        public NotFound(String message) {
+            super(message);
+        }
+    }
+
+    /** The request clashes with the current state; the message names what it clashes with (HTTP 409). */
+    public static final class Conflict extends ApolloException {
+        public Conflict(String message) {
+            super(message);
+        }
+    }
+}

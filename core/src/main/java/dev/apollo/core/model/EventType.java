@@ -1,0 +1,28 @@
+package dev.apollo.core.model;
+
+/** The kinds of events; a deploy's phase can be read from the last one about its release. */
+public enum EventType {
+    DEPLOY_STARTED(false),
+    INSTANCE_STARTED(false),
+    INSTANCE_HEALTHY(false),
+    INSTANCE_UNHEALTHY(false),
+    INSTANCE_EXITED(false),
+    INSTANCE_STOPPED(false),
+    BACKING_OFF(false),
+    DEPLOY_SUCCEEDED(true),
+    DEPLOY_FAILED(true),
+    RELEASE_REPLACED(false),
+    SCALED(false),
+    UNDEPLOYED(true);
+
+    private final boolean endsDeploy;
+
+    EventType(boolean endsDeploy) {
+        this.endsDeploy = endsDeploy;
+    }
+
+    /** True when no further progress follows for the release this event is about. */
+    public boolean endsDeploy() {
+        return endsDeploy;
+    }
+}

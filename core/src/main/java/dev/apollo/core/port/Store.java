@@ -1,0 +1,54 @@
+package dev.apollo.core.port;
+
+import dev.apollo.core.model.Environment;
+import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.Event;
+import dev.apollo.core.model.Release;
+import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.model.ServiceName;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The desired state of the platform and its history: environments, releases, events. Every write
+ * is one transaction, so a crash leaves either all of a change or none of it.
+ */
+public interface Store extends AutoCloseable {
+
+    List<Environment> environments();
+
+    Optional<Environment> environment(EnvironmentName name);
+
+    /** Creates an environment; {@code production} exists from the first start. */
+    void createEnvironment(Environment environment);
+
+    /** Deletes an environment that has no active release. */
+    void deleteEnvironment(EnvironmentName name);
+
+    /** The next release id, never handed out twice (not even after a crash). */
+    ReleaseId nextReleaseId();
+
+    Optional<Release> release(ReleaseId id);
+
+    /** Every release of a service in an environment, newest first. */
+    List<Release> history(EnvironmentName environment, ServiceName service);
+
+    /** Releases whose instances the platform keeps running (state DEPLOYING or LIVE), oldest first. */
+    List<Release> activeReleases();
+
+    /**
+     * Writes releases (inserted or replaced by id) and appends events, all in one transaction.
+     *
+     * @return the events as stored, with their ids
+     */
+    List<Event> commit(List<Release> releases, List<Event> events);
+
+    /** Events with an id above {@code afterId}, oldest first, at most {@code limit}. */
+    List<Event> eventsAfter(long afterId, int limit);
+
+    /** The id of the newest event, or 0 when there is none. */
+    long lastEventId();
+
+    @Override
+    void close();
+}

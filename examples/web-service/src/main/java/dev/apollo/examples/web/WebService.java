@@ -1,0 +1,54 @@
+package dev.apollo.examples.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * The talk's sample web service: answers who it is. Depends on nothing but the JDK so that it
+ * starts in a fraction of a second. Reads what the platform gives every instance from its
+ * environment: PORT, APOLLO_SERVICE, APOLLO_VERSION, APOLLO_INSTANCE_ID, APOLLO_ENV.
+ */
+public final class WebService {
+    private WebService() {}
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(env("PORT", "8081"));
+        String identity = "{\"service\":\"%s\",\"version\":\"%s\",\"instance\":\"%s\",\"environment\":\"%s\"}"
+                .formatted(env("APOLLO_SERVICE", "web-service"), env("APOLLO_VERSION", "dev"),
+                        env("APOLLO_INSTANCE_ID", "local"), env("APOLLO_ENV", "production"));
+
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/health/is_alive", exchange -> reply(exchange, 200, "text/plain", "alive\n"));
+        server.createContext("/", exchange -> {
+            if (!exchange.getRequestURI().getPath().equals("/")) {
+                reply(exchange, 404, "application/json", "{\"error\":\"not_found\",\"path\":\""
+                        + exchange.getRequestURI().getPath().replace("\"", "") + "\"}\n");
+                return;
+            }
+            reply(exchange, 200, "application/json", identity + "\n");
+        });
+        server.start();
+        // SIGTERM: stop accepting, let in-flight requests finish (the platform drains before stopping us).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
+        System.out.println("web-service listening on 127.0.0.1:" + port + " as " + identity);
+    }
+
+    private static void reply(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
