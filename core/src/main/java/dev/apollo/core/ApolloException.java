@@ -33,4 +33,11 @@ public class ApolloException extends RuntimeException {
             super(message);
         }
     }
+
+    /** The request carries more than the platform accepts (HTTP 413). */
+    public static final class TooLarge extends ApolloException {
+        public TooLarge(String message) {
+            super(message);
+        }
+    }
 }

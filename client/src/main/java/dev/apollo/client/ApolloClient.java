@@ -1,0 +1,186 @@
+package dev.apollo.client;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import dev.apollo.api.Views.ArtifactView;
+import dev.apollo.api.Views.DeployRequest;
+import dev.apollo.api.Views.DeployResponse;
+import dev.apollo.api.Views.EnvironmentView;
+import dev.apollo.api.Views.EventView;
+import dev.apollo.api.Views.LogLines;
+import dev.apollo.api.Views.ReleaseView;
+import dev.apollo.api.Views.ScaleRequest;
+import dev.apollo.api.Views.ServerInfo;
+import dev.apollo.api.Views.ServiceStatus;
+import java.io.BufferedReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The control plane's REST API (docs/API.md), one method per endpoint. Every method throws
+ * {@link ApiException} for an error answer, {@link ServerUnavailableException} when nothing
+ * listens, and {@link ApolloClientException} for anything else; all unchecked.
+ */
+public final class ApolloClient implements AutoCloseable {
+    private static final TypeFactory TYPES = TypeFactory.defaultInstance();
+    private static final Duration EVENT_IDLE_TIMEOUT = Duration.ofSeconds(35);
+
+    private final HttpTransport transport;
+    private final EventStream events;
+
+    private ApolloClient(Connection connection) {
+        this.transport = new HttpTransport(connection);
+        this.events = new EventStream(transport, EVENT_IDLE_TIMEOUT, Duration.ofMillis(250));
+    }
+
+    public static ApolloClient connect(Connection connection) {
+        return new ApolloClient(connection);
+    }
+
+    public Connection connection() {
+        return transport.connection();
+    }
+
+    public ServerInfo info() {
+        return get("/v1/info", TYPES.constructType(ServerInfo.class));
+    }
+
+    /** Asks the control plane to stop its instances and exit; returns once it has accepted. */
+    public void shutdown() {
+        transport.send(post("/v1/shutdown", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** Uploads a jar, streamed from disk. */
+    public Pushed pushArtifact(String name, String version, Path jar) {
+        HttpRequest.BodyPublisher body;
+        try {
+            body = HttpRequest.BodyPublishers.ofFile(jar);
+        } catch (FileNotFoundException e) {
+            throw new ApolloClientException("Cannot read " + jar + ": no such file.", e);
+        }
+        HttpRequest request = transport.request(UriPaths.path("v1", "artifacts", UriPaths.segment(name), UriPaths.segment(version)))
+                .header("Content-Type", "application/java-archive")
+                .timeout(Duration.ofMinutes(10))
+                .PUT(body).build();
+        HttpResponse<byte[]> response = transport.send(request);
+        try {
+            return new Pushed(HttpTransport.reader().readValue(response.body(), ArtifactView.class), response.statusCode() == 201);
+        } catch (IOException e) {
+            throw new ApolloClientException("The control plane's answer to the upload of " + name + ":" + version
+                    + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public List<ArtifactView> artifacts() {
+        return get("/v1/artifacts", listOf(ArtifactView.class));
+    }
+
+    public DeployResponse deploy(DeployRequest request) {
+        return transport.json(post("/v1/deploys", HttpTransport.jsonBody(request)).build(),
+                TYPES.constructType(DeployResponse.class));
+    }
+
+    /** Every service in {@code environment}, or in every environment when it is empty. */
+    public List<ServiceStatus> services(Optional<String> environment) {
+        String query = environment.map(env -> UriPaths.query(Map.of("environment", env))).orElse("");
+        return get("/v1/services" + query, listOf(ServiceStatus.class));
+    }
+
+    public List<EnvironmentView> environments() {
+        return get("/v1/environments", listOf(EnvironmentView.class));
+    }
+
+    public ServiceStatus service(String environment, String service) {
+        return get(servicePath(environment, service, ""), TYPES.constructType(ServiceStatus.class));
+    }
+
+    public ReleaseView scale(String environment, String service, int instances) {
+        HttpRequest request = json(servicePath(environment, service, "/instances"))
+                .PUT(HttpTransport.jsonBody(new ScaleRequest(instances))).build();
+        return transport.json(request, TYPES.constructType(ReleaseView.class));
+    }
+
+    /** Stops the service in {@code environment}; returns the releases it stopped. */
+    public List<ReleaseView> undeploy(String environment, String service) {
+        HttpRequest request = json(servicePath(environment, service, "")).DELETE().build();
+        return transport.json(request, listOf(ReleaseView.class));
+    }
+
+    /** The service's releases, newest first. */
+    public List<ReleaseView> history(String environment, String service) {
+        return get(servicePath(environment, service, "/history"), listOf(ReleaseView.class));
+    }
+
+    /** The last {@code lines} lines of each instance's output (or of one instance's). */
+    public List<LogLines> logs(String environment, String service, Optional<String> instance, int lines) {
+        Map<String, String> query = new LinkedHashMap<>();
+        instance.ifPresent(id -> query.put("instance", id));
+        query.put("lines", Integer.toString(lines));
+        return get(servicePath(environment, service, "/logs") + UriPaths.query(query), listOf(LogLines.class));
+    }
+
+    /** Streams new log lines, each prefixed with "[instance-id] ", until the server ends the stream. */
+    public void followLogs(String environment, String service, Optional<String> instance, Consumer<String> lineSink) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("follow", "true");
+        instance.ifPresent(id -> query.put("instance", id));
+        HttpRequest request = transport.request(servicePath(environment, service, "/logs") + UriPaths.query(query))
+                .header("Accept", "text/plain").GET().build();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(transport.stream(request), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lineSink.accept(line);
+            }
+        } catch (IOException e) {
+            throw transport.failure(request, e);
+        }
+    }
+
+    /**
+     * Delivers events with an id above {@code after} that match {@code filter}, in order, until one
+     * satisfies {@code stop}; returns that event's id. A dropped connection is resumed after the last
+     * event delivered, up to a few times in a row.
+     */
+    public long events(long after, EventFilter filter, Consumer<EventView> sink, Predicate<EventView> stop) {
+        return events.follow(after, filter, sink, stop);
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    private static String servicePath(String environment, String service, String suffix) {
+        return UriPaths.path("v1", "environments", UriPaths.segment(environment), "services", UriPaths.segment(service)) + suffix;
+    }
+
+    private static JavaType listOf(Class<?> element) {
+        return TYPES.constructCollectionType(List.class, element);
+    }
+
+    private <T> T get(String pathAndQuery, JavaType type) {
+        return transport.json(json(pathAndQuery).GET().build(), type);
+    }
+
+    private HttpRequest.Builder json(String pathAndQuery) {
+        return transport.request(pathAndQuery)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .timeout(HttpTransport.REQUEST_TIMEOUT);
+    }
+
+    private HttpRequest.Builder post(String path, HttpRequest.BodyPublisher body) {
+        return json(path).POST(body);
+    }
+}

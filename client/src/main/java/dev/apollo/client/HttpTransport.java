@@ -1,0 +1,172 @@
+package dev.apollo.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apollo.api.Json;
+import dev.apollo.api.Views.ErrorBody;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/** Sends requests, and turns every way one can fail into this client's exceptions. */
+final class HttpTransport implements AutoCloseable {
+    static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
+    /**
+     * Requests go out with the shared strict mapper; answers are read tolerantly so that a newer
+     * server adding a field does not break an older CLI.
+     */
+    private static final ObjectMapper READER = Json.mapper().copy()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Connection connection;
+    private final HttpClient http;
+
+    HttpTransport(Connection connection) {
+        this.connection = connection;
+        // HTTP/1.1: the control plane is a plain HTTP/1.1 server and an h2c upgrade would only cost a round trip.
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    static ObjectMapper reader() {
+        return READER;
+    }
+
+    /** A request to {@code pathAndQuery} (already encoded) with the bearer token when there is one. */
+    HttpRequest.Builder request(String pathAndQuery) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(connection.url() + pathAndQuery));
+        connection.bearerToken().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+        return builder;
+    }
+
+    static HttpRequest.BodyPublisher jsonBody(Object value) {
+        try {
+            return HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends and returns the 2xx answer's status and body; anything else becomes an exception. */
+    HttpResponse<byte[]> send(HttpRequest request) {
+        HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw error(request, response.statusCode(), response.body());
+        }
+        return response;
+    }
+
+    <T> T json(HttpRequest request, JavaType type) {
+        byte[] body = send(request).body();
+        try {
+            return READER.readValue(body, type);
+        } catch (IOException e) {
+            throw new ApolloClientException("The control plane at " + connection.url() + " sent an answer to "
+                    + request.method() + " " + request.uri().getPath() + " that this client cannot read: "
+                    + e.getMessage() + ". Are the CLI and the control plane the same version?", e);
+        }
+    }
+
+    /** Opens a streamed answer; the caller reads and closes the body. */
+    InputStream stream(HttpRequest request) {
+        HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() / 100 != 2) {
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(64 * 1024);
+            } catch (IOException e) {
+                body = new byte[0];
+            }
+            throw error(request, response.statusCode(), body);
+        }
+        return response.body();
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            throw failure(request, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApolloClientException("Interrupted while waiting for the control plane at " + connection.url() + ".", e);
+        }
+    }
+
+    /** Maps an I/O failure: nothing listening is the common case and gets the "start it" hint. */
+    RuntimeException failure(HttpRequest request, IOException e) {
+        if (refused(e)) {
+            return new ServerUnavailableException(connection.url(), e);
+        }
+        if (e instanceof HttpTimeoutException) {
+            return new ApolloClientException("The control plane at " + connection.url() + " did not answer "
+                    + request.method() + " " + request.uri().getPath() + " within " + REQUEST_TIMEOUT.toSeconds() + " s.", e);
+        }
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new ApolloClientException("Lost the connection to the control plane at " + connection.url()
+                + " during " + request.method() + " " + request.uri().getPath() + " (" + detail + ").", e);
+    }
+
+    static boolean refused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
+                    || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    ApiException error(HttpRequest request, int status, byte[] body) {
+        ErrorBody parsed = parseError(body);
+        String code = parsed != null && parsed.error() != null ? parsed.error() : "http_" + status;
+        if (status == 401) {
+            return new ApiException(status, code, unauthorizedMessage());
+        }
+        String message = parsed != null && parsed.message() != null && !parsed.message().isBlank()
+                ? parsed.message()
+                : "The control plane at " + connection.url() + " answered " + request.method() + " "
+                        + request.uri().getPath() + " with HTTP " + status + ".";
+        return new ApiException(status, code, message);
+    }
+
+    private static ErrorBody parseError(byte[] body) {
+        try {
+            return body.length == 0 ? null : READER.readValue(body, ErrorBody.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private String unauthorizedMessage() {
+        String where = "Each control plane writes its token to <data dir>/token when it starts; "
+                + "point APOLLO_HOME (or --home) at its data dir, or set " + Connection.TOKEN_ENV + ".";
+        if (connection.token() == null) {
+            return "The control plane at " + connection.url() + " needs a bearer token and none was found (looked in "
+                    + Connection.TOKEN_ENV + " and " + connection.tokenSource() + "). " + where;
+        }
+        return "The control plane at " + connection.url() + " refused the token from " + connection.tokenSource()
+                + ": it belongs to another control plane. " + where;
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.apollo.scheduler.local;
+
+import dev.apollo.core.port.Scheduler.LogChunk;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * An instance's output: {@code output.log}, written by the instance itself (stdout and stderr
+ * appended to the file, never piped through the control plane, so logging survives the control
+ * plane), and the rotated copies {@code output.log.1}, {@code output.log.2}, ... (newest first).
+ */
+final class InstanceLog {
+    static final String FILE = "output.log";
+    private static final int TAIL_CHUNK = 8192;
+
+    private final Path file;
+
+    InstanceLog(Path instanceDir) {
+        this.file = instanceDir.resolve(FILE);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    private Path rotated(int n) {
+        return file.resolveSibling(FILE + "." + n);
+    }
+
+    /** Adds a line of our own, e.g. why the instance could not start. */
+    void appendLine(String line) throws IOException {
+        Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Reads from {@code offset}. An offset past the end means the log was rotated since the reader's
+     * last call: the reader then starts over at the beginning of the current file.
+     */
+    LogChunk read(long offset, int maxBytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long from = offset > size ? 0 : offset;
+            int length = (int) Math.min(maxBytes, size - from);
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, from + buffer.position()) < 0) {
+                    break; // truncated while we read
+                }
+            }
+            byte[] bytes = new byte[buffer.position()];
+            buffer.flip().get(bytes);
+            return new LogChunk(bytes, from + bytes.length);
+        } catch (NoSuchFileException e) {
+            return new LogChunk(new byte[0], 0);
+        }
+    }
+
+    /** The last {@code lines} lines, reaching into {@code output.log.1} when the current file has fewer. */
+    List<String> tail(int lines) throws IOException {
+        Deque<String> result = new ArrayDeque<>(lastLines(file, lines));
+        if (result.size() < lines) {
+            List<String> older = lastLines(rotated(1), lines - result.size());
+            for (int i = older.size() - 1; i >= 0; i--) {
+                result.addFirst(older.get(i));
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    // Reads backwards in chunks so that a tail of a large log costs about the size of the tail.
+    private static List<String> lastLines(Path path, int lines) throws IOException {
+        if (lines <= 0) {
+            return List.of();
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long end = channel.size();
+            long start = end;
+            int newlines = 0;
+            ByteBuffer chunk = ByteBuffer.allocate(TAIL_CHUNK);
+            // Enough is read once it holds `lines` newlines, not counting one that ends the file:
+            // everything after the earliest of them is exactly the last `lines` lines.
+            while (start > 0 && newlines < lines) {
+                long next = Math.max(0, start - TAIL_CHUNK);
+                chunk.clear().limit((int) (start - next));
+                while (chunk.hasRemaining() && channel.read(chunk, next + chunk.position()) >= 0) {
+                    // fill the chunk
+                }
+                for (int i = chunk.position() - 1; i >= 0; i--) {
+                    if (chunk.get(i) == '\n' && next + i != end - 1) {
+                        newlines++;
+                    }
+                }
+                start = next;
+            }
+            ByteBuffer text = ByteBuffer.allocate((int) (end - start));
+            while (text.hasRemaining() && channel.read(text, start + text.position()) >= 0) {
+                // fill the buffer
+            }
+            String[] split = new String(text.array(), 0, text.position(), StandardCharsets.UTF_8).split("\r?\n", -1);
+            List<String> all = new ArrayList<>(List.of(split));
+            if (!all.isEmpty() && all.get(all.size() - 1).isEmpty()) {
+                all.remove(all.size() - 1);
+            }
+            return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Rotates when the log passes {@code capBytes}: shifts the copies, copies the log to
+     * {@code .1} and truncates it in place. Copy-and-truncate rather than rename because the
+     * instance keeps its file open; it writes in append mode, so after the truncation its next
+     * write lands at the new end (offset 0) instead of leaving a hole. Lines written between the
+     * copy and the truncation are lost, which is the price of not owning the instance's output.
+     *
+     * @return whether it rotated
+     */
+    boolean rotateIfLarger(long capBytes, int keep) throws IOException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        if (size <= capBytes) {
+            return false;
+        }
+        if (keep > 0) {
+            Files.deleteIfExists(rotated(keep));
+            for (int n = keep - 1; n >= 1; n--) {
+                if (Files.exists(rotated(n))) {
+                    Files.move(rotated(n), rotated(n + 1), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Files.copy(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,588 @@
+package dev.apollo.scheduler.local;
+
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.Address;
+import dev.apollo.core.model.InstanceId;
+import dev.apollo.core.port.InstanceSpec;
+import dev.apollo.core.port.ObservedInstance;
+import dev.apollo.core.port.ObservedInstance.Exit;
+import dev.apollo.core.port.Scheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The {@link Scheduler} port as OS processes on this machine: each instance is
+ * {@code java -jar <artifact>} with its own directory under {@code <stateDir>/instances/<id>}
+ * holding its record ({@code instance.properties}) and its output ({@code output.log}).
+ *
+ * <p>Instances do not depend on the control plane staying up: their output goes straight to a
+ * file, and a scheduler opened later on the same state directory adopts the ones still running
+ * and reports the others as exited. Processes carrying this state directory's marker but no
+ * record are killed on open, so nothing is left orphaned.
+ *
+ * <p>{@link #forget} refuses a running instance with {@link ApolloException.Conflict}: forgetting
+ * it would orphan the process.
+ */
+public final class ProcessScheduler implements Scheduler {
+    private static final System.Logger LOG = System.getLogger(ProcessScheduler.class.getName());
+    private static final Duration STRAY_GRACE = Duration.ofSeconds(5);
+    private static final String INSTANCES = "instances";
+    private static final String LOCK = "scheduler.lock";
+    // Passed on from the control plane; anything else an instance needs, the platform gives it.
+    // Options for the JVM (JAVA_TOOL_OPTIONS and friends) are left out on purpose: an agent or a
+    // debug port meant for the control plane would otherwise land in every instance.
+    private static final List<String> INHERITED_ENV = List.of(
+            "PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "SYSTEMROOT");
+
+    private final Path home;
+    private final Path instancesDir;
+    private final Options options;
+    private final HomeMarker marker;
+    private final PortAllocator ports;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final ScheduledExecutorService timer;
+    private final Map<InstanceId, Tracked> tracked = new ConcurrentHashMap<>();
+    // Serializes changes so that each instance's record file is written in the order of its changes.
+    private final Object changes = new Object();
+    private volatile boolean closed;
+
+    /**
+     * How the scheduler runs instances.
+     *
+     * @param java the {@code java} executable instances run with
+     * @param logCapBytes an instance's {@code output.log} is rotated once it passes this size
+     * @param logFilesKept rotated copies kept ({@code output.log.1} ...); 0 keeps none
+     * @param host the address instances listen on and are reported at
+     * @param logCheckInterval how often log sizes (and adopted instances' liveness) are checked
+     */
+    public record Options(Path java, long logCapBytes, int logFilesKept, String host, Clock clock,
+            Duration logCheckInterval) {
+
+        public Options {
+            Objects.requireNonNull(java, "java");
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(logCheckInterval, "logCheckInterval");
+            if (logCapBytes < 1) {
+                throw new ApolloException.Invalid("log cap: " + logCapBytes + " bytes (expected: >= 1)");
+            }
+            if (logFilesKept < 0) {
+                throw new ApolloException.Invalid("log files kept: " + logFilesKept + " (expected: >= 0)");
+            }
+            if (logCheckInterval.isNegative() || logCheckInterval.isZero()) {
+                throw new ApolloException.Invalid("log check interval: " + logCheckInterval + " (expected: > 0)");
+            }
+        }
+
+        /** The running JVM's java, 10 MiB logs with 2 rotated copies, 127.0.0.1, the system clock. */
+        public static Options defaults() {
+            return new Options(Path.of(System.getProperty("java.home"), "bin", "java"), 10L * 1024 * 1024, 2,
+                    "127.0.0.1", Clock.systemUTC(), Duration.ofSeconds(1));
+        }
+
+        public Options withJava(Path newJava) {
+            return new Options(newJava, logCapBytes, logFilesKept, host, clock, logCheckInterval);
+        }
+
+        public Options withLogCap(long bytes, int filesKept) {
+            return new Options(java, bytes, filesKept, host, clock, logCheckInterval);
+        }
+
+        public Options withHost(String newHost) {
+            return new Options(java, logCapBytes, logFilesKept, newHost, clock, logCheckInterval);
+        }
+
+        public Options withClock(Clock newClock) {
+            return new Options(java, logCapBytes, logFilesKept, host, newClock, logCheckInterval);
+        }
+
+        public Options withLogCheckInterval(Duration interval) {
+            return new Options(java, logCapBytes, logFilesKept, host, clock, interval);
+        }
+    }
+
+    /**
+     * @param process empty only for an instance that never started
+     * @param adopted started by an earlier control plane: not our child, so its exit code is unknown
+     */
+    private record Tracked(InstanceRecord record, Optional<ProcessHandle> process, boolean adopted) {
+        Tracked withRecord(InstanceRecord newRecord) {
+            return new Tracked(newRecord, process, adopted);
+        }
+    }
+
+    private ProcessScheduler(Path home, Options options, FileChannel lockChannel, FileLock lock) {
+        this.home = home;
+        this.instancesDir = home.resolve(INSTANCES);
+        this.options = options;
+        this.marker = new HomeMarker(home);
+        this.ports = new PortAllocator(options.host());
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("apollo-process-scheduler").daemon(true).factory());
+    }
+
+    /**
+     * Opens the scheduler on {@code stateDir}, adopting the instances an earlier scheduler left
+     * running there and killing processes of this state directory that have no record.
+     *
+     * @throws ApolloException.Conflict when another scheduler has {@code stateDir} open
+     */
+    public static ProcessScheduler open(Path stateDir, Options options) {
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(options, "options");
+        Path home;
+        FileChannel channel;
+        FileLock lock;
+        try {
+            Files.createDirectories(stateDir.resolve(INSTANCES));
+            // The real path, so that the marker on the command line is the same however the
+            // directory is spelled (relative, through a symlink) by the next control plane.
+            home = stateDir.toRealPath();
+            channel = FileChannel.open(home.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new ApolloException("Could not open the scheduler state directory " + stateDir + ": " + e
+                    + ". Check that it is a writable directory.", e);
+        }
+        try {
+            lock = channel.tryLock();
+        } catch (IOException | OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            closeQuietly(channel);
+            throw new ApolloException.Conflict("Another scheduler has " + home + " open (" + LOCK
+                    + " is locked). Stop the other control plane first, or use another data directory.");
+        }
+        ProcessScheduler scheduler = new ProcessScheduler(home, options, channel, lock);
+        scheduler.adoptAll();
+        long every = options.logCheckInterval().toMillis();
+        scheduler.timer.scheduleWithFixedDelay(scheduler::housekeep, every, every, TimeUnit.MILLISECONDS);
+        return scheduler;
+    }
+
+    /** The state directory, as resolved when opened. */
+    public Path stateDir() {
+        return home;
+    }
+
+    @Override
+    public void launch(InstanceSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        requireOpen();
+        if (spec.memoryMb() < 1) {
+            throw new ApolloException.Invalid("memory: " + spec.memoryMb() + " MB (expected: >= 1)");
+        }
+        Path dir = instancesDir.resolve(spec.id().value());
+        Optional<String> problem = artifactProblem(spec.artifact());
+        InstanceRecord record;
+        synchronized (changes) {
+            if (tracked.containsKey(spec.id())) {
+                throw new ApolloException.Conflict("Instance " + spec.id() + " already exists; launch each id once.");
+            }
+            Optional<Address> address = problem.isPresent()
+                    ? Optional.empty()
+                    : Optional.of(new Address(options.host(), ports.allocate(portsInUse())));
+            record = InstanceRecord.starting(spec, address, options.clock().instant());
+            try {
+                deleteTree(dir); // leftovers of a forget that did not finish
+                Files.createDirectories(dir);
+                // Written before the process exists: if we die right after starting it, the next
+                // control plane finds the record and adopts the process by its marker.
+                record.write(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not write the record of instance " + spec.id() + " in " + dir, e);
+            }
+            tracked.put(spec.id(), new Tracked(record, Optional.empty(), false));
+        }
+        if (problem.isPresent()) {
+            failedToStart(spec.id(), problem.get());
+            return;
+        }
+        Process process;
+        try {
+            process = command(spec, Path.of(spec.artifact()), record.address().orElseThrow().port(), dir).start();
+        } catch (IOException | RuntimeException e) {
+            failedToStart(spec.id(), "running " + options.java() + " failed: " + e.getMessage());
+            return;
+        }
+        closeQuietly(process.getOutputStream()); // stdin: the instance reads end-of-file, not a pipe to us
+        ProcessHandle handle = process.toHandle();
+        change(spec.id(), t -> new Tracked(t.record().withPid(handle.pid()), Optional.of(handle), false));
+        process.onExit().thenAccept(done -> exited(spec.id(), done.exitValue()));
+    }
+
+    private ProcessBuilder command(InstanceSpec spec, Path jar, int port, Path dir) {
+        ProcessBuilder builder = new ProcessBuilder(
+                options.java().toString(),
+                "-Xmx" + spec.memoryMb() + "m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                marker.homeArgument(),
+                HomeMarker.instanceArgument(spec.id()),
+                "-jar",
+                jar.toString());
+        Map<String, String> environment = builder.environment();
+        Map<String, String> inherited = new HashMap<>(environment);
+        environment.clear();
+        for (String name : INHERITED_ENV) {
+            if (inherited.containsKey(name)) {
+                environment.put(name, inherited.get(name));
+            }
+        }
+        environment.putAll(spec.environment());
+        environment.put("PORT", Integer.toString(port));
+        return builder.directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new InstanceLog(dir).file().toFile()));
+    }
+
+    private static Optional<String> artifactProblem(URI artifact) {
+        if (!"file".equalsIgnoreCase(artifact.getScheme())) {
+            return Optional.of("artifact " + artifact + " is not a file: URI; the local scheduler runs jars"
+                    + " from this machine's disk.");
+        }
+        Path jar;
+        try {
+            jar = Path.of(artifact);
+        } catch (IllegalArgumentException e) {
+            return Optional.of("artifact " + artifact + " is not a usable file path (" + e.getMessage() + ").");
+        }
+        if (!Files.isRegularFile(jar)) {
+            return Optional.of("artifact file " + jar + " does not exist or is not a regular file.");
+        }
+        return Optional.empty();
+    }
+
+    private void failedToStart(InstanceId id, String why) {
+        String reason = ExitReason.couldNotStart(why);
+        try {
+            new InstanceLog(instancesDir.resolve(id.value())).appendLine("apollo: " + reason);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Could not write to the log of instance " + id, e);
+        }
+        Exit exit = new Exit(Exit.UNKNOWN_CODE, reason, options.clock().instant());
+        change(id, t -> t.withRecord(t.record().withExit(Optional.of(exit))));
+    }
+
+    private void exited(InstanceId id, int code) {
+        if (closed) {
+            return; // no longer ours to judge: the next scheduler on this directory does it on open
+        }
+        change(id, t -> {
+            InstanceRecord record = t.record();
+            if (!record.running()) {
+                return t;
+            }
+            Exit exit = new Exit(code, ExitReason.of(code, record.stopRequested()), options.clock().instant());
+            return t.withRecord(record.withExit(Optional.of(exit)));
+        });
+    }
+
+    @Override
+    public void stop(InstanceId id, Duration grace) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new ApolloException.Invalid("stop grace: " + grace + " (expected: >= 0)");
+        }
+        requireOpen();
+        Instant deadline = options.clock().instant().plus(grace);
+        // A second stop keeps the first deadline: asking again does not buy more time.
+        Tracked stopping = change(id, t -> t.record().running() && !t.record().stopRequested()
+                ? t.withRecord(t.record().withStopRequested(deadline))
+                : t);
+        if (stopping != null && stopping.record().running()) {
+            terminate(stopping);
+        }
+    }
+
+    /** SIGTERM now, SIGKILL at the recorded deadline if the instance is still alive then. */
+    private void terminate(Tracked t) {
+        t.process().ifPresent(process -> {
+            process.destroy();
+            Instant deadline = t.record().stopDeadline().orElseGet(() -> options.clock().instant());
+            long delay = Math.max(0, Duration.between(options.clock().instant(), deadline).toMillis());
+            killLater(process, delay);
+        });
+    }
+
+    private void killLater(ProcessHandle process, long delayMillis) {
+        // ProcessHandle checks the start time before signalling, so a reused PID is never hit.
+        timer.schedule(() -> {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public List<ObservedInstance> instances() {
+        return tracked.values().stream()
+                .map(t -> t.record().observed())
+                .sorted(Comparator.comparing(ObservedInstance::id))
+                .toList();
+    }
+
+    @Override
+    public void forget(InstanceId id) {
+        Objects.requireNonNull(id, "id");
+        synchronized (changes) {
+            Tracked t = tracked.get(id);
+            if (t == null) {
+                return;
+            }
+            if (t.record().running()) {
+                throw new ApolloException.Conflict("Instance " + id + " is still running; stop it and wait for"
+                        + " its exit before forgetting it.");
+            }
+            tracked.remove(id);
+            try {
+                deleteTree(instancesDir.resolve(id.value()));
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "Could not delete the directory of forgotten instance " + id
+                        + "; it is removed when the id is launched again or can be deleted by hand.", e);
+            }
+        }
+    }
+
+    @Override
+    public LogChunk readLog(InstanceId id, long offset, int maxBytes) {
+        if (offset < 0) {
+            throw new ApolloException.Invalid("log offset: " + offset + " (expected: >= 0)");
+        }
+        if (maxBytes < 0) {
+            throw new ApolloException.Invalid("log max bytes: " + maxBytes + " (expected: >= 0)");
+        }
+        if (!tracked.containsKey(id)) {
+            return new LogChunk(new byte[0], offset);
+        }
+        try {
+            return new InstanceLog(instancesDir.resolve(id.value())).read(offset, maxBytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the log of instance " + id, e);
+        }
+    }
+
+    @Override
+    public List<String> tailLog(InstanceId id, int lines) {
+        if (lines < 0) {
+            throw new ApolloException.Invalid("log lines: " + lines + " (expected: >= 0)");
+        }
+        if (!tracked.containsKey(id)) {
+            return List.of();
+        }
+        try {
+            return new InstanceLog(instancesDir.resolve(id.value())).tail(lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the log of instance " + id, e);
+        }
+    }
+
+    /** Stops the scheduler's own threads; instances keep running for the next scheduler to adopt. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Pending SIGKILLs are dropped with the timer; the next scheduler resumes them from the
+        // stop deadlines in the records.
+        timer.shutdownNow();
+        try {
+            lock.release();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Could not release " + LOCK, e);
+        }
+        closeQuietly(lockChannel);
+    }
+
+    // ---- adoption
+
+    private void adoptAll() {
+        Map<String, List<ProcessHandle>> live = marker.scan(ProcessHandle.allProcesses());
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(instancesDir)) {
+            dirs = list.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not list " + instancesDir, e);
+        }
+        for (Path dir : dirs) {
+            String name = dir.getFileName().toString();
+            List<ProcessHandle> processes = live.getOrDefault(name, List.of());
+            live.remove(name);
+            adopt(dir, processes);
+        }
+        // Whatever carries our marker but has no directory was started by a scheduler that lost
+        // track of it (e.g. its directory was deleted): nobody would ever stop it otherwise.
+        live.forEach((id, processes) -> processes.forEach(this::killStray));
+    }
+
+    private void adopt(Path dir, List<ProcessHandle> processes) {
+        InstanceRecord record;
+        try {
+            record = InstanceRecord.read(dir);
+        } catch (IOException e) {
+            // The record is written before a process starts, so a directory without one never
+            // had a process of its own; a process there anyway is a stray.
+            LOG.log(Level.WARNING, "Removing instance directory " + dir + " without a readable record: " + e.getMessage());
+            processes.forEach(this::killStray);
+            try {
+                deleteTree(dir);
+            } catch (IOException again) {
+                LOG.log(Level.WARNING, "Could not remove " + dir, again);
+            }
+            return;
+        }
+        Optional<ProcessHandle> process = processes.stream()
+                .filter(p -> record.pid().isPresent() && record.pid().get() == p.pid())
+                .findFirst()
+                .or(() -> processes.stream().findFirst());
+        processes.stream().filter(p -> process.isEmpty() || p != process.get()).forEach(this::killStray);
+
+        Tracked t;
+        if (process.isPresent()) {
+            ProcessHandle handle = process.get();
+            // Our process is alive whatever the record says: a crash may have cut the pid (or an
+            // exit written by a scheduler that misjudged) out of the record.
+            t = new Tracked(record.withPid(handle.pid()).withExit(Optional.empty()), process, true);
+        } else if (record.running()) {
+            String reason = record.stopRequested() ? ExitReason.STOPPED : ExitReason.WHILE_DOWN;
+            Exit exit = new Exit(Exit.UNKNOWN_CODE, reason, options.clock().instant());
+            t = new Tracked(record.withExit(Optional.of(exit)), Optional.empty(), true);
+        } else {
+            t = new Tracked(record, Optional.empty(), true);
+        }
+        tracked.put(record.id(), t);
+        if (!t.record().equals(record)) {
+            persist(dir, t.record());
+        }
+        process.ifPresent(handle -> {
+            handle.onExit().thenAccept(done -> exited(record.id(), Exit.UNKNOWN_CODE));
+            if (record.stopRequested()) {
+                terminate(t);
+            }
+        });
+    }
+
+    private void killStray(ProcessHandle process) {
+        LOG.log(Level.INFO, "Killing process " + process.pid() + ": it carries the marker of " + home
+                + " but no instance record, so nobody would ever stop it.");
+        process.destroy();
+        killLater(process, STRAY_GRACE.toMillis());
+    }
+
+    // ---- background work
+
+    private void housekeep() {
+        for (Tracked t : tracked.values()) {
+            if (!t.record().running()) {
+                continue;
+            }
+            InstanceId id = t.record().id();
+            // The JDK notices a non-child's exit by polling, up to seconds apart; this is sooner.
+            if (t.adopted() && t.process().isPresent() && !t.process().get().isAlive()) {
+                exited(id, Exit.UNKNOWN_CODE);
+                continue;
+            }
+            try {
+                new InstanceLog(instancesDir.resolve(id.value()))
+                        .rotateIfLarger(options.logCapBytes(), options.logFilesKept());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not rotate the log of instance " + id, e);
+            }
+        }
+    }
+
+    // ---- state
+
+    /** Applies a change to a known instance and persists its record; null when the id is unknown. */
+    private Tracked change(InstanceId id, UnaryOperator<Tracked> how) {
+        synchronized (changes) {
+            Tracked before = tracked.get(id);
+            if (before == null) {
+                return null;
+            }
+            Tracked after = how.apply(before);
+            tracked.put(id, after);
+            if (!after.record().equals(before.record())) {
+                persist(instancesDir.resolve(id.value()), after.record());
+            }
+            return after;
+        }
+    }
+
+    private static void persist(Path dir, InstanceRecord record) {
+        try {
+            record.write(dir);
+        } catch (IOException e) {
+            // The state in memory stays right; only a later control plane could misjudge.
+            LOG.log(Level.WARNING, "Could not update the record of instance " + record.id() + " in " + dir, e);
+        }
+    }
+
+    private Set<Integer> portsInUse() {
+        return tracked.values().stream()
+                .filter(t -> t.record().running())
+                .flatMap(t -> t.record().address().stream())
+                .map(Address::port)
+                .collect(Collectors.toSet());
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("The process scheduler on " + home + " is closed.");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = new ArrayList<>(walk.toList());
+        }
+        paths.sort(Comparator.reverseOrder());
+        for (Path path : paths) {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "Ignoring a failure to close " + closeable, e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.apollo.server;
+
+import dev.apollo.api.Views.ServerInfo;
+import dev.apollo.artifacts.FileArtifactStore;
+import dev.apollo.core.port.ArtifactStore;
+import dev.apollo.core.port.Scheduler;
+import dev.apollo.core.port.Store;
+import dev.apollo.scheduler.local.ProcessScheduler;
+import dev.apollo.server.control.Controller;
+import dev.apollo.server.control.EventBus;
+import dev.apollo.server.http.ApiServer;
+import dev.apollo.store.sqlite.SqliteStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/** Wires one control plane together: data dir, store, scheduler, artifacts, controller, API. */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+    public static final String VERSION = "0.1.0";
+
+    private final ServerConfig config;
+    private final DataDir dataDir;
+    private final Store store;
+    private final Scheduler scheduler;
+    private final Controller controller;
+    private final ApiServer api;
+    private final Instant startedAt;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private ControlPlane(ServerConfig config) {
+        Clock clock = Clock.systemUTC();
+        this.config = config;
+        this.startedAt = clock.instant();
+        this.dataDir = DataDir.open(config.home());
+        this.store = SqliteStore.open(dataDir.database(), clock);
+        this.scheduler = ProcessScheduler.open(dataDir.instances(), ProcessScheduler.Options.defaults());
+        ArtifactStore artifacts = FileArtifactStore.open(dataDir.artifacts(),
+                FileArtifactStore.Options.defaults().withRemote(config.mavenRemote()));
+        EventBus events = new EventBus(store);
+        this.controller = new Controller(store, scheduler, artifacts, events, clock,
+                new Controller.Settings(config.stopGrace(), config.rpcGateway()));
+        this.api = new ApiServer(new ApiServer.Parts(config, dataDir.token(), controller, store, scheduler, artifacts, events,
+                clock, this::info, this::shutdown));
+    }
+
+    /** Starts everything and announces the API address in the data dir. */
+    public static ControlPlane start(ServerConfig config) {
+        ControlPlane plane = new ControlPlane(config);
+        plane.controller.start();
+        plane.api.start();
+        plane.dataDir.announce(plane.url(), ProcessHandle.current().pid(), plane.startedAt.toString());
+        return plane;
+    }
+
+    public String url() {
+        return "http://" + api.address().getHostString() + ":" + api.address().getPort();
+    }
+
+    private ServerInfo info() {
+        return new ServerInfo(VERSION, ProcessHandle.current().pid(), dataDir.root().toString(), startedAt, url(),
+                (int) controller.snapshot().running());
+    }
+
+    /** `apollo down`: stop every instance, wait for them, then stop the control plane itself. */
+    private void shutdown() {
+        try {
+            int asked = controller.stopEverything();
+            LOG.info("shutdown: asked " + asked + " instances to stop");
+            boolean clean = controller.awaitNoInstances(config.stopGrace().plus(Duration.ofSeconds(5)));
+            if (!clean) {
+                LOG.warning("shutdown: some instances were still running at the deadline");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops the control plane only: instances keep running and the next control plane adopts them. */
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        api.close();
+        controller.close();
+        scheduler.close();
+        store.close();
+        dataDir.withdraw();
+        dataDir.close();
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.apollo.server;
+
+import dev.apollo.core.ApolloException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The control plane's data directory: the database, artifacts, instance state, the API token
+ * (mode 0600) and the files that tell the CLI where a running control plane is.
+ */
+public final class DataDir implements AutoCloseable {
+    private final Path root;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private DataDir(Path root, FileChannel lockChannel, FileLock lock) {
+        this.root = root;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** Opens the directory, refusing when another control plane already runs on it. */
+    public static DataDir open(Path root) {
+        try {
+            Files.createDirectories(root);
+            FileChannel channel = FileChannel.open(root.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new ApolloException.Conflict("another Apollo control plane is already running on data dir " + root
+                        + " (see " + root.resolve("server.json") + "); stop it with 'apollo down' or use another --home.");
+            }
+            return new DataDir(root, channel, lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the data dir " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path database() {
+        return root.resolve("apollo.db");
+    }
+
+    public Path artifacts() {
+        return root.resolve("artifacts");
+    }
+
+    public Path instances() {
+        return root.resolve("instances");
+    }
+
+    /** The API token, generated at first start into a file only its owner can read. */
+    public String token() {
+        Path file = root.resolve("token");
+        try {
+            if (!Files.exists(file)) {
+                byte[] bytes = new byte[32];
+                new SecureRandom().nextBytes(bytes);
+                Path temp = Files.createTempFile(root, "token", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(temp, HexFormat.of().formatHex(bytes) + "\n");
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the API token " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Tells the CLI where this control plane answers. */
+    public void announce(String url, long pid, String startedAt) {
+        write("server.json", "{\"url\":\"" + url + "\",\"pid\":" + pid + ",\"startedAt\":\"" + startedAt + "\"}\n");
+        write("server.pid", pid + "\n");
+    }
+
+    public void withdraw() {
+        try {
+            Files.deleteIfExists(root.resolve("server.json"));
+            Files.deleteIfExists(root.resolve("server.pid"));
+        } catch (IOException ignored) {
+            // Best effort: the CLI also checks that the pid is alive.
+        }
+    }
+
+    private void write(String name, String content) {
+        try {
+            Path temp = Files.createTempFile(root, name, ".tmp");
+            Files.writeString(temp, content, StandardCharsets.UTF_8);
+            Files.move(temp, root.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + root.resolve(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // The lock dies with the process anyway.
+        }
+    }
+}

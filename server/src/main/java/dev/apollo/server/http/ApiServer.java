@@ -1,0 +1,58 @@
+package dev.apollo.server.http;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.apollo.core.port.ArtifactStore;
+import dev.apollo.core.port.Scheduler;
+import dev.apollo.core.port.Store;
+import dev.apollo.server.ServerConfig;
+import dev.apollo.server.control.Controller;
+import dev.apollo.server.control.EventBus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** The REST API on the JDK's HTTP server, one virtual thread per request (event streams hold theirs). */
+public final class ApiServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public record Parts(
+            ServerConfig config, String token, Controller controller, Store store, Scheduler scheduler,
+            ArtifactStore artifacts, EventBus events, Clock clock,
+            SystemApi.ServerInfoSource info, Runnable shutdown) {}
+
+    public ApiServer(Parts parts) {
+        Router router = new Router(parts.token());
+        ServiceApi services = new ServiceApi(parts.controller(), parts.store(), parts.artifacts(), parts.config(), parts.clock());
+        services.register(router);
+        new SystemApi(parts.info(), parts.shutdown()).register(router);
+        new ArtifactApi(parts.artifacts()).register(router);
+        new EventApi(parts.events()).register(router);
+        new LogApi(parts.controller(), parts.scheduler(), services).register(router);
+        try {
+            server = HttpServer.create(parts.config().listen(), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + parts.config().listen() + ": " + e.getMessage()
+                    + " (is another control plane using that port? choose another with --listen)", e);
+        }
+        server.createContext("/", router);
+        server.setExecutor(executor);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.apollo.server.http;
+
+import dev.apollo.core.model.ServiceName;
+import dev.apollo.core.model.Version;
+import dev.apollo.core.port.ArtifactStore;
+
+/** Pushing and listing artifacts. The upload streams to disk; it is never held in memory. */
+final class ArtifactApi {
+    private final ArtifactStore artifacts;
+
+    ArtifactApi(ArtifactStore artifacts) {
+        this.artifacts = artifacts;
+    }
+
+    void register(Router router) {
+        router.add("PUT", "/v1/artifacts/{name}/{version}", call -> {
+            ServiceName name = ServiceName.of(call.param("name"));
+            Version version = Version.of(call.param("version"));
+            boolean existed = artifacts.list().stream().anyMatch(a -> a.name().equals(name) && a.version().equals(version));
+            var stored = artifacts.push(name, version, call.body());
+            call.json(existed ? 200 : 201, ViewMapper.artifact(stored));
+        });
+        router.add("GET", "/v1/artifacts", call -> call.json(200, artifacts.list().stream().map(ViewMapper::artifact).toList()));
+    }
+}

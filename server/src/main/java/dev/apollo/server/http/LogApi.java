@@ -1,0 +1,107 @@
+package dev.apollo.server.http;
+
+import dev.apollo.api.Views.LogLines;
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.InstanceId;
+import dev.apollo.core.model.ServiceName;
+import dev.apollo.core.port.Scheduler;
+import dev.apollo.server.control.Controller;
+import dev.apollo.server.control.InstanceStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An instance's output: the last lines, or followed as it is written. */
+final class LogApi {
+    private static final int MAX_LINES = 10_000;
+    private static final long FOLLOW_POLL_MILLIS = 200;
+
+    private final Controller controller;
+    private final Scheduler scheduler;
+    private final ServiceApi services;
+
+    LogApi(Controller controller, Scheduler scheduler, ServiceApi services) {
+        this.controller = controller;
+        this.scheduler = scheduler;
+        this.services = services;
+    }
+
+    void register(Router router) {
+        router.add("GET", "/v1/environments/{env}/services/{service}/logs", call -> {
+            ServiceApi.Key key = services.key(call);
+            Optional<InstanceId> only = call.query("instance").map(InstanceId::new);
+            List<InstanceStatus> instances = instances(key, only);
+            if (call.query("follow").map(Boolean::parseBoolean).orElse(false)) {
+                follow(call, key, only);
+                return;
+            }
+            int lines = call.queryInt("lines", 100, 1, MAX_LINES);
+            call.json(200, instances.stream()
+                    .map(i -> new LogLines(i.id().value(), scheduler.tailLog(i.id(), lines)))
+                    .toList());
+        });
+    }
+
+    private List<InstanceStatus> instances(ServiceApi.Key key, Optional<InstanceId> only) {
+        List<InstanceStatus> instances = of(key.environment(), key.service());
+        if (only.isPresent()) {
+            instances = instances.stream().filter(i -> i.id().equals(only.get())).toList();
+            if (instances.isEmpty()) {
+                throw new ApolloException.NotFound("instance " + only.get() + " is not an instance of " + key.service() + " in "
+                        + key.environment() + ". See its instances with: apollo status " + key.service());
+            }
+        }
+        return instances;
+    }
+
+    private List<InstanceStatus> of(EnvironmentName environment, ServiceName service) {
+        return controller.snapshot().instances().stream()
+                .filter(i -> i.environment().equals(environment) && i.service().equals(service))
+                .toList();
+    }
+
+    /** Streams new output of every instance (or one), picking up instances that start meanwhile. */
+    private void follow(Call call, ServiceApi.Key key, Optional<InstanceId> only) throws Exception {
+        OutputStream out = call.stream("text/plain; charset=utf-8");
+        Map<InstanceId, Long> offsets = new HashMap<>();
+        Map<InstanceId, ByteArrayOutputStream> partial = new HashMap<>();
+        for (InstanceStatus instance : instances(key, only)) {
+            offsets.put(instance.id(), endOf(instance.id()));
+        }
+        while (true) {
+            for (InstanceStatus instance : instances(key, only)) {
+                long offset = offsets.getOrDefault(instance.id(), 0L);
+                Scheduler.LogChunk chunk = scheduler.readLog(instance.id(), offset, 64 * 1024);
+                offsets.put(instance.id(), chunk.next());
+                ByteArrayOutputStream line = partial.computeIfAbsent(instance.id(), id -> new ByteArrayOutputStream());
+                for (byte b : chunk.bytes()) {
+                    if (b == '\n') {
+                        out.write(("[" + instance.id() + "] " + line.toString(StandardCharsets.UTF_8) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                        line.reset();
+                    } else {
+                        line.write(b);
+                    }
+                }
+            }
+            out.flush(); // throws once the client has gone, which ends the stream
+            Thread.sleep(FOLLOW_POLL_MILLIS); // log files have no change signal; polling a few times a second is cheap
+        }
+    }
+
+    private long endOf(InstanceId id) {
+        long offset = 0;
+        while (true) {
+            Scheduler.LogChunk chunk = scheduler.readLog(id, offset, 1 << 20);
+            if (chunk.bytes().length == 0) {
+                return chunk.next();
+            }
+            offset = chunk.next();
+        }
+    }
+}

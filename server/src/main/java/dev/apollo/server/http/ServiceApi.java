@@ -1,0 +1,157 @@
+package dev.apollo.server.http;
+
+import dev.apollo.api.Views.DeployRequest;
+import dev.apollo.api.Views.DeployResponse;
+import dev.apollo.api.Views.ScaleRequest;
+import dev.apollo.api.Views.ServiceStatus;
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.ArtifactRef;
+import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.HealthCheck;
+import dev.apollo.core.model.Release;
+import dev.apollo.core.model.ServiceName;
+import dev.apollo.core.port.ArtifactStore;
+import dev.apollo.core.port.Store;
+import dev.apollo.server.ServerConfig;
+import dev.apollo.server.control.Controller;
+import dev.apollo.server.control.Deploy;
+import dev.apollo.server.control.DeployResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Deploy, status, scale, undeploy and history of services. */
+final class ServiceApi {
+    private static final String SERVICE = "/v1/environments/{env}/services/{service}";
+
+    private final Controller controller;
+    private final Store store;
+    private final ArtifactStore artifacts;
+    private final ServerConfig config;
+    private final Clock clock;
+
+    ServiceApi(Controller controller, Store store, ArtifactStore artifacts, ServerConfig config, Clock clock) {
+        this.controller = controller;
+        this.store = store;
+        this.artifacts = artifacts;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    void register(Router router) {
+        router.add("POST", "/v1/deploys", call -> {
+            Deploy deploy = validate(call.readJson(DeployRequest.class));
+            artifacts.resolve(deploy.artifact()); // fails fast, and fetches Maven artifacts outside the control loop
+            DeployResult result = controller.deploy(deploy);
+            call.json(202, new DeployResponse(result.kind(), ViewMapper.release(result.release()), result.eventCursor()));
+        });
+        router.add("GET", "/v1/services", call -> {
+            Optional<EnvironmentName> only = call.query("environment").map(EnvironmentName::of);
+            only.ifPresent(this::requireEnvironment);
+            var snapshot = controller.snapshot();
+            List<ServiceStatus> services = snapshot.active().stream()
+                    .filter(r -> only.isEmpty() || only.get().equals(r.environment()))
+                    .map(r -> new Key(r.environment(), r.service()))
+                    .distinct()
+                    .sorted(Comparator.comparing(Key::environment).thenComparing(Key::service))
+                    .flatMap(k -> ViewMapper.service(snapshot, k.environment(), k.service(), clock.instant()).stream())
+                    .toList();
+            call.json(200, services);
+        });
+        router.add("GET", "/v1/environments", call ->
+                call.json(200, store.environments().stream().map(ViewMapper::environment).toList()));
+        router.add("GET", SERVICE, call -> {
+            Key key = key(call);
+            ServiceStatus status = ViewMapper.service(controller.snapshot(), key.environment(), key.service(), clock.instant())
+                    .or(() -> lastKnown(key))
+                    .orElseThrow(() -> unknownService(key));
+            call.json(200, status);
+        });
+        router.add("PUT", SERVICE + "/instances", call -> {
+            Key key = key(call);
+            ScaleRequest request = call.readJson(ScaleRequest.class);
+            if (request.instances() == null) {
+                throw new ApolloException.Invalid("instances is missing from the request body (e.g. {\"instances\": 3}).");
+            }
+            Release release = controller.scale(key.environment(), key.service(), checkCount(request.instances()));
+            call.json(200, ViewMapper.release(release));
+        });
+        router.add("DELETE", SERVICE, call -> {
+            Key key = key(call);
+            call.json(200, controller.undeploy(key.environment(), key.service()).stream().map(ViewMapper::release).toList());
+        });
+        router.add("GET", SERVICE + "/history", call -> {
+            Key key = key(call);
+            List<Release> history = store.history(key.environment(), key.service());
+            if (history.isEmpty()) {
+                throw unknownService(key);
+            }
+            call.json(200, history.stream().map(ViewMapper::release).toList());
+        });
+    }
+
+    record Key(EnvironmentName environment, ServiceName service) {}
+
+    Key key(Call call) {
+        Key key = new Key(EnvironmentName.of(call.param("env")), ServiceName.of(call.param("service")));
+        requireEnvironment(key.environment());
+        return key;
+    }
+
+    private void requireEnvironment(EnvironmentName environment) {
+        if (store.environment(environment).isEmpty()) {
+            throw new ApolloException.NotFound("environment '" + environment + "' does not exist. See them with: apollo env list");
+        }
+    }
+
+    /** A service with no active release still answers with its last release, so a failed first deploy can be inspected. */
+    private Optional<ServiceStatus> lastKnown(Key key) {
+        return store.history(key.environment(), key.service()).stream().findFirst()
+                .map(last -> new ServiceStatus(key.environment().value(), key.service().value(), null, null, List.of(), 0, null,
+                        last.reasonText().map(r -> last.id() + " " + last.state().name().toLowerCase() + ": " + r).orElse(null)));
+    }
+
+    private static ApolloException unknownService(Key key) {
+        return new ApolloException.NotFound("service " + key.service() + " was never deployed in " + key.environment()
+                + ". Deploy it with: apollo artifact-deploy " + key.service() + ":VERSION -e " + key.environment());
+    }
+
+    private Deploy validate(DeployRequest request) {
+        if (request.artifact() == null) {
+            throw new ApolloException.Invalid("artifact is missing from the request body (e.g. \"web-service:1.0.0\").");
+        }
+        ArtifactRef artifact = ArtifactRef.parse(request.artifact());
+        int instances = checkCount(request.instances() == null ? 1 : request.instances());
+        EnvironmentName environment = EnvironmentName.of(request.environment() == null ? "production" : request.environment());
+        HealthCheck defaults = HealthCheck.DEFAULT;
+        HealthCheck health = new HealthCheck(
+                request.healthPath() == null ? defaults.path() : request.healthPath(),
+                request.healthGraceSeconds() == null ? defaults.grace() : Duration.ofSeconds(request.healthGraceSeconds()),
+                defaults.interval(), defaults.timeout(), defaults.failureThreshold());
+        int memory = request.memoryMb() == null ? config.defaultMemoryMb() : request.memoryMb();
+        if (memory < 16 || memory > Release.MAX_MEMORY_MB) {
+            throw new ApolloException.Invalid("memoryMb: " + memory + " (expected: 16.." + Release.MAX_MEMORY_MB + ")");
+        }
+        Duration deadline = config.deployTimeout();
+        if (request.deadlineSeconds() != null) {
+            if (request.deadlineSeconds() < 1 || request.deadlineSeconds() > 86_400) {
+                throw new ApolloException.Invalid("deadlineSeconds: " + request.deadlineSeconds() + " (expected: 1..86400)");
+            }
+            deadline = Duration.ofSeconds(request.deadlineSeconds());
+        }
+        return new Deploy(artifact, instances, environment, health, memory, deadline);
+    }
+
+    private int checkCount(int instances) {
+        if (instances < 0) {
+            throw new ApolloException.Invalid("instances: " + instances + " (expected: >= 0)");
+        }
+        if (instances > config.maxInstances()) {
+            throw new ApolloException.Invalid("instances: " + instances + " (expected: <= " + config.maxInstances()
+                    + ", this control plane's cap; start it with 'apollo up --max-instances N' to raise it)");
+        }
+        return instances;
+    }
+}

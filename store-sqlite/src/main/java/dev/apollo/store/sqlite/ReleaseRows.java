@@ -1,0 +1,123 @@
+package dev.apollo.store.sqlite;
+
+import static java.util.stream.Collectors.joining;
+
+import dev.apollo.core.model.ArtifactRef;
+import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.HealthCheck;
+import dev.apollo.core.model.Release;
+import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.model.ReleaseState;
+import dev.apollo.core.model.ServiceName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code releases} table and the sequence its ids come from. */
+final class ReleaseRows {
+    // Binding order of write(); keep the two in step.
+    private static final List<String> COLUMNS = List.of(
+            "id", "env", "service", "artifact", "instances",
+            "health_path", "health_grace_ms", "health_interval_ms", "health_timeout_ms", "health_failure_threshold",
+            "memory_mb", "state", "created_at", "deadline", "updated_at", "reason");
+
+    private static final String SELECT = "SELECT " + String.join(", ", COLUMNS) + " FROM releases";
+
+    private static final String UPSERT = "INSERT INTO releases (" + String.join(", ", COLUMNS) + ")"
+            + " VALUES (" + String.join(", ", Collections.nCopies(COLUMNS.size(), "?")) + ")"
+            + " ON CONFLICT (id) DO UPDATE SET "
+            + COLUMNS.stream().skip(1).map(c -> c + " = excluded." + c).collect(joining(", "));
+
+    // Derived from the enum so that a new active state needs no change here.
+    private static final List<ReleaseState> ACTIVE = Arrays.stream(ReleaseState.values()).filter(ReleaseState::active).toList();
+
+    private ReleaseRows() {}
+
+    static ReleaseId nextId(Connection connection) throws SQLException {
+        Sql.execute(connection, "UPDATE release_sequence SET last_id = last_id + 1");
+        return new ReleaseId(Sql.singleLong(connection, "SELECT last_id FROM release_sequence"));
+    }
+
+    static Optional<Release> find(Connection connection, ReleaseId id) throws SQLException {
+        return Sql.first(connection, SELECT + " WHERE id = ?", s -> s.setLong(1, id.value()), ReleaseRows::read);
+    }
+
+    static List<Release> history(Connection connection, EnvironmentName environment, ServiceName service)
+            throws SQLException {
+        return Sql.list(connection, SELECT + " WHERE env = ? AND service = ? ORDER BY id DESC", s -> {
+            s.setString(1, environment.value());
+            s.setString(2, service.value());
+        }, ReleaseRows::read);
+    }
+
+    static List<Release> active(Connection connection) throws SQLException {
+        String placeholders = String.join(", ", Collections.nCopies(ACTIVE.size(), "?"));
+        return Sql.list(connection, SELECT + " WHERE state IN (" + placeholders + ") ORDER BY id", s -> {
+            for (int i = 0; i < ACTIVE.size(); i++) {
+                s.setString(i + 1, ACTIVE.get(i).name());
+            }
+        }, ReleaseRows::read);
+    }
+
+    static List<Release> activeIn(Connection connection, EnvironmentName environment) throws SQLException {
+        return active(connection).stream().filter(r -> r.environment().equals(environment)).toList();
+    }
+
+    /**
+     * Inserts or replaces the release, and moves the sequence past its id, so that a release
+     * written with an id the sequence did not hand out cannot collide with a later one.
+     */
+    static void upsert(Connection connection, Release release) throws SQLException {
+        Sql.update(connection, UPSERT, s -> write(s, release));
+        Sql.update(connection, "UPDATE release_sequence SET last_id = max(last_id, ?)",
+                s -> s.setLong(1, release.id().value()));
+    }
+
+    private static void write(PreparedStatement s, Release release) throws SQLException {
+        HealthCheck health = release.health();
+        s.setLong(1, release.id().value());
+        s.setString(2, release.environment().value());
+        s.setString(3, release.service().value());
+        s.setString(4, release.artifact().coordinates());
+        s.setInt(5, release.instances());
+        s.setString(6, health.path());
+        s.setLong(7, health.grace().toMillis());
+        s.setLong(8, health.interval().toMillis());
+        s.setLong(9, health.timeout().toMillis());
+        s.setInt(10, health.failureThreshold());
+        s.setInt(11, release.memoryMb());
+        s.setString(12, release.state().name());
+        s.setString(13, Sql.text(release.createdAt()));
+        s.setString(14, Sql.text(release.deadline()));
+        s.setString(15, Sql.text(release.updatedAt()));
+        s.setString(16, release.reason());
+    }
+
+    private static Release read(ResultSet row) throws SQLException {
+        HealthCheck health = new HealthCheck(
+                row.getString("health_path"),
+                Duration.ofMillis(row.getLong("health_grace_ms")),
+                Duration.ofMillis(row.getLong("health_interval_ms")),
+                Duration.ofMillis(row.getLong("health_timeout_ms")),
+                row.getInt("health_failure_threshold"));
+        return new Release(
+                new ReleaseId(row.getLong("id")),
+                EnvironmentName.of(row.getString("env")),
+                ServiceName.of(row.getString("service")),
+                ArtifactRef.parse(row.getString("artifact")),
+                row.getInt("instances"),
+                health,
+                row.getInt("memory_mb"),
+                ReleaseState.valueOf(row.getString("state")),
+                Sql.instant(row.getString("created_at")),
+                Sql.instant(row.getString("deadline")),
+                Sql.instant(row.getString("updated_at")),
+                row.getString("reason"));
+    }
+}
