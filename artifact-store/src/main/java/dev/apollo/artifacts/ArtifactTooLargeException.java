@@ -3,7 +3,7 @@ package dev.apollo.artifacts;
 import dev.apollo.core.ApolloException;
 
 /** An artifact went over the store's size limit while it was being received; nothing was stored. */
-public final class ArtifactTooLargeException extends ApolloException {
+public final class ArtifactTooLargeException extends ApolloException.TooLarge {
     private final long limitBytes;
 
     public ArtifactTooLargeException(String what, long limitBytes) {

@@ -35,7 +35,7 @@ public class ApolloException extends RuntimeException {
     }
 
     /** The request carries more than the platform accepts (HTTP 413). */
-    public static final class TooLarge extends ApolloException {
+    public static class TooLarge extends ApolloException {
         public TooLarge(String message) {
             super(message);
         }

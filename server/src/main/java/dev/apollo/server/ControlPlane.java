@@ -36,9 +36,12 @@ public final class ControlPlane implements AutoCloseable {
         this.startedAt = clock.instant();
         this.dataDir = DataDir.open(config.home());
         this.store = SqliteStore.open(dataDir.database(), clock);
-        this.scheduler = ProcessScheduler.open(dataDir.instances(), ProcessScheduler.Options.defaults());
-        ArtifactStore artifacts = FileArtifactStore.open(dataDir.artifacts(),
-                FileArtifactStore.Options.defaults().withRemote(config.mavenRemote()));
+        this.scheduler = ProcessScheduler.open(dataDir.root(), ProcessScheduler.Options.defaults());
+        FileArtifactStore.Options artifactOptions = FileArtifactStore.Options.defaults();
+        if (config.mavenRemote().isPresent()) {
+            artifactOptions = artifactOptions.withRemoteRepository(config.mavenRemote().get());
+        }
+        ArtifactStore artifacts = FileArtifactStore.open(dataDir.artifacts(), artifactOptions);
         EventBus events = new EventBus(store);
         this.controller = new Controller(store, scheduler, artifacts, events, clock,
                 new Controller.Settings(config.stopGrace(), config.rpcGateway()));

@@ -58,10 +58,6 @@ public final class DataDir implements AutoCloseable {
         return root.resolve("artifacts");
     }
 
-    public Path instances() {
-        return root.resolve("instances");
-    }
-
     /** The API token, generated at first start into a file only its owner can read. */
     public String token() {
         Path file = root.resolve("token");

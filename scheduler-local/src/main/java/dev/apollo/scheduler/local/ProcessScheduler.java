@@ -10,7 +10,6 @@ import dev.apollo.core.port.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,11 +52,6 @@ public final class ProcessScheduler implements Scheduler {
     private static final Duration STRAY_GRACE = Duration.ofSeconds(5);
     private static final String INSTANCES = "instances";
     private static final String LOCK = "scheduler.lock";
-    // Passed on from the control plane; anything else an instance needs, the platform gives it.
-    // Options for the JVM (JAVA_TOOL_OPTIONS and friends) are left out on purpose: an agent or a
-    // debug port meant for the control plane would otherwise land in every instance.
-    private static final List<String> INHERITED_ENV = List.of(
-            "PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "SYSTEMROOT");
 
     private final Path home;
     private final Path instancesDir;
@@ -202,7 +195,7 @@ public final class ProcessScheduler implements Scheduler {
             throw new ApolloException.Invalid("memory: " + spec.memoryMb() + " MB (expected: >= 1)");
         }
         Path dir = instancesDir.resolve(spec.id().value());
-        Optional<String> problem = artifactProblem(spec.artifact());
+        Optional<String> problem = InstanceCommand.artifactProblem(spec.artifact());
         InstanceRecord record;
         synchronized (changes) {
             if (tracked.containsKey(spec.id())) {
@@ -229,58 +222,19 @@ public final class ProcessScheduler implements Scheduler {
         }
         Process process;
         try {
-            process = command(spec, Path.of(spec.artifact()), record.address().orElseThrow().port(), dir).start();
+            int port = record.address().orElseThrow().port();
+            process = InstanceCommand.of(spec, options.java(), marker, port, dir).start();
         } catch (IOException | RuntimeException e) {
             failedToStart(spec.id(), "running " + options.java() + " failed: " + e.getMessage());
             return;
         }
         closeQuietly(process.getOutputStream()); // stdin: the instance reads end-of-file, not a pipe to us
         ProcessHandle handle = process.toHandle();
-        change(spec.id(), t -> new Tracked(t.record().withPid(handle.pid()), Optional.of(handle), false));
+        Tracked attached = change(spec.id(), t -> new Tracked(t.record().withPid(handle.pid()), Optional.of(handle), false));
         process.onExit().thenAccept(done -> exited(spec.id(), done.exitValue()));
-    }
-
-    private ProcessBuilder command(InstanceSpec spec, Path jar, int port, Path dir) {
-        ProcessBuilder builder = new ProcessBuilder(
-                options.java().toString(),
-                "-Xmx" + spec.memoryMb() + "m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
-                marker.homeArgument(),
-                HomeMarker.instanceArgument(spec.id()),
-                "-jar",
-                jar.toString());
-        Map<String, String> environment = builder.environment();
-        Map<String, String> inherited = new HashMap<>(environment);
-        environment.clear();
-        for (String name : INHERITED_ENV) {
-            if (inherited.containsKey(name)) {
-                environment.put(name, inherited.get(name));
-            }
+        if (attached != null && attached.record().stopRequested()) {
+            terminate(attached); // a stop that came in while the process was being started
         }
-        environment.putAll(spec.environment());
-        environment.put("PORT", Integer.toString(port));
-        return builder.directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new InstanceLog(dir).file().toFile()));
-    }
-
-    private static Optional<String> artifactProblem(URI artifact) {
-        if (!"file".equalsIgnoreCase(artifact.getScheme())) {
-            return Optional.of("artifact " + artifact + " is not a file: URI; the local scheduler runs jars"
-                    + " from this machine's disk.");
-        }
-        Path jar;
-        try {
-            jar = Path.of(artifact);
-        } catch (IllegalArgumentException e) {
-            return Optional.of("artifact " + artifact + " is not a usable file path (" + e.getMessage() + ").");
-        }
-        if (!Files.isRegularFile(jar)) {
-            return Optional.of("artifact file " + jar + " does not exist or is not a regular file.");
-        }
-        return Optional.empty();
     }
 
     private void failedToStart(InstanceId id, String why) {
@@ -339,7 +293,7 @@ public final class ProcessScheduler implements Scheduler {
     private void killLater(ProcessHandle process, long delayMillis) {
         // ProcessHandle checks the start time before signalling, so a reused PID is never hit.
         timer.schedule(() -> {
-            if (process.isAlive()) {
+            if (Liveness.isRunning(process)) {
                 process.destroyForcibly();
             }
         }, delayMillis, TimeUnit.MILLISECONDS);
@@ -451,6 +405,9 @@ public final class ProcessScheduler implements Scheduler {
         InstanceRecord record;
         try {
             record = InstanceRecord.read(dir);
+            if (!record.id().value().equals(dir.getFileName().toString())) {
+                throw new IOException("it names instance " + record.id() + ", not " + dir.getFileName());
+            }
         } catch (IOException e) {
             // The record is written before a process starts, so a directory without one never
             // had a process of its own; a process there anyway is a stray.
@@ -463,33 +420,17 @@ public final class ProcessScheduler implements Scheduler {
             }
             return;
         }
-        Optional<ProcessHandle> process = processes.stream()
-                .filter(p -> record.pid().isPresent() && record.pid().get() == p.pid())
-                .findFirst()
-                .or(() -> processes.stream().findFirst());
-        processes.stream().filter(p -> process.isEmpty() || p != process.get()).forEach(this::killStray);
-
-        Tracked t;
-        if (process.isPresent()) {
-            ProcessHandle handle = process.get();
-            // Our process is alive whatever the record says: a crash may have cut the pid (or an
-            // exit written by a scheduler that misjudged) out of the record.
-            t = new Tracked(record.withPid(handle.pid()).withExit(Optional.empty()), process, true);
-        } else if (record.running()) {
-            String reason = record.stopRequested() ? ExitReason.STOPPED : ExitReason.WHILE_DOWN;
-            Exit exit = new Exit(Exit.UNKNOWN_CODE, reason, options.clock().instant());
-            t = new Tracked(record.withExit(Optional.of(exit)), Optional.empty(), true);
-        } else {
-            t = new Tracked(record, Optional.empty(), true);
-        }
+        Adoption adoption = Adoption.of(record, processes, options.clock().instant());
+        adoption.strays().forEach(this::killStray);
+        Tracked t = new Tracked(adoption.record(), adoption.process(), true);
         tracked.put(record.id(), t);
-        if (!t.record().equals(record)) {
-            persist(dir, t.record());
+        if (!adoption.record().equals(record)) {
+            persist(dir, adoption.record());
         }
-        process.ifPresent(handle -> {
+        adoption.process().ifPresent(handle -> {
             handle.onExit().thenAccept(done -> exited(record.id(), Exit.UNKNOWN_CODE));
             if (record.stopRequested()) {
-                terminate(t);
+                terminate(t); // resumes a stop the earlier control plane did not see through
             }
         });
     }
@@ -503,22 +444,24 @@ public final class ProcessScheduler implements Scheduler {
 
     // ---- background work
 
+    // Catches everything: one uncaught exception would cancel the periodic task for good.
     private void housekeep() {
         for (Tracked t : tracked.values()) {
             if (!t.record().running()) {
                 continue;
             }
             InstanceId id = t.record().id();
-            // The JDK notices a non-child's exit by polling, up to seconds apart; this is sooner.
-            if (t.adopted() && t.process().isPresent() && !t.process().get().isAlive()) {
-                exited(id, Exit.UNKNOWN_CODE);
-                continue;
-            }
             try {
+                // The JDK notices a non-child's exit by polling, up to seconds apart, and never
+                // notices an unreaped zombie; this check does both.
+                if (t.adopted() && t.process().isPresent() && !Liveness.isRunning(t.process().get())) {
+                    exited(id, Exit.UNKNOWN_CODE);
+                    continue;
+                }
                 new InstanceLog(instancesDir.resolve(id.value()))
                         .rotateIfLarger(options.logCapBytes(), options.logFilesKept());
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "Could not rotate the log of instance " + id, e);
+                LOG.log(Level.WARNING, "Housekeeping of instance " + id + " failed (log rotation or liveness check)", e);
             }
         }
     }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /** Real instances for the tests: the example web service's jar, specs for it, and a way to call it. */
 final class Fixtures {
@@ -101,7 +102,7 @@ final class Fixtures {
         }
         marker.scan(ProcessHandle.allProcesses()).values().forEach(processes -> processes.forEach(p -> {
             p.destroyForcibly();
-            p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(x -> p).join();
+            p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> p).join();
         }));
     }
 }

@@ -1,6 +1,7 @@
 package dev.apollo.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.sun.net.httpserver.HttpExchange;
 import dev.apollo.api.Json;
@@ -78,9 +79,29 @@ final class Call {
         } catch (UnrecognizedPropertyException e) {
             throw new ApolloException.Invalid("unknown field '" + e.getPropertyName() + "' in the request body (known: "
                     + e.getKnownPropertyIds() + ").");
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "the request body" : "field '" + e.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(java.util.stream.Collectors.joining(".")) + "'";
+            throw new ApolloException.Invalid("wrong JSON type for " + field + "; expected "
+                    + (e.getPath().isEmpty() ? "a JSON object" : jsonKind(e.getTargetType())) + ".");
         } catch (JsonProcessingException e) {
-            throw new ApolloException.Invalid("malformed JSON in the request body: " + e.getOriginalMessage());
+            // Jackson's message ends with a source location that only repeats what we know: drop it.
+            String detail = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source.*$", "")
+                    .replaceAll("\\s*at \\[Source.*$", "");
+            throw new ApolloException.Invalid("malformed JSON in the request body: " + detail
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
         }
+    }
+
+    private static String jsonKind(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return type == String.class ? "a string" : "a JSON " + type.getSimpleName();
     }
 
     void json(int status, Object body) throws IOException {

@@ -56,7 +56,7 @@ final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         Call call = null;
-        try (exchange) {
+        try {
             if (!authorized(exchange)) {
                 call = new Call(exchange, Map.of());
                 call.json(401, new ErrorBody("unauthorized", "missing or wrong API token: send 'Authorization: Bearer"
@@ -91,6 +91,8 @@ final class Router implements HttpHandler {
             }
         } catch (Exception e) {
             fail(exchange, call, e);
+        } finally {
+            exchange.close();
         }
     }
 

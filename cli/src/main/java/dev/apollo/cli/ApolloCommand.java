@@ -1,0 +1,62 @@
+package dev.apollo.cli;
+
+import dev.apollo.cli.command.ArtifactCommand;
+import dev.apollo.cli.command.DemoCommand;
+import dev.apollo.cli.command.DeployCommand;
+import dev.apollo.cli.command.DownCommand;
+import dev.apollo.cli.command.HistoryCommand;
+import dev.apollo.cli.command.LogsCommand;
+import dev.apollo.cli.command.ScaleCommand;
+import dev.apollo.cli.command.StatusCommand;
+import dev.apollo.cli.command.UndeployCommand;
+import dev.apollo.cli.command.UpCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "apollo",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Deploy, run, keep healthy and find microservices.",
+        subcommands = {
+            UpCommand.class,
+            DownCommand.class,
+            DemoCommand.class,
+            ArtifactCommand.class,
+            DeployCommand.class,
+            StatusCommand.class,
+            ScaleCommand.class,
+            UndeployCommand.class,
+            HistoryCommand.class,
+            LogsCommand.class
+        },
+        footer = {"", "Start with: apollo demo"})
+public final class ApolloCommand implements Runnable {
+    @Mixin
+    private GlobalOptions globals;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Context context;
+
+    public ApolloCommand(Context context) {
+        this.context = context;
+    }
+
+    Context context() {
+        return context;
+    }
+
+    GlobalOptions globals() {
+        return globals;
+    }
+
+    /** Without a command: show what there is to type. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(context.out());
+    }
+}

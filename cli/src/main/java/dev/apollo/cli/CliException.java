@@ -1,0 +1,20 @@
+package dev.apollo.cli;
+
+/** A failure a command reports as {@code apollo: <message>} with a given exit code. */
+public final class CliException extends RuntimeException {
+    private final int exitCode;
+
+    private CliException(String message, int exitCode) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    /** The operation was tried and did not work (exit 1). */
+    public static CliException failed(String message) {
+        return new CliException(message, ExitCodes.FAILED);
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+}

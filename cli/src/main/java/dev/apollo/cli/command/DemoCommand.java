@@ -1,0 +1,151 @@
+package dev.apollo.cli.command;
+
+import dev.apollo.api.Views.DeployRequest;
+import dev.apollo.api.Views.InstanceView;
+import dev.apollo.api.Views.ServiceStatus;
+import dev.apollo.cli.CliException;
+import dev.apollo.cli.ExitCodes;
+import dev.apollo.cli.GlobalOptions;
+import dev.apollo.cli.deploy.DeployFlow;
+import dev.apollo.cli.local.LocalControlPlane;
+import dev.apollo.cli.render.ServiceViews;
+import dev.apollo.client.ApiException;
+import dev.apollo.client.ApolloClient;
+import dev.apollo.client.Connection;
+import dev.apollo.client.Pushed;
+import dev.apollo.client.ServerFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The guided tour: start the platform, deploy the two example services, call them. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start a control plane if needed, deploy the example web-service and rpc-service, and call them.")
+public final class DemoCommand implements Callable<Integer> {
+    private static final String ENV = "production";
+    private static final List<String> EXAMPLES = List.of("web-service", "rpc-service");
+
+    @Mixin
+    private GlobalOptions global;
+
+    private PrintStream out;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        out = global.out();
+        step(1, "Control plane");
+        ServerFile server = ensureControlPlane();
+        try (ApolloClient client = ApolloClient.connect(Connection.discover(global.home(), global.env(), Optional.of(server.url().toString())))) {
+            step(2, "Example artifacts");
+            Path dir = extractExamples();
+            step(3, "Push them");
+            for (String name : EXAMPLES) {
+                push(client, name, dir.resolve(name + ".jar"));
+            }
+            step(4, "Deploy web-service:1.0.0 -n 3 and rpc-service:1.0.0 -n 2");
+            DeployFlow deploys = new DeployFlow(client, global.context(), false);
+            if (deploys.run(DeployRequest.of("web-service:1.0.0", 3, ENV), true) != ExitCodes.OK
+                    || deploys.run(DeployRequest.of("rpc-service:1.0.0", 2, ENV), true) != ExitCodes.OK) {
+                return ExitCodes.FAILED;
+            }
+            step(5, "Status");
+            ServiceViews.servicesTable(client.services(Optional.of(ENV))).print(out);
+            step(6, "Call them");
+            call(client, "web-service", "GET", "/", null);
+            call(client, "rpc-service", "POST", "/sayHello", "[\"Apollo\"]");
+        }
+        out.println();
+        out.println("Next, try:");
+        for (String next : List.of("status web-service", "scale web-service -n 5", "logs web-service",
+                "history web-service", "down")) {
+            out.println("  apollo " + next);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void step(int number, String title) {
+        out.println();
+        out.println("==> " + number + "/6 " + title);
+    }
+
+    private ServerFile ensureControlPlane() {
+        LocalControlPlane plane = LocalControlPlane.of(global.home(), global.env());
+        Optional<ServerFile> running = plane.running();
+        if (running.isPresent()) {
+            out.println("Using the control plane already running at " + running.get().url() + " (pid " + running.get().pid() + ")");
+            return running.get();
+        }
+        ServerFile started = plane.startDetached("127.0.0.1:7700");
+        out.println(UpCommand.runningAt(started, plane));
+        return started;
+    }
+
+    private Path extractExamples() throws IOException {
+        Path dir = Files.createTempDirectory("apollo-demo-");
+        dir.toFile().deleteOnExit();
+        for (String name : EXAMPLES) {
+            String resource = "/examples/" + name + ".jar";
+            try (InputStream in = DemoCommand.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw CliException.failed("This build of Apollo has no bundled " + resource
+                            + "; run the demo from apollo.jar (./apollo demo builds it).");
+                }
+                Path jar = dir.resolve(name + ".jar");
+                Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
+                jar.toFile().deleteOnExit();
+            }
+        }
+        out.println("Extracted web-service.jar and rpc-service.jar to " + dir);
+        return dir;
+    }
+
+    private void push(ApolloClient client, String name, Path jar) {
+        try {
+            Pushed pushed = client.pushArtifact(name, "1.0.0", jar);
+            out.println((pushed.created() ? "Pushed " : "Already stored: ") + name + ":1.0.0");
+        } catch (ApiException e) {
+            if (!e.isConflict()) {
+                throw e;
+            }
+            out.println("A different " + name + ":1.0.0 is already stored (" + e.getMessage() + "); using that one.");
+        }
+    }
+
+    /** Calls one healthy instance directly, the way a gateway would. */
+    private void call(ApolloClient client, String service, String method, String path, String body)
+            throws IOException, InterruptedException {
+        ServiceStatus status = client.service(ENV, service);
+        Optional<String> address = status.instances().stream()
+                .filter(i -> "healthy".equalsIgnoreCase(i.health()) && i.address() != null)
+                .map(InstanceView::address)
+                .findFirst();
+        if (address.isEmpty()) {
+            out.println(service + " has no healthy instance to call right now.");
+            return;
+        }
+        URI uri = URI.create("http://" + address.get() + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
+        request = body == null ? request.GET() : request.header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            out.println(method + " " + uri + (body == null ? "" : " " + body));
+            out.println("  -> " + response.statusCode() + " " + response.body().strip());
+        } catch (IOException e) {
+            out.println(method + " " + uri + " failed: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.apollo.cli.command;
+
+import dev.apollo.api.Views.DeployRequest;
+import dev.apollo.cli.GlobalOptions;
+import dev.apollo.cli.deploy.DeployFlow;
+import dev.apollo.client.ApolloClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "artifact-deploy", aliases = "deploy", mixinStandardHelpOptions = true,
+        description = {"Run N healthy instances of NAME:VERSION, blue/green: the new release takes over once all its "
+                + "instances are healthy, and the live one stays untouched if they never are.",
+            "Exit code 1 when the deploy fails (its reason and the failing instance's last log lines are shown)."})
+public final class DeployCommand implements Callable<Integer> {
+    @Mixin
+    private GlobalOptions global;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME:VERSION", description = "A stored artifact, e.g. web-service:1.0.0.")
+    private String artifact;
+
+    @Option(names = {"-n", "--instances"}, paramLabel = "N", description = "Instances to run (default: the server's).")
+    private Integer instances;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "ENV", description = "Environment (default: production).")
+    private String environment;
+
+    @Option(names = "--no-wait", description = "Return once the deploy started instead of following it.")
+    private boolean noWait;
+
+    @Option(names = "--health-path", paramLabel = "P", description = "Health check path (default: /health/is_alive).")
+    private String healthPath;
+
+    @Option(names = "--memory", paramLabel = "MB", description = "Memory per instance, in MB.")
+    private Integer memoryMb;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long the instances have to become healthy.")
+    private Integer timeoutSeconds;
+
+    @Override
+    public Integer call() {
+        Checks.artifact(spec, artifact);
+        Checks.atLeast(spec, "instances", instances, 0);
+        Checks.atLeast(spec, "memory", memoryMb, 1);
+        Checks.atLeast(spec, "timeout", timeoutSeconds, 1);
+        DeployRequest request = new DeployRequest(artifact, instances, environment, healthPath, null, memoryMb, timeoutSeconds);
+        try (ApolloClient client = global.client()) {
+            return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.apollo.cli.command;
+
+import dev.apollo.cli.ExitCodes;
+import dev.apollo.cli.GlobalOptions;
+import dev.apollo.cli.local.LocalControlPlane;
+import dev.apollo.client.ServerFile;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start the control plane: in this terminal (Ctrl-C stops it), or in the background with --detach.")
+public final class UpCommand implements Callable<Integer> {
+    @Mixin
+    private GlobalOptions global;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--detach", description = "Run in the background; output goes to <data dir>/server.log.")
+    private boolean detach;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7700",
+            description = "Where the API listens; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private String listen;
+
+    @Override
+    public Integer call() {
+        if (!listen.matches(".+:\\d{1,5}")) {
+            throw new ParameterException(spec.commandLine(), "listen '" + listen + "': expected HOST:PORT (e.g. 127.0.0.1:7700)");
+        }
+        LocalControlPlane plane = LocalControlPlane.of(global.home(), global.env());
+        Optional<ServerFile> running = plane.running();
+        if (running.isPresent()) {
+            global.out().println("The Apollo control plane is already running at " + running.get().url()
+                    + " (pid " + running.get().pid() + ", data dir " + plane.home() + ").");
+            return ExitCodes.OK;
+        }
+        if (detach) {
+            ServerFile started = plane.startDetached(listen);
+            global.out().println(runningAt(started, plane));
+            global.out().println("Logs: " + plane.logFile() + "   Stop it with: apollo down");
+            return ExitCodes.OK;
+        }
+        global.out().println("Starting the Apollo control plane (data dir " + plane.home() + "); Ctrl-C stops it.");
+        return plane.runForeground(listen) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    static String runningAt(ServerFile file, LocalControlPlane plane) {
+        return "Apollo control plane running at " + file.url() + " (pid " + file.pid() + ", data dir " + plane.home() + ")";
+    }
+}

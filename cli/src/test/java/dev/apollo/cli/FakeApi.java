@@ -1,0 +1,73 @@
+package dev.apollo.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/** A canned control plane: fixed answers per "METHOD /path", enough to drive one CLI command over a real socket. */
+public final class FakeApi implements AutoCloseable {
+    private final HttpServer server;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    public final List<String> requests = new CopyOnWriteArrayList<>();
+
+    public record Answer(int status, String contentType, String body) {}
+
+    public FakeApi() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public FakeApi json(String methodAndPath, int status, String body) {
+        answers.put(methodAndPath, new Answer(status, "application/json", body));
+        return this;
+    }
+
+    public FakeApi events(String methodAndPath, String sse) {
+        answers.put(methodAndPath, new Answer(200, "text/event-stream", sse));
+        return this;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+        requests.add(key + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+        Answer answer = answers.getOrDefault(key,
+                new Answer(404, "application/json", "{\"error\":\"not_found\",\"message\":\"No route for " + key + ".\"}"));
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+        exchange.sendResponseHeaders(answer.status(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** One SSE event about release r11 of service web. */
+    public static String event(long id, String type, int started, int healthy, String message) {
+        return "id: " + id + "\nevent: " + type + "\ndata: {\"id\":" + id + ",\"at\":\"2025-01-01T00:00:00Z\",\"type\":\"" + type
+                + "\",\"environment\":\"production\",\"service\":\"web\",\"release\":\"r11\",\"message\":\"" + message + "\","
+                + "\"started\":" + started + ",\"healthy\":" + healthy + ",\"target\":2}\n\n";
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.apollo.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.apollo.cli.FakeApi;
+import dev.apollo.cli.Run;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusCommandTest {
+    private static final String STARTED = Instant.now().minusSeconds(75).toString();
+    private static final String WEB = """
+            {"environment":"production","service":"web-service",
+             "live":{"id":"r7","environment":"production","service":"web-service","artifact":"web-service:1.6.0","version":"1.6.0",
+                     "instances":2,"state":"LIVE","createdAt":"%1$s","updatedAt":"%1$s"},
+             "deploying":{"id":"r8","environment":"production","service":"web-service","artifact":"web-service:1.7.0","version":"1.7.0",
+                     "instances":2,"state":"DEPLOYING","createdAt":"%1$s","updatedAt":"%1$s"},
+             "instances":[
+               {"id":"web-service-0a","release":"r7","version":"1.6.0","address":"127.0.0.1:40001","health":"healthy","startedAt":"%1$s"},
+               {"id":"web-service-0b","release":"r7","version":"1.6.0","address":"127.0.0.1:40002","health":"healthy","startedAt":"%1$s"},
+               {"id":"web-service-1a","release":"r8","version":"1.7.0","address":"127.0.0.1:40003","health":"starting","startedAt":"%1$s"}],
+             "restarts":3,"lastExit":"exit code 1"}""".formatted(STARTED);
+
+    @TempDir
+    Path home;
+
+    private final FakeApi api = new FakeApi();
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private Run run(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--server";
+        all[args.length + 1] = api.url();
+        return Run.of(Map.of("APOLLO_HOME", home.toString()), all);
+    }
+
+    @Test
+    void listsServicesWithHealthyOverTargetAndState() {
+        api.json("GET /v1/services", 200, "[" + WEB + "]");
+
+        Run run = run("ps");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                ENV         SERVICE      VERSION  RELEASE  HEALTHY/TARGET  STATE               RESTARTS
+                production  web-service  1.6.0    r7       2/2             deploying r8 (0/2)  3
+                """);
+    }
+
+    @Test
+    void showsOneServiceWithItsReleasesAndInstances() {
+        api.json("GET /v1/environments/production/services/web-service", 200, WEB);
+
+        Run run = run("status", "web-service");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .startsWith("web-service in production: deploying r8 (0/2)\n")
+                .contains("  live:       r7  web-service:1.6.0  2/2 healthy, since 1m15s ago")
+                .contains("  deploying:  r8  web-service:1.7.0  0/2 healthy")
+                .contains("  restarts:   3, last exit: exit code 1")
+                .contains("ID              RELEASE  VERSION  ADDRESS          HEALTH    UPTIME  EXIT")
+                .contains("web-service-1a  r8       1.7.0    127.0.0.1:40003  starting  1m15s   -");
+    }
+
+    @Test
+    void anEmptyPlatformSaysWhatToDo() {
+        api.json("GET /v1/services", 200, "[]");
+
+        assertThat(run("status").out()).contains("No services yet. Deploy one with: apollo deploy NAME:VERSION -n N");
+    }
+
+    @Test
+    void jsonOutputIsTheApisAnswer() {
+        api.json("GET /v1/services", 200, "[" + WEB + "]");
+
+        assertThat(run("status", "-o", "json").out()).startsWith("[ {").contains("\"service\" : \"web-service\"");
+    }
+
+    @Test
+    void anUnknownServiceIsTheServersSentence() {
+        Run run = run("history", "nope", "-e", "stage1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("apollo: No route for GET /v1/environments/stage1/services/nope/history.\n");
+    }
+}

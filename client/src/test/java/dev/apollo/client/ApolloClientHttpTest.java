@@ -1,0 +1,265 @@
+package dev.apollo.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.apollo.api.Views.EventView;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client against a real socket: a tiny JDK HTTP server plays the control plane. */
+class ApolloClientHttpTest {
+    private HttpServer server;
+    private URI url;
+    private final List<String> seen = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        url = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void handle(String path, HttpHandler handler) {
+        server.createContext(path, exchange -> {
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+            handler.handle(exchange);
+        });
+    }
+
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String event(long id, String type) {
+        return "id: " + id + "\nevent: " + type + "\ndata: {\"id\":" + id + ",\"at\":\"2025-01-01T00:00:00Z\",\"type\":\"" + type
+                + "\",\"environment\":\"production\",\"service\":\"web\",\"release\":\"r8\",\"message\":\"\","
+                + "\"started\":1,\"healthy\":0,\"target\":2}\n\n";
+    }
+
+    private ApolloClient client(String token) {
+        return ApolloClient.connect(new Connection(url, token, "/home/me/.apollo/token"));
+    }
+
+    @Test
+    void anErrorAnswerBecomesAnApiExceptionWithTheServersMessage() {
+        handle("/v1/environments", exchange -> reply(exchange, 404,
+                "{\"error\":\"not_found\",\"message\":\"No service 'nope' in production.\"}"));
+
+        assertThatThrownBy(() -> client("t").service("production", "nope"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.error()).isEqualTo("not_found");
+                    assertThat(e.getMessage()).isEqualTo("No service 'nope' in production.");
+                });
+    }
+
+    @Test
+    void anErrorWithoutAJsonBodyStillSaysWhatHappened() {
+        handle("/v1/info", exchange -> reply(exchange, 502, "<html>bad gateway</html>"));
+
+        assertThatThrownBy(() -> client("t").info())
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("HTTP 502").hasMessageContaining("GET /v1/info");
+    }
+
+    @Test
+    void unauthorizedWithoutATokenSaysWhereTheTokenLives() {
+        handle("/v1/info", exchange -> reply(exchange, 401, "{\"error\":\"unauthorized\",\"message\":\"no token\"}"));
+
+        assertThatThrownBy(() -> client(null).info())
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("none was found")
+                .hasMessageContaining("/home/me/.apollo/token")
+                .hasMessageContaining("APOLLO_TOKEN");
+    }
+
+    @Test
+    void sendsTheBearerTokenAndEncodesPathSegments() {
+        List<String> auth = new ArrayList<>();
+        handle("/v1/environments", exchange -> {
+            auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            reply(exchange, 200, "[]");
+        });
+
+        assertThat(client("s3cret").history("prod uction", "a/b?c")).isEmpty();
+
+        assertThat(auth).containsExactly("Bearer s3cret");
+        assertThat(seen).containsExactly("GET /v1/environments/prod%20uction/services/a%2Fb%3Fc/history");
+    }
+
+    @Test
+    void pushStreamsTheFileAndTellsCreatedFromAlreadyStored(@TempDir Path dir) throws IOException {
+        Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1, 2, 3, 4});
+        AtomicInteger calls = new AtomicInteger();
+        List<byte[]> bodies = new CopyOnWriteArrayList<>();
+        handle("/v1/artifacts", exchange -> {
+            bodies.add(exchange.getRequestBody().readAllBytes());
+            reply(exchange, calls.incrementAndGet() == 1 ? 201 : 200,
+                    "{\"name\":\"app\",\"version\":\"1.0.0\",\"sha256\":\"ab\",\"size\":4,\"storedAt\":\"2025-01-01T00:00:00Z\"}");
+        });
+
+        assertThat(client("t").pushArtifact("app", "1.0.0", jar).created()).isTrue();
+        assertThat(client("t").pushArtifact("app", "1.0.0", jar).created()).isFalse();
+        assertThat(bodies.get(0)).containsExactly(1, 2, 3, 4);
+        assertThat(seen).first().isEqualTo("PUT /v1/artifacts/app/1.0.0");
+    }
+
+    @Test
+    void connectionRefusedSaysHowToStartTheControlPlane() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Connection nowhere = new Connection(URI.create("http://127.0.0.1:" + closedPort), null);
+
+        assertThatThrownBy(() -> ApolloClient.connect(nowhere).services(Optional.empty()))
+                .isInstanceOf(ServerUnavailableException.class)
+                .hasMessage("The Apollo control plane is not running at http://127.0.0.1:" + closedPort
+                        + ". Start it with: apollo up --detach");
+    }
+
+    @Test
+    void eventsResumeAfterADroppedConnectionWithoutRepeats() {
+        List<String> lastEventIds = new CopyOnWriteArrayList<>();
+        AtomicInteger connections = new AtomicInteger();
+        handle("/v1/events", exchange -> {
+            lastEventIds.add(exchange.getRequestHeaders().getFirst("Last-Event-ID"));
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            if (connections.incrementAndGet() == 1) {
+                out.write((": hello\n\n" + event(1, "DEPLOY_STARTED") + event(2, "INSTANCE_STARTED")).getBytes(StandardCharsets.UTF_8));
+                out.close(); // the connection drops mid-deploy
+            } else {
+                out.write((event(2, "INSTANCE_STARTED") + event(3, "DEPLOY_SUCCEEDED") + event(4, "SCALED"))
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                out.close();
+            }
+        });
+        List<EventView> received = new ArrayList<>();
+
+        long last = client("t").events(0, EventFilter.release("r8"), received::add, e -> e.type().equals("DEPLOY_SUCCEEDED"));
+
+        assertThat(last).isEqualTo(3);
+        assertThat(received).extracting(EventView::type).containsExactly("DEPLOY_STARTED", "INSTANCE_STARTED", "DEPLOY_SUCCEEDED");
+        assertThat(lastEventIds).containsExactly("0", "2");
+        assertThat(seen).containsExactly("GET /v1/events?after=0&release=r8", "GET /v1/events?after=2&release=r8");
+    }
+
+    @Test
+    void aSilentStreamIsTreatedAsDropped() {
+        AtomicInteger connections = new AtomicInteger();
+        handle("/v1/events", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            if (connections.incrementAndGet() == 1) {
+                out.write(event(1, "DEPLOY_STARTED").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                sleepQuietly(Duration.ofSeconds(10)); // no keep-alive: the client must give up on it
+            } else {
+                out.write(event(2, "DEPLOY_FAILED").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            out.close();
+        });
+        EventStream stream = new EventStream(new HttpTransport(new Connection(url, "t")), Duration.ofMillis(300), Duration.ofMillis(10));
+        List<EventView> received = new CopyOnWriteArrayList<>();
+
+        long started = System.nanoTime();
+        stream.follow(0, EventFilter.all(), received::add, e -> e.type().startsWith("DEPLOY_F"));
+
+        assertThat(received).extracting(EventView::id).containsExactly(1L, 2L);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void retriesAreBounded() {
+        handle("/v1/events", exchange -> {
+            exchange.sendResponseHeaders(200, -1); // an empty stream, over and over
+            exchange.close();
+        });
+        EventStream stream = new EventStream(new HttpTransport(new Connection(url, "t")), Duration.ofSeconds(5), Duration.ofMillis(1));
+
+        assertThatThrownBy(() -> stream.follow(0, EventFilter.all(), e -> { }, e -> false))
+                .isInstanceOf(ApolloClientException.class)
+                .hasMessageContaining("closed the event stream");
+        assertThat(seen).hasSize(EventStream.MAX_RETRIES + 1);
+    }
+
+    @Test
+    void anErrorOnTheEventStreamIsNotRetried() {
+        handle("/v1/events", exchange -> reply(exchange, 400, "{\"error\":\"invalid\",\"message\":\"after: -3 (expected: >= 0)\"}"));
+
+        assertThatThrownBy(() -> client("t").events(-3, EventFilter.all(), e -> { }, e -> true))
+                .isInstanceOf(ApiException.class).hasMessage("after: -3 (expected: >= 0)");
+        assertThat(seen).hasSize(1);
+    }
+
+    @Test
+    void followLogsHandsOverEachLine() {
+        handle("/v1/environments", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write("[web-1] hello\n[web-2] world\n".getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        List<String> lines = new ArrayList<>();
+
+        client("t").followLogs("production", "web", Optional.of("web-1"), lines::add);
+
+        assertThat(lines).containsExactly("[web-1] hello", "[web-2] world");
+        assertThat(seen).containsExactly("GET /v1/environments/production/services/web/logs?follow=true&instance=web-1");
+    }
+
+    @Test
+    void servicesFiltersByEnvironment() {
+        handle("/v1/services", exchange -> reply(exchange, 200, "[]"));
+
+        client("t").services(Optional.of("stage1"));
+        client("t").services(Optional.empty());
+
+        assertThat(seen).containsExactly("GET /v1/services?environment=stage1", "GET /v1/services");
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
