@@ -103,7 +103,8 @@ final class EventStream {
             Thread watchdog = Thread.ofVirtual().start(() -> closeWhenIdle(body));
             try (body; BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
                 SseParser parser = new SseParser();
-                for (String line = reader.readLine(); line != null && !stopped; line = reader.readLine()) {
+                String line;
+                while (!stopped && (line = reader.readLine()) != null) {
                     lastActivity = System.nanoTime();
                     parser.line(line).ifPresent(this::deliver);
                 }

@@ -181,6 +181,23 @@ class ApolloClientHttpTest {
     }
 
     @Test
+    void returnsAsSoonAsTheAwaitedEventArrivesWhileTheStreamStaysOpen() {
+        handle("/v1/events", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write(event(1, "DEPLOY_SUCCEEDED").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            sleepQuietly(Duration.ofSeconds(10)); // the server keeps the stream open, as the real one does
+            out.close();
+        });
+
+        long started = System.nanoTime();
+        client("t").events(0, EventFilter.all(), e -> { }, e -> true);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
     void aSilentStreamIsTreatedAsDropped() {
         AtomicInteger connections = new AtomicInteger();
         handle("/v1/events", exchange -> {

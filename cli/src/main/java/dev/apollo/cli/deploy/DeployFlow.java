@@ -90,10 +90,13 @@ public final class DeployFlow {
             return ExitCodes.OK;
         }
         EventView end = state.last();
-        String reason = end.message() == null || end.message().isBlank() ? end.type().toLowerCase() : end.message();
-        context.err().println("apollo: the deploy of " + what + " to " + release.environment() + " (release "
-                + release.id() + ") failed: " + reason);
-        FailureLogs.print(client, release, context.err());
+        // The server's message is a whole sentence that names the release; only make one up when it is missing.
+        String reason = end.message() == null || end.message().isBlank()
+                ? "the deploy of " + what + " to " + release.environment() + " (release " + release.id() + ") ended with "
+                        + end.type() + "."
+                : end.message();
+        context.err().println("apollo: " + reason);
+        FailureLogs.print(client, release, reason, context.err());
         return ExitCodes.FAILED;
     }
 

@@ -23,11 +23,15 @@ final class FailureLogs {
 
     private FailureLogs() {}
 
-    static void print(ApolloClient client, ReleaseView release, PrintStream err) {
+    /** {@code alreadyShown}: the failure message, which may quote the instance's output itself. */
+    static void print(ApolloClient client, ReleaseView release, String alreadyShown, PrintStream err) {
         try {
-            List<LogLines> logs = fetch(client, release);
-            if (logs.stream().allMatch(l -> l.lines() == null || l.lines().isEmpty())) {
-                err.println("No log lines were kept for the instances of release " + release.id() + ".");
+            List<LogLines> logs = fetch(client, release).stream().filter(l -> l.lines() != null && !l.lines().isEmpty()).toList();
+            if (logs.isEmpty()) {
+                err.println("No log lines are left for the instances of release " + release.id() + " (the control plane stopped them).");
+                return;
+            }
+            if (logs.stream().flatMap(l -> l.lines().stream()).allMatch(alreadyShown::contains)) {
                 return;
             }
             for (LogLines log : logs) {

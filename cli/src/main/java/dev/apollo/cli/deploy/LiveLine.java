@@ -2,6 +2,7 @@ package dev.apollo.cli.deploy;
 
 import dev.apollo.api.Views.EventView;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -10,7 +11,7 @@ import java.util.function.Consumer;
  * events), with the events that need attention printed above it.
  */
 final class LiveLine implements Consumer<EventView>, AutoCloseable {
-    private static final Set<String> NOTABLE = Set.of("INSTANCE_UNHEALTHY", "INSTANCE_EXITED", "BACKING_OFF", "DEPLOY_FAILED");
+    private static final Set<String> NOTABLE = Set.of("INSTANCE_UNHEALTHY", "INSTANCE_EXITED", "BACKING_OFF");
 
     private final PrintStream out;
     private final DeployState state;
@@ -26,7 +27,7 @@ final class LiveLine implements Consumer<EventView>, AutoCloseable {
     @Override
     public synchronized void accept(EventView event) {
         if (NOTABLE.contains(event.type()) && event.message() != null && !event.message().isBlank()) {
-            draw("  " + event.type().toLowerCase().replace('_', ' ') + ": " + event.message());
+            draw("  " + event.type().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + event.message());
             out.println();
             width = 0;
         }

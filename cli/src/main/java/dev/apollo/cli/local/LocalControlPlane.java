@@ -68,11 +68,13 @@ public final class LocalControlPlane {
 
     List<String> command(String listen) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-XX:+UseSerialGC", "-cp", classpath, mainClass,
+        // sqlite-jdbc loads a native library; newer JDKs warn unless it is allowed explicitly.
+        return List.of(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", classpath, mainClass,
                 "--home", home.toString(), "--listen", listen);
     }
 
-    /** Runs the control plane with this terminal until it exits; Ctrl-C stops it (and so its instances). */
+    /** Runs the control plane with this terminal until it exits. Ctrl-C stops the control plane only:
+     * instances run in sessions of their own and are adopted by the next start ({@code apollo down} stops them). */
     public int runForeground(String listen) {
         Process process = start(new ProcessBuilder(command(listen)).inheritIO());
         Thread stopChild = new Thread(() -> {

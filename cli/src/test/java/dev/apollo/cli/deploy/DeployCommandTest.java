@@ -74,10 +74,22 @@ class DeployCommandTest {
         Run run = deploy();
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("apollo: the deploy of web:2.0.0 to production (release r11) failed: "
-                        + "2 instances did not become healthy within 60 s")
+        assertThat(run.err()).startsWith("apollo: 2 instances did not become healthy within 60 s\n")
                 .contains("Last lines of web-a:\n  Exception in thread main\n    at Boom.main");
         assertThat(api.requests).contains("GET /v1/environments/production/services/web/logs?instance=web-a&lines=20");
+    }
+
+    @Test
+    void logLinesTheServersMessageAlreadyQuotesAreNotRepeated() {
+        accepts("deploy");
+        api.events("GET /v1/events", event(11, "DEPLOY_FAILED", 0, 0, "r11 failed. Last output: no main manifest attribute"));
+        api.json("GET /v1/environments/production/services/web/logs", 200,
+                "[{\"instance\":\"web-a\",\"lines\":[\"no main manifest attribute\"]}]");
+
+        Run run = deploy();
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("apollo: r11 failed. Last output: no main manifest attribute\n");
     }
 
     @Test

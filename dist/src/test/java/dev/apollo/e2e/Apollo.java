@@ -1,0 +1,234 @@
+package dev.apollo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apollo.api.Json;
+import dev.apollo.api.Views.ServiceStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Apollo for end-to-end tests: apollo.jar run as the user runs it, a control plane of its
+ * own in a temporary data dir on a free port, real instance processes. Closing it runs
+ * {@code apollo down} and then makes sure no process of this data dir is left.
+ */
+final class Apollo implements AutoCloseable {
+    static final Path JAR = Path.of(System.getProperty("apollo.jar", "target/apollo.jar")).toAbsolutePath();
+    static final Path REPO = Path.of(System.getProperty("apollo.repo", "..")).toAbsolutePath().normalize();
+    static final Path WEB_SERVICE_JAR = REPO.resolve("examples/web-service/target/web-service.jar");
+    static final Path RPC_SERVICE_JAR = REPO.resolve("examples/rpc-service/target/rpc-service.jar");
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    private final Path home;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private Apollo(Path home) {
+        this.home = home;
+    }
+
+    /** A data dir with no control plane running yet. */
+    static Apollo in(Path home) {
+        return new Apollo(home);
+    }
+
+    /** Starts a control plane in the background on a free port and waits until it answers. */
+    static Apollo up(Path home) {
+        Apollo apollo = new Apollo(home);
+        apollo.start();
+        return apollo;
+    }
+
+    void start() {
+        Result up = cli("up", "--detach", "--listen", "127.0.0.1:0");
+        assertThat(up.exit()).as("apollo up --detach: %s", up).isZero();
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** Runs the real CLI (java -jar apollo.jar) against this data dir; waits at most 3 minutes. */
+    Result cli(String... args) {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("APOLLO_HOME", home.toString());
+        builder.environment().remove("APOLLO_SERVER");
+        builder.environment().remove("APOLLO_TOKEN");
+        try {
+            Path out = Files.createTempFile("apollo-cli", ".out");
+            Path err = Files.createTempFile("apollo-cli", ".err");
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("apollo " + String.join(" ", args) + " did not finish within 3 minutes");
+            }
+            Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The CLI, expected to succeed. */
+    Result ok(String... args) {
+        Result result = cli(args);
+        assertThat(result.exit()).as("apollo %s\n%s", String.join(" ", args), result.all()).isZero();
+        return result;
+    }
+
+    String url() {
+        try {
+            return Json.mapper().readTree(home.resolve("server.json").toFile()).get("url").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long serverPid() {
+        try {
+            return Json.mapper().readTree(home.resolve("server.json").toFile()).get("pid").asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String token() {
+        try {
+            return Files.readString(home.resolve("token")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A raw API call, for what the CLI does not show (status codes, error bodies). */
+    HttpResponse<String> api(String method, String path, String body, boolean withToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (withToken) {
+            request.header("Authorization", "Bearer " + token());
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    Optional<ServiceStatus> status(String service) {
+        HttpResponse<String> response = api("GET", "/v1/environments/production/services/" + service, null, true);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        try {
+            return Optional.of(Json.mapper().readValue(response.body(), ServiceStatus.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    JsonNode json(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    <T> T read(String text, TypeReference<T> type) {
+        try {
+            return Json.mapper().readValue(text, type);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    /** Waits until the service has exactly {@code count} instances, all healthy; returns them. */
+    ServiceStatus awaitHealthy(String service, int count) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> status(service).orElse(null), s -> s != null
+                        && s.instances().size() == count
+                        && s.instances().stream().allMatch(i -> i.health().equals("healthy")));
+    }
+
+    /** GET http://address/path, straight to an instance. */
+    String get(String address, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(5)).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            assertThat(response.statusCode()).as("GET %s%s: %s", address, path, response.body()).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Processes that carry this data dir's instance marker: what actually runs, seen from outside. */
+    List<ProcessHandle> instanceProcesses() {
+        String marker = "-Dapollo.home=" + realHome();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(marker)).orElse(false))
+                .toList();
+    }
+
+    Optional<ProcessHandle> instanceProcess(String instanceId) {
+        return instanceProcesses().stream()
+                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains("-Dapollo.instance=" + instanceId))
+                        .orElse(false))
+                .findFirst();
+    }
+
+    private String realHome() {
+        try {
+            return home.toRealPath().toString();
+        } catch (IOException e) {
+            return home.toAbsolutePath().toString();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (Files.exists(home.resolve("server.json"))) {
+            cli("down");
+        }
+        instanceProcesses().forEach(ProcessHandle::destroyForcibly);
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("--home " + home)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+}
