@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apollo.api.Json;
+import dev.apollo.api.Views.InstanceView;
 import dev.apollo.api.Views.ServiceStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,12 +176,21 @@ final class Apollo implements AutoCloseable {
         }
     }
 
-    /** Waits until the service has exactly {@code count} instances, all healthy; returns them. */
+    /**
+     * Waits until the service runs exactly {@code count} instances, all healthy, and returns its
+     * status with only those (status also lists the last few failed instances, for diagnosis).
+     */
     ServiceStatus awaitHealthy(String service, int count) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        ServiceStatus status = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> status(service).orElse(null), s -> s != null
-                        && s.instances().size() == count
-                        && s.instances().stream().allMatch(i -> i.health().equals("healthy")));
+                        && running(s).size() == count
+                        && running(s).stream().allMatch(i -> i.health().equals("healthy")));
+        return new ServiceStatus(status.environment(), status.service(), status.live(), status.deploying(), running(status),
+                status.restarts(), status.backoffUntil(), status.lastExit());
+    }
+
+    static List<InstanceView> running(ServiceStatus status) {
+        return status.instances().stream().filter(i -> !i.health().equals("exited")).toList();
     }
 
     /** GET http://address/path, straight to an instance. */

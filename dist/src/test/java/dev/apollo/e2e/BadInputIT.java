@@ -46,9 +46,9 @@ class BadInputIT {
 
             Path other = home.resolve("other.jar");
             Files.write(other, Files.readAllBytes(Apollo.RPC_SERVICE_JAR));
-            expectFailure(apollo, 1, "push it under a new version",
+            expectFailure(apollo, 1, "Push the new content under a new version",
                     "artifact", "push", other.toString(), "--name", "web-service", "--version", "1.0.0");
-            expectFailure(apollo, 1, "missing.jar", "artifact", "push", home.resolve("missing.jar").toString(),
+            expectFailure(apollo, 2, "missing.jar", "artifact", "push", home.resolve("missing.jar").toString(),
                     "--name", "web-service", "--version", "3.0.0");
             Path text = Files.writeString(home.resolve("notes.jar"), "not a jar");
             expectFailure(apollo, 1, "expected an executable jar",

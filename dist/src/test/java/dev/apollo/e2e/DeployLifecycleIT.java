@@ -48,6 +48,7 @@ class DeployLifecycleIT {
             apollo.instanceProcess(victim).orElseThrow().destroyForcibly();
             ServiceStatus replaced = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> apollo.status("web-service").orElseThrow(), s -> healthyIds(s).size() == 1
+                            && Apollo.running(s).size() == 1
                             && !healthyIds(s).contains(victim));
             assertThat(replaced.restarts()).isEqualTo(1);
             assertThat(replaced.lastExit()).contains(victim, "killed by signal 9");

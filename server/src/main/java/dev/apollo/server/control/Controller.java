@@ -358,7 +358,7 @@ public final class Controller implements AutoCloseable {
             }
             int healthy = countHealthy(release.id());
             Backoff backoff = backoffs.getOrDefault(release.id(), Backoff.none());
-            String lastFailure = lastFailures.getOrDefault(release.id(), "");
+            String lastFailure = lastFailures.getOrDefault(release.id(), lastHealthFailure(release.id()));
             switch (DeployEvaluator.evaluate(release, healthy, backoff, lastFailure, now)) {
                 case DeployEvaluator.Step.Succeed succeed -> commit(DeployEvaluator.succeed(release,
                         find(release.environment(), release.service(), ReleaseState.LIVE), healthy, now));
@@ -367,6 +367,15 @@ public final class Controller implements AutoCloseable {
                 case DeployEvaluator.Step.Wait wait -> { }
             }
         }
+    }
+
+    /** Why instances of a release are not healthy yet, when none of them has exited. */
+    private String lastHealthFailure(ReleaseId release) {
+        return tracked.values().stream()
+                .filter(t -> t.release.id().equals(release) && t.serving() && t.failure().isPresent())
+                .map(t -> "instance " + t.observed.id() + ": " + t.health.lastFailure())
+                .reduce((first, second) -> second)
+                .orElse("");
     }
 
     private void reconcile(Instant now) {
