@@ -17,20 +17,26 @@ public final class Views {
 
     public record ArtifactView(String name, String version, String sha256, long size, Instant storedAt) {}
 
-    /** A deploy; only {@code artifact} is required. */
+    /** A deploy; only {@code artifact} is required, everything else has the server's default. */
     public record DeployRequest(
             String artifact,
             Integer instances,
             String environment,
-            String healthPath,
-            Integer healthGraceSeconds,
+            HealthCheckRequest health,
             Integer memoryMb,
             Integer deadlineSeconds) {
 
         public static DeployRequest of(String artifact, int instances, String environment) {
-            return new DeployRequest(artifact, instances, environment, null, null, null, null);
+            return new DeployRequest(artifact, instances, environment, null, null, null);
         }
     }
+
+    /**
+     * How instances are health-checked: {@code GET path}, every {@code intervalMs}, each probe
+     * given {@code timeoutMs}; failures during {@code graceMs} after start don't count, and
+     * {@code failureThreshold} in a row make an instance unhealthy. Null fields take the defaults.
+     */
+    public record HealthCheckRequest(String path, Integer graceMs, Integer intervalMs, Integer timeoutMs, Integer failureThreshold) {}
 
     /**
      * What a deploy did: {@code kind} is "deploy" (a new release starts), "scale" (the live release

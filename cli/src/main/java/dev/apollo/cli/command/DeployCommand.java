@@ -1,6 +1,7 @@
 package dev.apollo.cli.command;
 
 import dev.apollo.api.Views.DeployRequest;
+import dev.apollo.api.Views.HealthCheckRequest;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.deploy.DeployFlow;
 import dev.apollo.client.ApolloClient;
@@ -38,6 +39,20 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--health-path", paramLabel = "P", description = "Health check path (default: /health/is_alive).")
     private String healthPath;
 
+    @Option(names = "--health-grace", paramLabel = "MS",
+            description = "Milliseconds after start during which failed health checks don't count (default: 10000).")
+    private Integer healthGraceMs;
+
+    @Option(names = "--health-interval", paramLabel = "MS", description = "Milliseconds between health checks (default: 2000).")
+    private Integer healthIntervalMs;
+
+    @Option(names = "--health-timeout", paramLabel = "MS", description = "Milliseconds a health check may take (default: 1000).")
+    private Integer healthTimeoutMs;
+
+    @Option(names = "--health-threshold", paramLabel = "N",
+            description = "Failed health checks in a row that make an instance unhealthy (default: 3).")
+    private Integer healthThreshold;
+
     @Option(names = "--memory", paramLabel = "MB", description = "Memory per instance, in MB.")
     private Integer memoryMb;
 
@@ -50,7 +65,10 @@ public final class DeployCommand implements Callable<Integer> {
         Checks.atLeast(spec, "instances", instances, 0);
         Checks.atLeast(spec, "memory", memoryMb, 1);
         Checks.atLeast(spec, "timeout", timeoutSeconds, 1);
-        DeployRequest request = new DeployRequest(artifact, instances, environment, healthPath, null, memoryMb, timeoutSeconds);
+        Checks.atLeast(spec, "health-threshold", healthThreshold, 1);
+        HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
+                healthThreshold);
+        DeployRequest request = new DeployRequest(artifact, instances, environment, health, memoryMb, timeoutSeconds);
         try (ApolloClient client = global.client()) {
             return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
         }

@@ -4,6 +4,8 @@ import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.local.LocalControlPlane;
 import dev.apollo.client.ServerFile;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,12 +31,36 @@ public final class UpCommand implements Callable<Integer> {
             description = "Where the API listens; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private String listen;
 
+    @Option(names = "--max-instances", paramLabel = "N",
+            description = "The most instances one deploy or scale may ask for (default: 200).")
+    private Integer maxInstances;
+
+    @Option(names = "--stop-grace", paramLabel = "SECONDS",
+            description = "Seconds an instance has between SIGTERM and SIGKILL (default: 10).")
+    private Integer stopGrace;
+
+    @Option(names = "--maven-remote", paramLabel = "URL",
+            description = "A remote Maven repository for GROUP:ARTIFACT:VERSION deploys (default: only ~/.m2).")
+    private String mavenRemote;
+
     @Override
     public Integer call() {
         if (!listen.matches(".+:\\d{1,5}")) {
             throw new ParameterException(spec.commandLine(), "listen '" + listen + "': expected HOST:PORT (e.g. 127.0.0.1:7700)");
         }
-        LocalControlPlane plane = LocalControlPlane.of(global.home(), global.env());
+        Checks.atLeast(spec, "max-instances", maxInstances, 1);
+        Checks.atLeast(spec, "stop-grace", stopGrace, 0);
+        List<String> flags = new ArrayList<>();
+        if (maxInstances != null) {
+            flags.addAll(List.of("--max-instances", maxInstances.toString()));
+        }
+        if (stopGrace != null) {
+            flags.addAll(List.of("--stop-grace", stopGrace.toString()));
+        }
+        if (mavenRemote != null) {
+            flags.addAll(List.of("--maven-remote", mavenRemote));
+        }
+        LocalControlPlane plane = LocalControlPlane.of(global.home(), global.env()).withServerFlags(flags);
         Optional<ServerFile> running = plane.running();
         if (running.isPresent()) {
             global.out().println("The Apollo control plane is already running at " + running.get().url()

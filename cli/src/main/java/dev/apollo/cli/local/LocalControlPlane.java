@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +33,23 @@ public final class LocalControlPlane {
     private final Map<String, String> env;
     private final String classpath;
     private final String mainClass;
+    private final List<String> serverFlags;
 
     LocalControlPlane(Path home, Map<String, String> env, String classpath, String mainClass) {
+        this(home, env, classpath, mainClass, List.of());
+    }
+
+    private LocalControlPlane(Path home, Map<String, String> env, String classpath, String mainClass, List<String> serverFlags) {
         this.home = home;
         this.env = env;
         this.classpath = classpath;
         this.mainClass = mainClass;
+        this.serverFlags = List.copyOf(serverFlags);
+    }
+
+    /** The same control plane, started with these extra flags for ServerMain (e.g. --max-instances 500). */
+    public LocalControlPlane withServerFlags(List<String> flags) {
+        return new LocalControlPlane(home, env, classpath, mainClass, flags);
     }
 
     /** The control plane of {@code home}, run from the jar (or classes dir) this CLI was loaded from. */
@@ -69,8 +81,10 @@ public final class LocalControlPlane {
     List<String> command(String listen) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // sqlite-jdbc loads a native library; newer JDKs warn unless it is allowed explicitly.
-        return List.of(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", classpath, mainClass,
-                "--home", home.toString(), "--listen", listen);
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                "-cp", classpath, mainClass, "--home", home.toString(), "--listen", listen));
+        command.addAll(serverFlags);
+        return command;
     }
 
     /** Runs the control plane with this terminal until it exits. Ctrl-C stops the control plane only:

@@ -2,6 +2,7 @@ package dev.apollo.server.http;
 
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.DeployResponse;
+import dev.apollo.api.Views.HealthCheckRequest;
 import dev.apollo.api.Views.ScaleRequest;
 import dev.apollo.api.Views.ServiceStatus;
 import dev.apollo.core.ApolloException;
@@ -125,11 +126,7 @@ final class ServiceApi {
         ArtifactRef artifact = ArtifactRef.parse(request.artifact());
         int instances = checkCount(request.instances() == null ? 1 : request.instances());
         EnvironmentName environment = EnvironmentName.of(request.environment() == null ? "production" : request.environment());
-        HealthCheck defaults = HealthCheck.DEFAULT;
-        HealthCheck health = new HealthCheck(
-                request.healthPath() == null ? defaults.path() : request.healthPath(),
-                request.healthGraceSeconds() == null ? defaults.grace() : Duration.ofSeconds(request.healthGraceSeconds()),
-                defaults.interval(), defaults.timeout(), defaults.failureThreshold());
+        HealthCheck health = health(request.health());
         int memory = request.memoryMb() == null ? config.defaultMemoryMb() : request.memoryMb();
         if (memory < 16 || memory > Release.MAX_MEMORY_MB) {
             throw new ApolloException.Invalid("memoryMb: " + memory + " (expected: 16.." + Release.MAX_MEMORY_MB + ")");
@@ -142,6 +139,29 @@ final class ServiceApi {
             deadline = Duration.ofSeconds(request.deadlineSeconds());
         }
         return new Deploy(artifact, instances, environment, health, memory, deadline);
+    }
+
+    private static HealthCheck health(HealthCheckRequest request) {
+        HealthCheck defaults = HealthCheck.DEFAULT;
+        if (request == null) {
+            return defaults;
+        }
+        return new HealthCheck(
+                request.path() == null ? defaults.path() : request.path(),
+                millis("health.graceMs", request.graceMs(), defaults.grace()),
+                millis("health.intervalMs", request.intervalMs(), defaults.interval()),
+                millis("health.timeoutMs", request.timeoutMs(), defaults.timeout()),
+                request.failureThreshold() == null ? defaults.failureThreshold() : request.failureThreshold());
+    }
+
+    private static Duration millis(String field, Integer value, Duration fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < 0 || value > 3_600_000) {
+            throw new ApolloException.Invalid(field + ": " + value + " (expected: 0..3600000 milliseconds)");
+        }
+        return Duration.ofMillis(value);
     }
 
     private int checkCount(int instances) {
