@@ -13,23 +13,48 @@ public final class Views {
     /** Every error the API answers: {@code error} is one of invalid, not_found, conflict, unauthorized, internal. */
     public record ErrorBody(String error, String message) {}
 
-    public record ServerInfo(String version, long pid, String dataDir, Instant startedAt, String apiAddress, int instances) {}
+    /** Who answers; {@code webGateway} is where the web gateway listens (HOST:PORT), absent when it runs none. */
+    public record ServerInfo(
+            String version, long pid, String dataDir, Instant startedAt, String apiAddress, int instances, String webGateway) {}
 
     public record ArtifactView(String name, String version, String sha256, long size, Instant storedAt) {}
 
-    /** A deploy; only {@code artifact} is required, everything else has the server's default. */
+    /**
+     * A deploy; only {@code artifact} is required, everything else has the server's default.
+     *
+     * @param testbed run the release as the service's testbed, beside the live one
+     * @param paths web path rules ({@code /a-path}) to point at the service in its environment
+     */
     public record DeployRequest(
             String artifact,
             Integer instances,
             String environment,
             HealthCheckRequest health,
             Integer memoryMb,
-            Integer deadlineSeconds) {
+            Integer deadlineSeconds,
+            Boolean testbed,
+            List<String> paths) {
 
         public static DeployRequest of(String artifact, int instances, String environment) {
-            return new DeployRequest(artifact, instances, environment, null, null, null);
+            return new DeployRequest(artifact, instances, environment, null, null, null, null, null);
         }
     }
+
+    /**
+     * What a rollback did: {@code kind} "switch" (the warm previous release is live again;
+     * {@code durationMs} is how long the switch took in the control plane) or "deploy" (the previous
+     * version is being deployed blue/green; follow it from {@code eventCursor}).
+     */
+    public record RollbackResponse(String kind, ReleaseView release, long durationMs, long eventCursor) {}
+
+    /** Promoting a testbed; {@code instances} defaults to the live release's count. */
+    public record PromoteRequest(Integer instances) {}
+
+    /** A web path rule: {@code /a-path => service} in an environment. */
+    public record RouteView(String environment, String path, String service, Instant createdAt) {}
+
+    /** Adding a route: the path prefix and the service it leads to. */
+    public record RouteRequest(String path, String service) {}
 
     /**
      * How instances are health-checked: {@code GET path}, every {@code intervalMs}, each probe
@@ -68,8 +93,9 @@ public final class Views {
             String id, String release, String version, String address, String health, Instant startedAt, String exit) {}
 
     /**
-     * A service in one environment: its live release, the release being deployed if any, every
-     * instance, and how its instances have been failing.
+     * A service in one environment: its live release, the release being deployed if any, the
+     * previous release while it is kept warm for rollback, its testbed, every instance, and how its
+     * instances have been failing.
      */
     public record ServiceStatus(
             String environment,
@@ -79,7 +105,9 @@ public final class Views {
             List<InstanceView> instances,
             int restarts,
             Instant backoffUntil,
-            String lastExit) {}
+            String lastExit,
+            ReleaseView previous,
+            ReleaseView testbed) {}
 
     public record EventView(
             long id,

@@ -6,8 +6,11 @@ import dev.apollo.cli.command.DeployCommand;
 import dev.apollo.cli.command.DownCommand;
 import dev.apollo.cli.command.HistoryCommand;
 import dev.apollo.cli.command.LogsCommand;
+import dev.apollo.cli.command.RollbackCommand;
+import dev.apollo.cli.command.RouteCommand;
 import dev.apollo.cli.command.ScaleCommand;
 import dev.apollo.cli.command.StatusCommand;
+import dev.apollo.cli.command.TestbedCommand;
 import dev.apollo.cli.command.UndeployCommand;
 import dev.apollo.cli.command.UpCommand;
 import picocli.CommandLine.Command;
@@ -30,7 +33,10 @@ import picocli.CommandLine.Spec;
             ScaleCommand.class,
             UndeployCommand.class,
             HistoryCommand.class,
-            LogsCommand.class
+            LogsCommand.class,
+            RollbackCommand.class,
+            TestbedCommand.class,
+            RouteCommand.class
         },
         footer = {"", "Start with: apollo demo"})
 public final class ApolloCommand implements Runnable {

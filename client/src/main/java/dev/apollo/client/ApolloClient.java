@@ -8,7 +8,12 @@ import dev.apollo.api.Views.DeployResponse;
 import dev.apollo.api.Views.EnvironmentView;
 import dev.apollo.api.Views.EventView;
 import dev.apollo.api.Views.LogLines;
+import dev.apollo.api.RouteTableView;
+import dev.apollo.api.Views.PromoteRequest;
 import dev.apollo.api.Views.ReleaseView;
+import dev.apollo.api.Views.RollbackResponse;
+import dev.apollo.api.Views.RouteRequest;
+import dev.apollo.api.Views.RouteView;
 import dev.apollo.api.Views.ScaleRequest;
 import dev.apollo.api.Views.ServerInfo;
 import dev.apollo.api.Views.ServiceStatus;
@@ -156,9 +161,49 @@ public final class ApolloClient implements AutoCloseable {
         return events.follow(after, filter, sink, stop);
     }
 
+    /** Puts the previous release back: a route switch within the rollback window, else a blue/green deploy. */
+    public RollbackResponse rollback(String environment, String service) {
+        return transport.json(post(servicePath(environment, service, "/rollback"), HttpRequest.BodyPublishers.noBody()).build(),
+                TYPES.constructType(RollbackResponse.class));
+    }
+
+    public DeployResponse promoteTestbed(String environment, String service, Optional<Integer> instances) {
+        HttpRequest request = post(servicePath(environment, service, "/testbed/promote"),
+                HttpTransport.jsonBody(new PromoteRequest(instances.orElse(null)))).build();
+        return transport.json(request, TYPES.constructType(DeployResponse.class));
+    }
+
+    public ReleaseView discardTestbed(String environment, String service) {
+        return transport.json(json(servicePath(environment, service, "/testbed")).DELETE().build(),
+                TYPES.constructType(ReleaseView.class));
+    }
+
+    public List<RouteView> routes(String environment) {
+        return get(routesPath(environment), listOf(RouteView.class));
+    }
+
+    public RouteView addRoute(String environment, String path, String service) {
+        HttpRequest request = json(routesPath(environment)).PUT(HttpTransport.jsonBody(new RouteRequest(path, service))).build();
+        return transport.json(request, TYPES.constructType(RouteView.class));
+    }
+
+    public void removeRoute(String environment, String path) {
+        HttpRequest request = json(routesPath(environment) + UriPaths.query(Map.of("path", path))).DELETE().build();
+        transport.json(request, TYPES.constructType(Object.class));
+    }
+
+    /** The route table the gateways serve right now. */
+    public RouteTableView routeTable() {
+        return get("/v1/routes", TYPES.constructType(RouteTableView.class));
+    }
+
     @Override
     public void close() {
         transport.close();
+    }
+
+    private static String routesPath(String environment) {
+        return UriPaths.path("v1", "environments", UriPaths.segment(environment), "routes");
     }
 
     private static String servicePath(String environment, String service, String suffix) {

@@ -62,7 +62,7 @@ final class Apollo implements AutoCloseable {
     }
 
     void start() {
-        Result up = cli("up", "--detach", "--listen", "127.0.0.1:0");
+        Result up = cli("up", "--detach", "--listen", "127.0.0.1:0", "--web", "127.0.0.1:0");
         assertThat(up.exit()).as("apollo up --detach: %s", up).isZero();
     }
 
@@ -122,6 +122,39 @@ final class Apollo implements AutoCloseable {
         }
     }
 
+    /** Where the web gateway listens (HOST:PORT), from the state file it writes once it listens. */
+    String gateway() {
+        try {
+            return Json.mapper().readTree(home.resolve("gateway.json").toFile()).get("web").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long gatewayPid() {
+        try {
+            return Json.mapper().readTree(home.resolve("gateway.json").toFile()).get("pid").asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A request through the web gateway, with extra headers (name, value, name, value...). */
+    HttpResponse<String> viaGateway(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + gateway() + path)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     String token() {
         try {
             return Files.readString(home.resolve("token")).strip();
@@ -177,8 +210,9 @@ final class Apollo implements AutoCloseable {
     }
 
     /**
-     * Waits until the service runs exactly {@code count} instances, all healthy, and returns its
-     * status with only those (status also lists the last few failed instances, for diagnosis).
+     * Waits until the service's live release runs exactly {@code count} instances, all healthy, and
+     * returns its status with only those (status also lists failed instances, kept for diagnosis,
+     * and the instances of a previous release kept warm for rollback).
      */
     ServiceStatus awaitHealthy(String service, int count) {
         ServiceStatus status = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -186,11 +220,14 @@ final class Apollo implements AutoCloseable {
                         && running(s).size() == count
                         && running(s).stream().allMatch(i -> i.health().equals("healthy")));
         return new ServiceStatus(status.environment(), status.service(), status.live(), status.deploying(), running(status),
-                status.restarts(), status.backoffUntil(), status.lastExit());
+                status.restarts(), status.backoffUntil(), status.lastExit(), status.previous(), status.testbed());
     }
 
     static List<InstanceView> running(ServiceStatus status) {
-        return status.instances().stream().filter(i -> !i.health().equals("exited")).toList();
+        return status.instances().stream()
+                .filter(i -> !i.health().equals("exited"))
+                .filter(i -> status.live() == null || i.release().equals(status.live().id()))
+                .toList();
     }
 
     /** GET http://address/path, straight to an instance. */
@@ -238,7 +275,8 @@ final class Apollo implements AutoCloseable {
         }
         instanceProcesses().forEach(ProcessHandle::destroyForcibly);
         ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("--home " + home)).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("--home " + home)
+                        || String.join(" ", a).contains(home.resolve("gateway.json").toString())).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
     }
 }

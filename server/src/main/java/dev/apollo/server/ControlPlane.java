@@ -8,11 +8,13 @@ import dev.apollo.core.port.Store;
 import dev.apollo.scheduler.local.ProcessScheduler;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
+import dev.apollo.server.control.RouteFeed;
 import dev.apollo.server.http.ApiServer;
 import dev.apollo.store.sqlite.SqliteStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
@@ -29,6 +31,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ApiServer api;
     private final Instant startedAt;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private Optional<GatewayProcess> gateway = Optional.empty();
 
     private ControlPlane(ServerConfig config) {
         Clock clock = Clock.systemUTC();
@@ -43,10 +46,11 @@ public final class ControlPlane implements AutoCloseable {
         }
         ArtifactStore artifacts = FileArtifactStore.open(dataDir.artifacts(), artifactOptions);
         EventBus events = new EventBus(store);
-        this.controller = new Controller(store, scheduler, artifacts, events, clock,
-                new Controller.Settings(config.stopGrace(), config.rpcGateway()));
+        RouteFeed routes = new RouteFeed(clock);
+        this.controller = new Controller(store, scheduler, artifacts, events, routes, clock, new Controller.Settings(
+                config.stopGrace(), config.rpcGateway(), config.drainDelay(), config.rollbackWindow(), config.deployTimeout()));
         this.api = new ApiServer(new ApiServer.Parts(config, dataDir.token(), controller, store, scheduler, artifacts, events,
-                clock, this::info, this::shutdown));
+                routes, clock, this::info, this::shutdown));
     }
 
     /** Starts everything and announces the API address in the data dir. */
@@ -54,6 +58,14 @@ public final class ControlPlane implements AutoCloseable {
         ControlPlane plane = new ControlPlane(config);
         plane.controller.start();
         plane.api.start();
+        try {
+            // Before announcing: `apollo up` returns once the control plane answers, and the gateway must be up by then.
+            // The gateway finds the control plane through server.json as soon as it appears.
+            plane.gateway = config.gateway().map(web -> GatewayProcess.ensure(config.home(), web, config.domain()));
+        } catch (RuntimeException e) {
+            plane.close();
+            throw e;
+        }
         plane.dataDir.announce(plane.url(), ProcessHandle.current().pid(), plane.startedAt.toString());
         return plane;
     }
@@ -64,7 +76,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private ServerInfo info() {
         return new ServerInfo(VERSION, ProcessHandle.current().pid(), dataDir.root().toString(), startedAt, url(),
-                (int) controller.snapshot().running());
+                (int) controller.snapshot().running(), gateway.map(GatewayProcess::webAddress).orElse(null));
     }
 
     /** `apollo down`: stop every instance, wait for them, then stop the control plane itself. */
@@ -76,6 +88,7 @@ public final class ControlPlane implements AutoCloseable {
             if (!clean) {
                 LOG.warning("shutdown: some instances were still running at the deadline");
             }
+            gateway.ifPresent(g -> g.stop(Duration.ofSeconds(5)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

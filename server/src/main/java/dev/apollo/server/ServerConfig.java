@@ -18,6 +18,10 @@ import java.util.Optional;
  * @param defaultMemoryMb an instance's default heap cap
  * @param mavenRemote a remote Maven repository for artifacts given as group:artifact:version
  * @param rpcGateway the RPC gateway address handed to instances as RPC_INT
+ * @param drainDelay how long an instance is out of the route table before it is stopped
+ * @param rollbackWindow how long a replaced release is kept warm for an instant rollback (0 disables)
+ * @param gateway where the embedded web gateway listens (HOST:PORT, port 0 for any), or empty for none
+ * @param domain the web domain: {@code domain} is production, {@code E.domain} environment E
  */
 public record ServerConfig(
         Path home,
@@ -27,7 +31,11 @@ public record ServerConfig(
         Duration deployTimeout,
         int defaultMemoryMb,
         Optional<URI> mavenRemote,
-        URI rpcGateway) {
+        URI rpcGateway,
+        Duration drainDelay,
+        Duration rollbackWindow,
+        Optional<String> gateway,
+        String domain) {
 
     public static final int DEFAULT_PORT = 7700;
 
@@ -41,22 +49,47 @@ public record ServerConfig(
 
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
-                Duration.ofSeconds(120), 128, Optional.empty(), URI.create("http://127.0.0.1:9090"));
+                Duration.ofSeconds(120), 128, Optional.empty(), URI.create("http://127.0.0.1:9090"), Duration.ofSeconds(1),
+                Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost");
     }
 
-    public ServerConfig withListen(InetSocketAddress address) {
-        return new ServerConfig(home, address, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway);
+    public ServerConfig withHome(Path value) {
+        return new ServerConfig(value, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+                drainDelay, rollbackWindow, gateway, domain);
     }
 
-    public ServerConfig withMaxInstances(int max) {
-        return new ServerConfig(home, listen, max, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway);
+    public ServerConfig withListen(InetSocketAddress value) {
+        return new ServerConfig(home, value, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+                drainDelay, rollbackWindow, gateway, domain);
     }
 
-    public ServerConfig withStopGrace(Duration grace) {
-        return new ServerConfig(home, listen, maxInstances, grace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway);
+    public ServerConfig withMaxInstances(int value) {
+        return new ServerConfig(home, listen, value, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+                drainDelay, rollbackWindow, gateway, domain);
     }
 
-    public ServerConfig withMavenRemote(Optional<URI> remote) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, remote, rpcGateway);
+    public ServerConfig withStopGrace(Duration value) {
+        return new ServerConfig(home, listen, maxInstances, value, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+                drainDelay, rollbackWindow, gateway, domain);
+    }
+
+    public ServerConfig withMavenRemote(Optional<URI> value) {
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, value, rpcGateway,
+                drainDelay, rollbackWindow, gateway, domain);
+    }
+
+    public ServerConfig withDrainDelay(Duration value) {
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+                value, rollbackWindow, gateway, domain);
+    }
+
+    public ServerConfig withRollbackWindow(Duration value) {
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+                drainDelay, value, gateway, domain);
+    }
+
+    public ServerConfig withGateway(Optional<String> value) {
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+                drainDelay, rollbackWindow, value, domain);
     }
 }

@@ -53,15 +53,17 @@ public final class ServerMain {
             }
             String value = args[++i];
             config = switch (flag) {
-                case "--home" -> new ServerConfig(Path.of(value).toAbsolutePath(), config.listen(), config.maxInstances(),
-                        config.stopGrace(), config.deployTimeout(), config.defaultMemoryMb(), config.mavenRemote(),
-                        config.rpcGateway());
+                case "--home" -> config.withHome(Path.of(value).toAbsolutePath());
                 case "--listen" -> config.withListen(listen(value));
                 case "--max-instances" -> config.withMaxInstances(number(flag, value));
                 case "--stop-grace" -> config.withStopGrace(Duration.ofSeconds(number(flag, value)));
                 case "--maven-remote" -> config.withMavenRemote(Optional.of(URI.create(value)));
-                default -> throw new ApolloException.Invalid("unknown flag " + flag
-                        + " (known: --home, --listen, --max-instances, --stop-grace, --maven-remote).");
+                case "--drain-ms" -> config.withDrainDelay(Duration.ofMillis(number(flag, value)));
+                case "--rollback-window" -> config.withRollbackWindow(Duration.ofSeconds(number(flag, value)));
+                case "--web" -> config.withGateway(value.equals("none") ? Optional.empty() : Optional.of(listen(value).getHostString()
+                        + ":" + listen(value).getPort()));
+                default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
+                        + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web).");
             };
         }
         return config;

@@ -5,6 +5,8 @@ import dev.apollo.api.Views.HealthCheckRequest;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.deploy.DeployFlow;
 import dev.apollo.client.ApolloClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +55,13 @@ public final class DeployCommand implements Callable<Integer> {
             description = "Failed health checks in a row that make an instance unhealthy (default: 3).")
     private Integer healthThreshold;
 
+    @Option(names = "--testbed", description = "Run it as the service's testbed beside the live release: only requests"
+            + " that opt in (header X-Apollo-Testbed: NAME, cookie apollo-testbed=NAME, or host testbed.NAME.ENV.<domain>) reach it.")
+    private boolean testbed;
+
+    @Option(names = "--path", paramLabel = "/PATH", description = "Route this web path prefix to the service (repeatable).")
+    private List<String> paths = new ArrayList<>();
+
     @Option(names = "--memory", paramLabel = "MB", description = "Memory per instance, in MB.")
     private Integer memoryMb;
 
@@ -68,7 +77,8 @@ public final class DeployCommand implements Callable<Integer> {
         Checks.atLeast(spec, "health-threshold", healthThreshold, 1);
         HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
                 healthThreshold);
-        DeployRequest request = new DeployRequest(artifact, instances, environment, health, memoryMb, timeoutSeconds);
+        DeployRequest request = new DeployRequest(artifact, instances, environment, health, memoryMb, timeoutSeconds,
+                testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths);
         try (ApolloClient client = global.client()) {
             return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
         }

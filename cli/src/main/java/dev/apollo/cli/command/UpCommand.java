@@ -31,6 +31,14 @@ public final class UpCommand implements Callable<Integer> {
             description = "Where the API listens; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private String listen;
 
+    @Option(names = "--web", paramLabel = "HOST:PORT",
+            description = "Where the web gateway listens; port 0 picks a free one, 'none' runs no gateway (default: 127.0.0.1:8080).")
+    private String web;
+
+    @Option(names = "--rollback-window", paramLabel = "SECONDS",
+            description = "How long a replaced release is kept warm so a rollback is a route switch; 0 disables (default: 300).")
+    private Integer rollbackWindow;
+
     @Option(names = "--max-instances", paramLabel = "N",
             description = "The most instances one deploy or scale may ask for (default: 200).")
     private Integer maxInstances;
@@ -56,6 +64,13 @@ public final class UpCommand implements Callable<Integer> {
         }
         if (stopGrace != null) {
             flags.addAll(List.of("--stop-grace", stopGrace.toString()));
+        }
+        if (web != null) {
+            flags.addAll(List.of("--web", web));
+        }
+        if (rollbackWindow != null) {
+            Checks.atLeast(spec, "rollback-window", rollbackWindow, 0);
+            flags.addAll(List.of("--rollback-window", rollbackWindow.toString()));
         }
         if (mavenRemote != null) {
             flags.addAll(List.of("--maven-remote", mavenRemote));

@@ -32,7 +32,11 @@ public final class DeployFlow {
 
     /** Returns the exit code: 0 when the release is live (or nothing had to change), 1 when it failed. */
     public int run(DeployRequest request, boolean wait) {
-        DeployResponse response = client.deploy(request);
+        return show(client.deploy(request), wait);
+    }
+
+    /** Shows a deploy the server has accepted (a deploy, a testbed promotion, a rollback that redeploys). */
+    public int show(DeployResponse response, boolean wait) {
         ReleaseView release = response.release();
         PrintStream out = context.out();
         String what = release.service() + ":" + release.version();

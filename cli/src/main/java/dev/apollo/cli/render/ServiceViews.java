@@ -36,7 +36,7 @@ public final class ServiceViews {
         if (s.deploying() != null) {
             state = "deploying " + s.deploying().id() + " (" + healthy(s, s.deploying()) + "/" + s.deploying().instances() + ")";
         } else if (s.live() != null) {
-            state = "live";
+            state = s.testbed() == null ? "live" : "live, testbed " + s.testbed().version();
         } else {
             state = "down";
         }
@@ -63,6 +63,13 @@ public final class ServiceViews {
         if (s.deploying() != null) {
             out.println("  deploying:  " + release(s, s.deploying(), now)
                     + (s.deploying().deadline() == null ? "" : ", deadline " + Times.relative(s.deploying().deadline(), now)));
+        }
+        if (s.previous() != null) {
+            out.println("  previous:   " + release(s, s.previous(), now) + ", warm for: apollo rollback " + s.service());
+        }
+        if (s.testbed() != null) {
+            out.println("  testbed:    " + release(s, s.testbed(), now) + ", opt in with the header X-Apollo-Testbed: "
+                    + s.service());
         }
         out.println("  restarts:   " + s.restarts()
                 + (s.lastExit() == null ? "" : ", last exit: " + s.lastExit())

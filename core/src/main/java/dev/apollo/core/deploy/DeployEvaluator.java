@@ -50,16 +50,27 @@ public final class DeployEvaluator {
     /** The releases and events that a step writes, in one transaction. */
     public record Outcome(List<Release> releases, List<Event> events) {}
 
-    public static Outcome succeed(Release deploying, Optional<Release> live, int healthy, Instant now) {
+    /**
+     * The switch: the deploying release goes live in one transaction. The release it replaces is
+     * kept warm as PREVIOUS (so a rollback is only a route switch) when {@code keepWarm}, else
+     * retired; an older PREVIOUS is retired either way.
+     */
+    public static Outcome succeed(Release deploying, Optional<Release> live, Optional<Release> previous, boolean keepWarm,
+            int healthy, Instant now) {
         List<Release> releases = new ArrayList<>();
         List<Event> events = new ArrayList<>();
         Release promoted = deploying.withState(ReleaseState.LIVE, now, "");
         releases.add(promoted);
+        previous.ifPresent(old -> releases.add(old.withState(ReleaseState.REPLACED, now,
+                "retired: " + deploying.id() + " (" + deploying.version() + ") went live")));
         live.ifPresent(old -> {
             String why = "replaced by " + deploying.id() + " (" + deploying.version() + ")";
-            releases.add(old.withState(ReleaseState.REPLACED, now, why));
-            events.add(Event.of(now, EventType.RELEASE_REPLACED, old, why, -1, -1));
+            ReleaseState next = keepWarm ? ReleaseState.PREVIOUS : ReleaseState.REPLACED;
+            releases.add(old.withState(next, now, keepWarm ? why + "; kept warm for rollback" : why));
+            events.add(Event.of(now, EventType.RELEASE_REPLACED, old, old.describe() + " " + why, -1, -1));
         });
+        events.add(Event.of(now, EventType.TRAFFIC_SWITCHED, promoted,
+                "traffic switched to " + deploying.describe(), healthy, healthy));
         events.add(Event.of(now, EventType.DEPLOY_SUCCEEDED, promoted,
                 deploying.describe() + " is live with " + healthy + " healthy instances", healthy, healthy));
         return new Outcome(List.copyOf(releases), List.copyOf(events));

@@ -9,10 +9,15 @@ public enum EventType {
     INSTANCE_EXITED(false),
     INSTANCE_STOPPED(false),
     BACKING_OFF(false),
+    TRAFFIC_SWITCHED(false),
+    INSTANCE_DRAINING(false),
     DEPLOY_SUCCEEDED(true),
     DEPLOY_FAILED(true),
     RELEASE_REPLACED(false),
     SCALED(false),
+    ROLLED_BACK(true),
+    TESTBED_DISCARDED(true),
+    ROUTE_CHANGED(false),
     UNDEPLOYED(true);
 
     private final boolean endsDeploy;

@@ -5,6 +5,8 @@ import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.model.Route;
+import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +50,15 @@ public interface Store extends AutoCloseable {
 
     /** The id of the newest event, or 0 when there is none. */
     long lastEventId();
+
+    /** Every web path rule, by environment then longest path first. */
+    List<Route> routes();
+
+    /** Adds a path rule, or points an existing path of that environment at another service. */
+    void putRoute(Route route);
+
+    /** Removes a path rule; false when the environment had no rule for that path. */
+    boolean removeRoute(EnvironmentName environment, RoutePath path);
 
     @Override
     void close();

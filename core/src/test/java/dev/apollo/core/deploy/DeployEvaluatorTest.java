@@ -26,14 +26,27 @@ class DeployEvaluatorTest {
         assertThat(DeployEvaluator.evaluate(next, 3, Backoff.none(), "", T0.plusSeconds(5)))
                 .isEqualTo(new DeployEvaluator.Step.Succeed());
 
-        DeployEvaluator.Outcome outcome = DeployEvaluator.succeed(next, Optional.of(live), 3, T0.plusSeconds(5));
+        DeployEvaluator.Outcome outcome = DeployEvaluator.succeed(next, Optional.of(live), Optional.empty(), false, 3,
+                T0.plusSeconds(5));
 
         assertThat(outcome.releases()).extracting(Release::id, Release::state).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(next.id(), ReleaseState.LIVE),
                 org.assertj.core.groups.Tuple.tuple(live.id(), ReleaseState.REPLACED));
         assertThat(outcome.releases().get(1).reason()).isEqualTo("replaced by r2 (2.0.0)");
         assertThat(outcome.events()).extracting(e -> e.type())
-                .containsExactly(EventType.RELEASE_REPLACED, EventType.DEPLOY_SUCCEEDED);
+                .containsExactly(EventType.RELEASE_REPLACED, EventType.TRAFFIC_SWITCHED, EventType.DEPLOY_SUCCEEDED);
+    }
+
+    @Test
+    void theReplacedReleaseIsKeptWarmForRollbackAndAnOlderWarmOneIsRetired() {
+        Release older = release(0 + 7, "web-service:0.9.0", 3, ReleaseState.PREVIOUS);
+
+        DeployEvaluator.Outcome outcome = DeployEvaluator.succeed(next, Optional.of(live), Optional.of(older), true, 3, T0);
+
+        assertThat(outcome.releases()).extracting(Release::id, Release::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(next.id(), ReleaseState.LIVE),
+                org.assertj.core.groups.Tuple.tuple(older.id(), ReleaseState.REPLACED),
+                org.assertj.core.groups.Tuple.tuple(live.id(), ReleaseState.PREVIOUS));
     }
 
     @Test

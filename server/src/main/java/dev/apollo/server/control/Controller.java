@@ -6,6 +6,7 @@ import dev.apollo.core.deploy.DeployEvaluator;
 import dev.apollo.core.deploy.Member;
 import dev.apollo.core.deploy.Reconciler;
 import dev.apollo.core.health.Health;
+import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
@@ -13,6 +14,8 @@ import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
+import dev.apollo.core.model.Route;
+import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.ObservedInstance;
@@ -57,6 +60,7 @@ public final class Controller implements AutoCloseable {
     private final Scheduler scheduler;
     private final ArtifactStore artifacts;
     private final EventBus events;
+    private final RouteFeed routeFeed;
     private final Clock clock;
     private final Settings settings;
     private final HealthProber prober = new HealthProber();
@@ -72,27 +76,44 @@ public final class Controller implements AutoCloseable {
     private final Map<ReleaseId, List<String>> failureLogs = new HashMap<>();
     private final Map<ReleaseId, URI> resolved = new HashMap<>();
     private final List<Event> pending = new ArrayList<>();
+    private final Set<ReleaseId> readyTestbeds = new HashSet<>();
+    private Set<InstanceId> routed = Set.of();
     private List<Release> active = List.of();
+    private List<Route> routes = List.of();
+    private List<Environment> environments = List.of();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     private boolean stopping;
 
     /**
      * @param stopGrace how long an instance has between SIGTERM and SIGKILL
      * @param rpcGateway the address instances get as RPC_INT
+     * @param drainDelay how long an instance stays out of the route table before it is stopped:
+     *     long enough for every gateway to apply the table and for in-flight requests to finish
+     * @param rollbackWindow how long a replaced release is kept warm (0: stopped at once)
+     * @param deployTimeout the deadline of a deploy started by a testbed promotion or a rollback
      */
-    public record Settings(Duration stopGrace, URI rpcGateway) {}
+    public record Settings(Duration stopGrace, URI rpcGateway, Duration drainDelay, Duration rollbackWindow,
+            Duration deployTimeout) {}
 
-    public Controller(Store store, Scheduler scheduler, ArtifactStore artifacts, EventBus events, Clock clock, Settings settings) {
+    public Controller(Store store, Scheduler scheduler, ArtifactStore artifacts, EventBus events, RouteFeed routeFeed,
+            Clock clock, Settings settings) {
         this.store = store;
         this.scheduler = scheduler;
         this.artifacts = artifacts;
         this.events = events;
+        this.routeFeed = routeFeed;
         this.clock = clock;
         this.settings = settings;
     }
 
     public void start() {
-        loop.execute(() -> active = store.activeReleases());
+        loop.execute(() -> {
+            active = store.activeReleases();
+            routes = store.routes();
+            environments = store.environments();
+            // Testbeds from before a restart already announced themselves; they must not fail on the old deadline.
+            active.stream().filter(r -> r.state() == ReleaseState.TESTBED).forEach(r -> readyTestbeds.add(r.id()));
+        });
         loop.scheduleWithFixedDelay(this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -135,6 +156,12 @@ public final class Controller implements AutoCloseable {
             long cursor = events.lastId();
             Instant now = clock.instant();
             Optional<Release> live = find(deploy.environment(), service, ReleaseState.LIVE);
+            for (RoutePath path : deploy.paths()) {
+                putRoute(new Route(deploy.environment(), path, service, now));
+            }
+            if (deploy.testbed()) {
+                return new DeployResult("deploy", startTestbed(deploy, live, now), cursor);
+            }
             if (live.isPresent() && live.get().artifact().equals(deploy.artifact())) {
                 if (live.get().instances() == deploy.instances()) {
                     return new DeployResult("unchanged", live.get(), cursor);
@@ -154,11 +181,7 @@ public final class Controller implements AutoCloseable {
     public Release scale(EnvironmentName environment, ServiceName service, int instances) {
         return call(() -> {
             requireEnvironment(environment);
-            Optional<Release> deploying = find(environment, service, ReleaseState.DEPLOYING);
-            if (deploying.isPresent()) {
-                throw new ApolloException.Conflict("cannot scale " + service + " while " + deploying.get().describe()
-                        + " is being deployed; wait for the deploy to finish, then scale.");
-            }
+            requireNoDeploy(environment, service, "scale");
             Release live = find(environment, service, ReleaseState.LIVE).orElseThrow(() -> notDeployed(environment, service));
             return live.instances() == instances ? live : resize(live, instances, clock.instant());
         });
@@ -254,8 +277,11 @@ public final class Controller implements AutoCloseable {
         observe(now);
         probeDue(now);
         evaluateDeploys(now);
+        retireExpiredPrevious(now);
         reconcile(now);
+        stopDrained(now);
         pruneExited();
+        publishRoutes();
         flush();
         snapshot = new Snapshot(List.copyOf(active), tracked.values().stream().map(Tracked::status).toList(),
                 Map.copyOf(backoffs), Map.copyOf(lastFailures));
@@ -353,6 +379,9 @@ public final class Controller implements AutoCloseable {
 
     private void evaluateDeploys(Instant now) {
         for (Release release : List.copyOf(active)) {
+            if (release.state() == ReleaseState.TESTBED && !readyTestbeds.contains(release.id())) {
+                evaluateTestbed(release, now);
+            }
             if (release.state() != ReleaseState.DEPLOYING) {
                 continue;
             }
@@ -360,8 +389,13 @@ public final class Controller implements AutoCloseable {
             Backoff backoff = backoffs.getOrDefault(release.id(), Backoff.none());
             String lastFailure = lastFailures.getOrDefault(release.id(), lastHealthFailure(release.id()));
             switch (DeployEvaluator.evaluate(release, healthy, backoff, lastFailure, now)) {
-                case DeployEvaluator.Step.Succeed succeed -> commit(DeployEvaluator.succeed(release,
-                        find(release.environment(), release.service(), ReleaseState.LIVE), healthy, now));
+                case DeployEvaluator.Step.Succeed succeed -> {
+                    commit(DeployEvaluator.succeed(release,
+                            find(release.environment(), release.service(), ReleaseState.LIVE),
+                            find(release.environment(), release.service(), ReleaseState.PREVIOUS),
+                            settings.rollbackWindow().isPositive(), healthy, now));
+                    publishRoutes(); // the switch reaches the gateways now, not at the next tick
+                }
                 case DeployEvaluator.Step.Fail fail -> commit(DeployEvaluator.fail(release, fail.reason(),
                         failureLogs.getOrDefault(release.id(), List.of()), countServing(release.id()), healthy, now));
                 case DeployEvaluator.Step.Wait wait -> { }
@@ -387,6 +421,12 @@ public final class Controller implements AutoCloseable {
         Reconciler.Plan plan = Reconciler.plan(active, members, backoffs, now);
         for (Reconciler.Stop stop : plan.stops()) {
             Tracked instance = tracked.get(stop.id());
+            if (routed.contains(stop.id())) {
+                // Out of the route table first; stopped once every gateway has moved on (stopDrained).
+                instance.drainingSince = now;
+                emit(instance, EventType.INSTANCE_DRAINING, "instance " + stop.id() + " draining: " + stop.reason());
+                continue;
+            }
             instance.stoppedAsUnhealthy = instance.health.health() == Health.UNHEALTHY;
             scheduler.stop(stop.id(), settings.stopGrace());
         }
@@ -424,6 +464,200 @@ public final class Controller implements AutoCloseable {
         emit(instance, EventType.INSTANCE_STARTED, "instance " + id + " started"
                 + launched.address().map(a -> " on " + a).orElse(""));
         return true;
+    }
+
+    private void stopDrained(Instant now) {
+        for (Tracked instance : tracked.values()) {
+            if (instance.drainingSince != null && instance.running() && !instance.observed.stopRequested()
+                    && !now.isBefore(instance.drainingSince.plus(settings.drainDelay()))) {
+                scheduler.stop(instance.observed.id(), settings.stopGrace());
+            }
+        }
+    }
+
+    /** A replaced release is kept warm for the rollback window, then retired (its instances drain and stop). */
+    private void retireExpiredPrevious(Instant now) {
+        List<Release> expired = active.stream()
+                .filter(r -> r.state() == ReleaseState.PREVIOUS && !now.isBefore(r.updatedAt().plus(settings.rollbackWindow())))
+                .map(r -> r.withState(ReleaseState.REPLACED, now, r.reason() + "; rollback window of "
+                        + settings.rollbackWindow().toSeconds() + "s ended"))
+                .toList();
+        if (!expired.isEmpty()) {
+            commit(expired, List.of());
+        }
+    }
+
+    private void publishRoutes() {
+        Set<ReleaseId> routable = active.stream()
+                .filter(r -> r.state() == ReleaseState.LIVE || r.state() == ReleaseState.TESTBED)
+                .map(Release::id)
+                .collect(java.util.stream.Collectors.toSet());
+        List<RouteTables.Routable> instances = tracked.values().stream()
+                .filter(t -> t.healthy() && routable.contains(t.release.id()) && t.observed.address().isPresent())
+                .map(t -> new RouteTables.Routable(t.release.id(), t.observed.id().value(), t.observed.address().get().toString()))
+                .toList();
+        routeFeed.offer(RouteTables.build(environments, routes, active, instances));
+        routed = instances.stream().map(r -> new InstanceId(r.instance())).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private void evaluateTestbed(Release testbed, Instant now) {
+        int healthy = countHealthy(testbed.id());
+        if (healthy >= testbed.instances()) {
+            readyTestbeds.add(testbed.id());
+            emitNow(Event.of(now, EventType.DEPLOY_SUCCEEDED, testbed, "testbed " + testbed.describe() + " is ready with "
+                    + healthy + " healthy instances; reach it with the header X-Apollo-Testbed: " + testbed.service(),
+                    healthy, healthy));
+            return;
+        }
+        Backoff backoff = backoffs.getOrDefault(testbed.id(), Backoff.none());
+        String lastFailure = lastFailures.getOrDefault(testbed.id(), lastHealthFailure(testbed.id()));
+        if (DeployEvaluator.evaluate(testbed, healthy, backoff, lastFailure, now) instanceof DeployEvaluator.Step.Fail fail) {
+            commit(DeployEvaluator.fail(testbed, fail.reason(), failureLogs.getOrDefault(testbed.id(), List.of()),
+                    countServing(testbed.id()), healthy, now));
+        }
+    }
+
+    private Release startTestbed(Deploy deploy, Optional<Release> live, Instant now) {
+        ServiceName service = deploy.artifact().name();
+        if (live.isEmpty()) {
+            throw new ApolloException.Conflict("a testbed runs beside a live release, and " + service + " has none in "
+                    + deploy.environment() + "; deploy it first: apollo artifact-deploy " + service + ":VERSION");
+        }
+        List<Release> releases = new ArrayList<>();
+        find(deploy.environment(), service, ReleaseState.TESTBED).ifPresent(old ->
+                releases.add(old.withState(ReleaseState.REPLACED, now, "replaced by a newer testbed")));
+        Release testbed = new Release(store.nextReleaseId(), deploy.environment(), service, deploy.artifact(),
+                deploy.instances(), deploy.health(), deploy.memoryMb(), ReleaseState.TESTBED, now, now.plus(deploy.deadline()),
+                now, "");
+        releases.add(testbed);
+        commit(releases, List.of(Event.of(now, EventType.DEPLOY_STARTED, testbed, "deploying testbed " + testbed.describe()
+                + " beside live " + live.get().id() + " (" + live.get().version() + "): " + testbed.instances() + " instances",
+                0, 0)));
+        return testbed;
+    }
+
+    /**
+     * Puts the previous release back. Within the rollback window it is still running, so this is one
+     * transaction and a route switch, published before the call returns; after it, a blue/green
+     * deploy of the previous version.
+     */
+    public RollbackResult rollback(EnvironmentName environment, ServiceName service) {
+        return call(() -> {
+            requireEnvironment(environment);
+            requireNoDeploy(environment, service, "roll back");
+            Release live = find(environment, service, ReleaseState.LIVE).orElseThrow(() -> notDeployed(environment, service));
+            flush();
+            long cursor = events.lastId();
+            Instant now = clock.instant();
+            Optional<Release> warm = find(environment, service, ReleaseState.PREVIOUS).filter(p -> countHealthy(p.id()) > 0);
+            if (warm.isPresent()) {
+                Release back = warm.get().withState(ReleaseState.LIVE, now, "");
+                Release out = live.withState(ReleaseState.PREVIOUS, now, "rolled back to " + back.id() + " (" + back.version() + ")");
+                commit(List.of(back, out), List.of(Event.of(now, EventType.ROLLED_BACK, back,
+                        "rolled back " + service + " in " + environment + " from " + live.id() + " (" + live.version() + ") to "
+                                + back.id() + " (" + back.version() + ")", countServing(back.id()), countHealthy(back.id()))));
+                publishRoutes();
+                return new RollbackResult("switch", back, cursor);
+            }
+            Release previous = store.history(environment, service).stream()
+                    .filter(r -> r.id().compareTo(live.id()) < 0 && !r.version().equals(live.version())
+                            && (r.state() == ReleaseState.REPLACED || r.state() == ReleaseState.PREVIOUS))
+                    .findFirst()
+                    .orElseThrow(() -> new ApolloException.NotFound(service + " in " + environment
+                            + " has no earlier release to roll back to (see: apollo history " + service + ")."));
+            Release redeploy = new Release(store.nextReleaseId(), environment, service, previous.artifact(), live.instances(),
+                    previous.health(), previous.memoryMb(), ReleaseState.DEPLOYING, now, now.plus(settings.deployTimeout()), now,
+                    "");
+            commit(List.of(redeploy), List.of(Event.of(now, EventType.DEPLOY_STARTED, redeploy, "rolling back: deploying "
+                    + redeploy.describe() + " beside live " + live.id() + " (" + live.version() + "); the previous release is"
+                    + " no longer warm", 0, 0)));
+            return new RollbackResult("deploy", redeploy, cursor);
+        });
+    }
+
+    /** Upgrades the live release to the testbed's version, blue/green, keeping the testbed's instances. */
+    public DeployResult promoteTestbed(EnvironmentName environment, ServiceName service, Optional<Integer> instances) {
+        return call(() -> {
+            requireEnvironment(environment);
+            requireNoDeploy(environment, service, "promote the testbed of");
+            Release testbed = find(environment, service, ReleaseState.TESTBED).orElseThrow(() -> noTestbed(environment, service));
+            int count = instances.orElseGet(() -> find(environment, service, ReleaseState.LIVE).map(Release::instances)
+                    .orElse(testbed.instances()));
+            flush();
+            long cursor = events.lastId();
+            Instant now = clock.instant();
+            Release promoted = new Release(testbed.id(), environment, service, testbed.artifact(), count, testbed.health(),
+                    testbed.memoryMb(), ReleaseState.DEPLOYING, testbed.createdAt(), now.plus(settings.deployTimeout()), now, "");
+            commit(List.of(promoted), List.of(Event.of(now, EventType.DEPLOY_STARTED, promoted, "promoting testbed "
+                    + promoted.describe() + " to live: " + count + " instances", countServing(promoted.id()),
+                    countHealthy(promoted.id()))));
+            return new DeployResult("deploy", promoted, cursor);
+        });
+    }
+
+    public Release discardTestbed(EnvironmentName environment, ServiceName service) {
+        return call(() -> {
+            requireEnvironment(environment);
+            Release testbed = find(environment, service, ReleaseState.TESTBED).orElseThrow(() -> noTestbed(environment, service));
+            Instant now = clock.instant();
+            Release discarded = testbed.withState(ReleaseState.REPLACED, now, "testbed discarded on request");
+            commit(List.of(discarded), List.of(Event.of(now, EventType.TESTBED_DISCARDED, discarded,
+                    "testbed " + discarded.describe() + " discarded", -1, -1)));
+            return discarded;
+        });
+    }
+
+    public List<Route> routes() {
+        return call(() -> routes);
+    }
+
+    public Route addRoute(Route route) {
+        return call(() -> {
+            requireEnvironment(route.environment());
+            putRoute(route);
+            return route;
+        });
+    }
+
+    public void removeRoute(EnvironmentName environment, RoutePath path) {
+        call(() -> {
+            requireEnvironment(environment);
+            if (!store.removeRoute(environment, path)) {
+                throw new ApolloException.NotFound("environment " + environment + " has no route for " + path
+                        + " (see: apollo route list -e " + environment + ").");
+            }
+            routes = store.routes();
+            emitNow(new Event(0, clock.instant(), EventType.ROUTE_CHANGED, environment, Optional.empty(), Optional.empty(),
+                    "route " + path + " removed from " + environment, -1, -1, -1));
+            publishRoutes();
+            return null;
+        });
+    }
+
+    private void putRoute(Route route) {
+        store.putRoute(route);
+        routes = store.routes();
+        emitNow(new Event(0, route.createdAt(), EventType.ROUTE_CHANGED, route.environment(), Optional.of(route.service()),
+                Optional.empty(), "route " + route.path() + " => " + route.service() + " in " + route.environment(), -1, -1, -1));
+        publishRoutes();
+    }
+
+    private void requireNoDeploy(EnvironmentName environment, ServiceName service, String action) {
+        Optional<Release> deploying = find(environment, service, ReleaseState.DEPLOYING);
+        if (deploying.isPresent()) {
+            throw new ApolloException.Conflict("cannot " + action + " " + service + " while " + deploying.get().describe()
+                    + " is being deployed; wait for the deploy to finish.");
+        }
+    }
+
+    private static ApolloException noTestbed(EnvironmentName environment, ServiceName service) {
+        return new ApolloException.NotFound(service + " has no testbed in " + environment + "; start one with: apollo"
+                + " artifact-deploy " + service + ":VERSION -n 1 --testbed -e " + environment);
+    }
+
+    private void emitNow(Event event) {
+        pending.add(event);
+        flush();
     }
 
     /** Forgets exited instances, keeping the last few failed ones per release for status and logs. */

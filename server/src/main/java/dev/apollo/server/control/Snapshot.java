@@ -4,6 +4,7 @@ import dev.apollo.core.deploy.Backoff;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.model.ReleaseState;
 import dev.apollo.core.model.ServiceName;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,8 @@ public record Snapshot(
         return active.stream().filter(r -> r.environment().equals(environment) && r.service().equals(service)).toList();
     }
 
-    public Optional<Release> live(EnvironmentName environment, ServiceName service) {
-        return activeOf(environment, service).stream().filter(r -> r.state() == dev.apollo.core.model.ReleaseState.LIVE).findFirst();
-    }
-
-    public Optional<Release> deploying(EnvironmentName environment, ServiceName service) {
-        return activeOf(environment, service).stream()
-                .filter(r -> r.state() == dev.apollo.core.model.ReleaseState.DEPLOYING).findFirst();
+    public Optional<Release> find(EnvironmentName environment, ServiceName service, ReleaseState state) {
+        return activeOf(environment, service).stream().filter(r -> r.state() == state).findFirst();
     }
 
     public List<InstanceStatus> instancesOf(ReleaseId release) {

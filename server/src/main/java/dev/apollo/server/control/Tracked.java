@@ -18,6 +18,8 @@ final class Tracked {
     boolean stoppedAsUnhealthy;
     /** Its exit has been noted (event written, back-off counted). */
     boolean exitNoted;
+    /** When it was taken out of the route table before being stopped; null while it may serve. */
+    Instant drainingSince;
 
     Tracked(Release release, ObservedInstance observed) {
         this.release = release;
@@ -29,7 +31,7 @@ final class Tracked {
     }
 
     boolean serving() {
-        return running() && !observed.stopRequested();
+        return running() && !observed.stopRequested() && drainingSince == null;
     }
 
     boolean healthy() {
@@ -42,6 +44,9 @@ final class Tracked {
         }
         if (observed.stopRequested()) {
             return "stopping";
+        }
+        if (drainingSince != null) {
+            return "draining";
         }
         return health.health().name().toLowerCase();
     }

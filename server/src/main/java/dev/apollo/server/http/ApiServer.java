@@ -7,6 +7,7 @@ import dev.apollo.core.port.Store;
 import dev.apollo.server.ServerConfig;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
+import dev.apollo.server.control.RouteFeed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -21,7 +22,7 @@ public final class ApiServer implements AutoCloseable {
 
     public record Parts(
             ServerConfig config, String token, Controller controller, Store store, Scheduler scheduler,
-            ArtifactStore artifacts, EventBus events, Clock clock,
+            ArtifactStore artifacts, EventBus events, RouteFeed routes, Clock clock,
             SystemApi.ServerInfoSource info, Runnable shutdown) {}
 
     public ApiServer(Parts parts) {
@@ -32,6 +33,7 @@ public final class ApiServer implements AutoCloseable {
         new ArtifactApi(parts.artifacts()).register(router);
         new EventApi(parts.events()).register(router);
         new LogApi(parts.controller(), parts.scheduler(), services).register(router);
+        new RouteApi(parts.controller(), parts.routes(), services, parts.clock()).register(router);
         try {
             server = HttpServer.create(parts.config().listen(), 128);
         } catch (IOException e) {

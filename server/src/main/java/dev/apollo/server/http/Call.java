@@ -62,6 +62,12 @@ final class Call {
         return exchange.getRequestBody();
     }
 
+    /** True when the request says it carries a body (an empty POST is allowed where a body is optional). */
+    boolean hasBody() {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return exchange.getRequestHeaders().containsKey("Transfer-Encoding") || (length != null && !length.equals("0"));
+    }
+
     <T> T readJson(Class<T> type) throws IOException {
         byte[] bytes = exchange.getRequestBody().readNBytes(MAX_JSON_BYTES + 1);
         if (bytes.length > MAX_JSON_BYTES) {

@@ -3,6 +3,8 @@ package dev.apollo.server.http;
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.DeployResponse;
 import dev.apollo.api.Views.HealthCheckRequest;
+import dev.apollo.api.Views.PromoteRequest;
+import dev.apollo.api.Views.RollbackResponse;
 import dev.apollo.api.Views.ScaleRequest;
 import dev.apollo.api.Views.ServiceStatus;
 import dev.apollo.core.ApolloException;
@@ -10,6 +12,7 @@ import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.HealthCheck;
 import dev.apollo.core.model.Release;
+import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Store;
@@ -17,6 +20,7 @@ import dev.apollo.server.ServerConfig;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.Deploy;
 import dev.apollo.server.control.DeployResult;
+import dev.apollo.server.control.RollbackResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -79,6 +83,25 @@ final class ServiceApi {
             Release release = controller.scale(key.environment(), key.service(), checkCount(request.instances()));
             call.json(200, ViewMapper.release(release));
         });
+        router.add("POST", SERVICE + "/rollback", call -> {
+            Key key = key(call);
+            long started = System.nanoTime();
+            RollbackResult result = controller.rollback(key.environment(), key.service());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            call.json(200, new RollbackResponse(result.kind(), ViewMapper.release(result.release()), millis,
+                    result.eventCursor()));
+        });
+        router.add("POST", SERVICE + "/testbed/promote", call -> {
+            Key key = key(call);
+            PromoteRequest request = call.hasBody() ? call.readJson(PromoteRequest.class) : new PromoteRequest(null);
+            Optional<Integer> instances = Optional.ofNullable(request.instances()).map(this::checkCount);
+            DeployResult result = controller.promoteTestbed(key.environment(), key.service(), instances);
+            call.json(202, new DeployResponse(result.kind(), ViewMapper.release(result.release()), result.eventCursor()));
+        });
+        router.add("DELETE", SERVICE + "/testbed", call -> {
+            Key key = key(call);
+            call.json(200, ViewMapper.release(controller.discardTestbed(key.environment(), key.service())));
+        });
         router.add("DELETE", SERVICE, call -> {
             Key key = key(call);
             call.json(200, controller.undeploy(key.environment(), key.service()).stream().map(ViewMapper::release).toList());
@@ -101,6 +124,12 @@ final class ServiceApi {
         return key;
     }
 
+    EnvironmentName environment(Call call) {
+        EnvironmentName environment = EnvironmentName.of(call.param("env"));
+        requireEnvironment(environment);
+        return environment;
+    }
+
     private void requireEnvironment(EnvironmentName environment) {
         if (store.environment(environment).isEmpty()) {
             throw new ApolloException.NotFound("environment '" + environment + "' does not exist. See them with: apollo env list");
@@ -111,7 +140,8 @@ final class ServiceApi {
     private Optional<ServiceStatus> lastKnown(Key key) {
         return store.history(key.environment(), key.service()).stream().findFirst()
                 .map(last -> new ServiceStatus(key.environment().value(), key.service().value(), null, null, List.of(), 0, null,
-                        last.reasonText().map(r -> last.id() + " " + last.state().name().toLowerCase() + ": " + r).orElse(null)));
+                        last.reasonText().map(r -> last.id() + " " + last.state().name().toLowerCase() + ": " + r).orElse(null),
+                        null, null));
     }
 
     private static ApolloException unknownService(Key key) {
@@ -138,7 +168,9 @@ final class ServiceApi {
             }
             deadline = Duration.ofSeconds(request.deadlineSeconds());
         }
-        return new Deploy(artifact, instances, environment, health, memory, deadline);
+        List<RoutePath> paths = request.paths() == null ? List.of() : request.paths().stream().map(RoutePath::of).toList();
+        return new Deploy(artifact, instances, environment, health, memory, deadline, Boolean.TRUE.equals(request.testbed()),
+                paths);
     }
 
     private static HealthCheck health(HealthCheckRequest request) {

@@ -5,6 +5,7 @@ import dev.apollo.api.Views.EnvironmentView;
 import dev.apollo.api.Views.EventView;
 import dev.apollo.api.Views.InstanceView;
 import dev.apollo.api.Views.ReleaseView;
+import dev.apollo.api.Views.RouteView;
 import dev.apollo.api.Views.ServiceStatus;
 import dev.apollo.core.deploy.Backoff;
 import dev.apollo.core.model.Address;
@@ -13,6 +14,8 @@ import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.model.ReleaseState;
+import dev.apollo.core.model.Route;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.port.ArtifactStore.StoredArtifact;
 import dev.apollo.server.control.InstanceStatus;
@@ -45,6 +48,10 @@ final class ViewMapper {
         return new EnvironmentView(e.name().value(), e.fallback().map(EnvironmentName::value).orElse(null), e.createdAt());
     }
 
+    static RouteView route(Route r) {
+        return new RouteView(r.environment().value(), r.path().value(), r.service().value(), r.createdAt());
+    }
+
     static EventView event(Event e) {
         return new EventView(e.id(), e.at(), e.type().name(), e.environment().value(),
                 e.service().map(ServiceName::value).orElse(null), e.release().map(ReleaseId::toString).orElse(null),
@@ -53,13 +60,15 @@ final class ViewMapper {
 
     /** A service's status, or empty when it has neither an active release nor a kept instance. */
     static Optional<ServiceStatus> service(Snapshot snapshot, EnvironmentName environment, ServiceName service, Instant now) {
-        Optional<Release> live = snapshot.live(environment, service);
-        Optional<Release> deploying = snapshot.deploying(environment, service);
+        Optional<Release> live = snapshot.find(environment, service, ReleaseState.LIVE);
+        Optional<Release> deploying = snapshot.find(environment, service, ReleaseState.DEPLOYING);
+        Optional<Release> previous = snapshot.find(environment, service, ReleaseState.PREVIOUS);
+        Optional<Release> testbed = snapshot.find(environment, service, ReleaseState.TESTBED);
         List<InstanceStatus> instances = snapshot.instances().stream()
                 .filter(i -> i.environment().equals(environment) && i.service().equals(service))
                 .sorted(Comparator.comparing(InstanceStatus::release).thenComparing(InstanceStatus::startedAt))
                 .toList();
-        if (live.isEmpty() && deploying.isEmpty() && instances.isEmpty()) {
+        if (live.isEmpty() && deploying.isEmpty() && testbed.isEmpty() && instances.isEmpty()) {
             return Optional.empty();
         }
         Optional<Release> current = deploying.or(() -> live);
@@ -69,7 +78,8 @@ final class ViewMapper {
         String lastExit = current.map(r -> snapshot.lastFailures().get(r.id())).orElse(null);
         return Optional.of(new ServiceStatus(environment.value(), service.value(), live.map(ViewMapper::release).orElse(null),
                 deploying.map(ViewMapper::release).orElse(null), instances.stream().map(ViewMapper::instance).toList(),
-                restarts, backoffUntil, lastExit));
+                restarts, backoffUntil, lastExit, previous.map(ViewMapper::release).orElse(null),
+                testbed.map(ViewMapper::release).orElse(null)));
     }
 
     private static int restarts(Snapshot snapshot, ReleaseId release) {

@@ -8,6 +8,8 @@ import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.model.Route;
+import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.port.Store;
 import java.io.IOException;
@@ -200,6 +202,28 @@ public final class SqliteStore implements Store {
     @Override
     public long lastEventId() {
         return run("read the last event id", EventRows::lastId);
+    }
+
+    @Override
+    public List<Route> routes() {
+        return run("list routes", RouteRows::all);
+    }
+
+    @Override
+    public void putRoute(Route route) {
+        Objects.requireNonNull(route, "route");
+        write("add route " + route.path() + " in " + route.environment(), c -> {
+            if (EnvironmentRows.find(c, route.environment()).isEmpty()) {
+                throw new ApolloException.NotFound("Environment '" + route.environment() + "' does not exist.");
+            }
+            RouteRows.upsert(c, route);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeRoute(EnvironmentName environment, RoutePath path) {
+        return write("remove route " + path + " in " + environment, c -> RouteRows.delete(c, environment, path));
     }
 
     @Override

@@ -20,6 +20,8 @@ public final class RpcService {
     private RpcService() {}
 
     public static void main(String[] args) throws IOException {
+        // Without TCP_NODELAY the JDK server's small writes wait on delayed ACKs: ~40 ms per keep-alive request.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         int port = Integer.parseInt(env("PORT", "8082"));
         String version = env("APOLLO_VERSION", "dev");
         String environment = env("APOLLO_ENV", "production");

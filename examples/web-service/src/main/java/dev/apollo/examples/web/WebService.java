@@ -16,6 +16,8 @@ public final class WebService {
     private WebService() {}
 
     public static void main(String[] args) throws IOException {
+        // Without TCP_NODELAY the JDK server's small writes wait on delayed ACKs: ~40 ms per keep-alive request.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         int port = Integer.parseInt(env("PORT", "8081"));
         String identity = "{\"service\":\"%s\",\"version\":\"%s\",\"instance\":\"%s\",\"environment\":\"%s\"}"
                 .formatted(env("APOLLO_SERVICE", "web-service"), env("APOLLO_VERSION", "dev"),

@@ -1,0 +1,162 @@
+package dev.apollo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Web traffic through the real gateway while the platform deploys, scales, rolls back and tests. */
+class GatewayIT {
+    private static final String ENV = "X-Apollo-Env";
+
+    private static Apollo withVersions(Path home, String... versions) {
+        Apollo apollo = Apollo.up(home);
+        for (String version : versions) {
+            apollo.ok("artifact", "push", Apollo.WEB_SERVICE_JAR.toString(), "--name", "web-service", "--version", version);
+        }
+        return apollo;
+    }
+
+    private static String versionOf(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Matcher m = Pattern.compile("\"version\":\"([^\"]+)\"").matcher(response.body());
+        assertThat(m.find()).as(response.body()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void routesByPathRuleAndHostAndAnswersWithJsonWhenItCannot(@TempDir Path home) {
+        try (Apollo apollo = withVersions(home, "1.0.0")) {
+            apollo.ok("deploy", "web-service:1.0.0", "-n", "2", "--path", "/");
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() == 200);
+
+            assertThat(versionOf(apollo.viaGateway("/", "Host", "apollo.localhost"))).isEqualTo("1.0.0");
+            HttpResponse<String> unknownEnv = apollo.viaGateway("/", "Host", "nowhere.apollo.localhost");
+            assertThat(unknownEnv.statusCode()).isEqualTo(404);
+            assertThat(unknownEnv.body()).contains("nowhere");
+
+            apollo.ok("route", "remove", "/");
+            apollo.ok("route", "add", "/shop", "web-service");
+            await().atMost(Duration.ofSeconds(5)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() == 404);
+            HttpResponse<String> noRoute = apollo.viaGateway("/other", ENV, "production");
+            assertThat(noRoute.statusCode()).isEqualTo(404);
+            assertThat(noRoute.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+            assertThat(noRoute.body()).contains("\"error\":\"no_route\"", "production", "/other");
+            // /shop/... reaches the service, which itself answers 404 for a path it does not know: that is its answer.
+            assertThat(apollo.viaGateway("/shop", ENV, "production").statusCode()).isIn(200, 404);
+            assertThat(apollo.ok("route", "list").out()).contains("/shop", "web-service");
+
+            apollo.ok("route", "add", "/", "web-service");
+            apollo.ok("undeploy", "web-service");
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() != 200);
+            HttpResponse<String> gone = apollo.viaGateway("/", ENV, "production");
+            assertThat(gone.statusCode()).isIn(404, 503);
+            assertThat(gone.body()).contains("\"error\":");
+        }
+    }
+
+    @Test
+    void aBlueGreenUpgradeAndAScaleDownUnderLoadDropNoRequestAndTheVersionFlipsOnce(@TempDir Path home) {
+        try (Apollo apollo = withVersions(home, "1.0.0", "2.0.0")) {
+            apollo.ok("deploy", "web-service:1.0.0", "-n", "3", "--path", "/");
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() == 200);
+
+            try (Load load = Load.start(apollo.gateway(), "/", 3, 1)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 200);
+                apollo.ok("deploy", "web-service:2.0.0", "-n", "3");
+                int afterSwitch = load.requests();
+                await().atMost(Duration.ofSeconds(20)).until(() -> load.requests() > afterSwitch + 500);
+                apollo.ok("scale", "web-service", "-n", "1");
+                apollo.awaitHealthy("web-service", 1);
+                int afterScale = load.requests();
+                await().atMost(Duration.ofSeconds(20)).until(() -> load.requests() > afterScale + 300);
+                load.stop();
+
+                assertThat(load.failures()).as("failed requests of %d", load.requests()).isEmpty();
+                assertThat(load.versionSequences()).allSatisfy(seen -> assertThat(seen).containsExactly("1.0.0", "2.0.0"));
+                assertThat(load.requests()).isGreaterThan(1000);
+            }
+        }
+    }
+
+    @Test
+    void aVersionThatNeverGetsHealthyNeverGetsTrafficAndARollbackIsAnInstantSwitch(@TempDir Path home) {
+        try (Apollo apollo = withVersions(home, "1.0.0", "2.0.0", "3.0.0")) {
+            apollo.ok("deploy", "web-service:1.0.0", "-n", "2", "--path", "/");
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() == 200);
+
+            try (Load load = Load.start(apollo.gateway(), "/", 2, 0)) {
+                Apollo.Result failed = apollo.cli("deploy", "web-service:3.0.0", "-n", "2", "--health-path", "/nope",
+                        "--timeout", "3");
+                load.stop();
+                assertThat(failed.exit()).isEqualTo(1);
+                assertThat(load.failures()).isEmpty();
+                assertThat(load.versionSequences()).allSatisfy(seen -> assertThat(seen).containsExactly("1.0.0"));
+            }
+
+            apollo.ok("deploy", "web-service:2.0.0", "-n", "2");
+            await().atMost(Duration.ofSeconds(5)).until(() -> versionOf(apollo.viaGateway("/", ENV, "production")).equals("2.0.0"));
+
+            Apollo.Result rollback = apollo.ok("rollback", "web-service");
+            long sent = System.nanoTime();
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> versionOf(apollo.viaGateway("/", ENV, "production")).equals("1.0.0"));
+            long seenMillis = (System.nanoTime() - sent) / 1_000_000;
+            Matcher took = Pattern.compile("in (\\d+) ms").matcher(rollback.out());
+            assertThat(took.find()).as(rollback.out()).isTrue();
+            assertThat(Long.parseLong(took.group(1))).isLessThan(1000);
+            assertThat(seenMillis).isLessThan(1000);
+            assertThat(apollo.ok("history", "web-service").out()).contains("rolled back to");
+        }
+    }
+
+    @Test
+    void aTestbedIsReachedOnlyByThoseWhoAskForIt(@TempDir Path home) {
+        try (Apollo apollo = withVersions(home, "1.0.0", "2.0.0")) {
+            apollo.ok("deploy", "web-service:1.0.0", "-n", "2", "--path", "/");
+            apollo.ok("deploy", "web-service:2.0.0", "-n", "1", "--testbed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production",
+                    "X-Apollo-Testbed", "web-service").body().contains("2.0.0"));
+
+            for (int i = 0; i < 20; i++) {
+                assertThat(versionOf(apollo.viaGateway("/", ENV, "production"))).isEqualTo("1.0.0");
+            }
+            assertThat(versionOf(apollo.viaGateway("/", ENV, "production", "Cookie", "apollo-testbed=web-service")))
+                    .isEqualTo("2.0.0");
+            assertThat(versionOf(apollo.viaGateway("/", "Host", "testbed.web-service.production.apollo.localhost")))
+                    .isEqualTo("2.0.0");
+
+            apollo.ok("testbed", "promote", "web-service");
+            await().atMost(Duration.ofSeconds(15)).until(() -> versionOf(apollo.viaGateway("/", ENV, "production")).equals("2.0.0"));
+            assertThat(apollo.awaitHealthy("web-service", 2).live().version()).isEqualTo("2.0.0");
+        }
+    }
+
+    @Test
+    void theGatewayKeepsRoutingWhileTheControlPlaneIsDeadAndResyncsWhenItReturns(@TempDir Path home) {
+        try (Apollo apollo = withVersions(home, "1.0.0")) {
+            apollo.ok("deploy", "web-service:1.0.0", "-n", "2", "--path", "/");
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() == 200);
+            long gatewayPid = apollo.gatewayPid();
+
+            ProcessHandle.of(apollo.serverPid()).orElseThrow().destroyForcibly();
+            for (int i = 0; i < 50; i++) {
+                assertThat(versionOf(apollo.viaGateway("/", ENV, "production"))).isEqualTo("1.0.0");
+            }
+
+            apollo.start();
+            assertThat(apollo.gatewayPid()).as("the gateway is adopted, not restarted").isEqualTo(gatewayPid);
+            apollo.ok("route", "add", "/moved", "web-service");
+            apollo.ok("route", "remove", "/");
+            await().atMost(Duration.ofSeconds(5)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() == 404);
+            assertThat(List.of(200, 404)).contains(apollo.viaGateway("/moved", ENV, "production").statusCode());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.apollo.gateway;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The backends of one release: the unit of round robin, keyed by (environment, service, release).
+ * Lives as long as the route table that compiled it, so a new table starts a fresh rotation.
+ */
+final class BackendPool {
+    private final String environment;
+    private final String service;
+    private final String release;
+    private final Backend[] backends;
+    private final AtomicInteger cursor = new AtomicInteger();
+
+    BackendPool(String environment, String service, String release, List<Backend> backends) {
+        this.environment = environment;
+        this.service = service;
+        this.release = release;
+        this.backends = backends.toArray(Backend[]::new);
+    }
+
+    String environment() {
+        return environment;
+    }
+
+    String service() {
+        return service;
+    }
+
+    String release() {
+        return release;
+    }
+
+    int size() {
+        return backends.length;
+    }
+
+    Backend get(int index) {
+        return backends[index];
+    }
+
+    boolean isEmpty() {
+        return backends.length == 0;
+    }
+
+    /** The next starting position of the rotation; wraps harmlessly on overflow. */
+    int nextStart() {
+        return Math.floorMod(cursor.getAndIncrement(), backends.length);
+    }
+
+    @Override
+    public String toString() {
+        return service + "@" + environment + " (release " + release + ", " + backends.length + " backends)";
+    }
+}

@@ -1,0 +1,213 @@
+package dev.apollo.gateway;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/** How a gateway listens, where its routes come from, and where it reports. Build with {@link #builder()}. */
+public final class GatewayConfig {
+    private final URI control;
+    private final Path controlFile;
+    private final Path tokenFile;
+    private final String webHost;
+    private final int webPort;
+    private final String domain;
+    private final Path stateFile;
+    private final Path routesCache;
+    private final int eventLoops;
+    private final Duration backendTimeout;
+    private final Duration connectTimeout;
+    private final int poolSizePerBackend;
+    private final Duration ejection;
+
+    private GatewayConfig(Builder b) {
+        control = b.control;
+        controlFile = b.controlFile;
+        tokenFile = b.tokenFile;
+        webHost = b.webHost;
+        webPort = b.webPort;
+        domain = b.domain;
+        stateFile = b.stateFile;
+        routesCache = b.routesCache;
+        eventLoops = b.eventLoops;
+        backendTimeout = b.backendTimeout;
+        connectTimeout = b.connectTimeout;
+        poolSizePerBackend = b.poolSizePerBackend;
+        ejection = b.ejection;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The control plane's {@code server.json}, read for its {@code url} before every connection, so a
+     * control plane restarted on another port is found again.
+     */
+    public Optional<Path> controlFile() {
+        return Optional.ofNullable(controlFile);
+    }
+
+    /** The control plane's base URL; empty: routes come only from {@link Gateway#apply} and the cache. */
+    public Optional<URI> control() {
+        return Optional.ofNullable(control);
+    }
+
+    public Optional<Path> tokenFile() {
+        return Optional.ofNullable(tokenFile);
+    }
+
+    public String webHost() {
+        return webHost;
+    }
+
+    /** 0: any free port (see {@link Gateway#webPort()}). */
+    public int webPort() {
+        return webPort;
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    public Optional<Path> stateFile() {
+        return Optional.ofNullable(stateFile);
+    }
+
+    public Optional<Path> routesCache() {
+        return Optional.ofNullable(routesCache);
+    }
+
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    /** How long a backend may stay silent (before or during its response) before the client gets a 504. */
+    public Duration backendTimeout() {
+        return backendTimeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public int poolSizePerBackend() {
+        return poolSizePerBackend;
+    }
+
+    /** How long a backend that refused a connection is skipped. */
+    public Duration ejection() {
+        return ejection;
+    }
+
+    public static final class Builder {
+        private URI control;
+        private Path controlFile;
+        private Path tokenFile;
+        private String webHost = "127.0.0.1";
+        private int webPort = 8080;
+        private String domain = "apollo.localhost";
+        private Path stateFile;
+        private Path routesCache;
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private Duration backendTimeout = Duration.ofSeconds(60);
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private int poolSizePerBackend = 64;
+        private Duration ejection = Duration.ofSeconds(5);
+
+        private Builder() {}
+
+        public Builder control(URI control) {
+            String scheme = Objects.requireNonNull(control, "control").getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw new IllegalArgumentException("control: " + control + " (expected: an http:// or https:// URL)");
+            }
+            this.control = control;
+            return this;
+        }
+
+        public Builder controlFile(Path controlFile) {
+            this.controlFile = Objects.requireNonNull(controlFile, "controlFile");
+            return this;
+        }
+
+        public Builder tokenFile(Path tokenFile) {
+            this.tokenFile = Objects.requireNonNull(tokenFile, "tokenFile");
+            return this;
+        }
+
+        public Builder web(String host, int port) {
+            if (Objects.requireNonNull(host, "host").isBlank()) {
+                throw new IllegalArgumentException("web host: '' (expected: a host name or address)");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("web port: " + port + " (expected: 0..65535, 0 = any free port)");
+            }
+            this.webHost = host;
+            this.webPort = port;
+            return this;
+        }
+
+        public Builder domain(String domain) {
+            if (Objects.requireNonNull(domain, "domain").isBlank() || domain.startsWith(".")) {
+                throw new IllegalArgumentException("domain: '" + domain + "' (expected: a domain like apollo.localhost)");
+            }
+            this.domain = domain;
+            return this;
+        }
+
+        public Builder stateFile(Path stateFile) {
+            this.stateFile = Objects.requireNonNull(stateFile, "stateFile");
+            return this;
+        }
+
+        public Builder routesCache(Path routesCache) {
+            this.routesCache = Objects.requireNonNull(routesCache, "routesCache");
+            return this;
+        }
+
+        public Builder eventLoops(int eventLoops) {
+            if (eventLoops < 1) {
+                throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+            }
+            this.eventLoops = eventLoops;
+            return this;
+        }
+
+        public Builder backendTimeout(Duration timeout) {
+            this.backendTimeout = positive("backendTimeout", timeout);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive("connectTimeout", timeout);
+            return this;
+        }
+
+        public Builder poolSizePerBackend(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("poolSizePerBackend: " + size + " (expected: >= 1)");
+            }
+            this.poolSizePerBackend = size;
+            return this;
+        }
+
+        public Builder ejection(Duration ejection) {
+            this.ejection = positive("ejection", ejection);
+            return this;
+        }
+
+        public GatewayConfig build() {
+            return new GatewayConfig(this);
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (Objects.requireNonNull(value, name).isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0 and < 24 days)");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.apollo.gateway;
+
+import dev.apollo.gateway.Decision.Forward;
+import dev.apollo.gateway.Decision.Reject;
+import dev.apollo.gateway.RouteSnapshot.EnvironmentTable;
+import dev.apollo.gateway.RouteSnapshot.Rule;
+import dev.apollo.gateway.RouteSnapshot.ServiceTarget;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Request facts to a routing decision, with no I/O: {@code <domain>} is production,
+ * {@code <E>.<domain>} is E, {@code testbed.<S>.<E>.<domain>} (or {@code testbed.<S>.<domain>}
+ * for production) is the testbed of S; {@code X-Apollo-Env} overrides the environment; hosts
+ * outside the domain (an IP, {@code localhost}) mean production, so that one machine works with
+ * the header alone.
+ */
+final class RouteResolver {
+    static final String PRODUCTION = "production";
+    static final String TESTBED_COOKIE = "apollo-testbed";
+    static final String CLIENT_COOKIE = "apollo-client";
+
+    private final String dotDomain;
+    private final Supplier<String> clientIds;
+
+    /** @param clientIds mints {@code apollo-client} ids for clients that have none (random in production) */
+    RouteResolver(String domain, Supplier<String> clientIds) {
+        this.dotDomain = "." + domain.toLowerCase(Locale.ROOT);
+        this.clientIds = clientIds;
+    }
+
+    Decision resolve(RouteSnapshot snapshot, RequestFacts facts) {
+        if (snapshot.isEmpty()) {
+            return reject(503, "no_route_table", "environment", PRODUCTION, "message",
+                    "this gateway has not received a route table yet; is the control plane running? (apollo up)");
+        }
+        String host = stripPort(facts.host()).toLowerCase(Locale.ROOT);
+        String env = PRODUCTION;
+        String testbedOf = "";
+        if (host.endsWith(dotDomain)) {
+            String sub = host.substring(0, host.length() - dotDomain.length());
+            if (sub.startsWith("testbed.")) {
+                String rest = sub.substring("testbed.".length());
+                int dot = rest.indexOf('.');
+                testbedOf = dot < 0 ? rest : rest.substring(0, dot);
+                env = dot < 0 ? PRODUCTION : rest.substring(dot + 1);
+            } else {
+                env = sub;
+            }
+        }
+        if (!facts.envHeader().isEmpty()) {
+            env = facts.envHeader().trim();
+        }
+        EnvironmentTable table = snapshot.environment(env);
+        if (table == null) {
+            return reject(404, "unknown_environment", "environment", env, "message",
+                    "no environment " + env + "; create it with: apollo env create " + env);
+        }
+        return testbedOf.isEmpty() ? byPath(table, facts) : byTestbedHost(table, testbedOf);
+    }
+
+    private Decision byTestbedHost(EnvironmentTable table, String service) {
+        ServiceTarget target = table.services().get(service);
+        if (target == null || target.testbed() == null) {
+            return reject(404, "no_testbed", "environment", table.name(), "service", service, "message",
+                    service + " has no testbed in " + table.name() + "; deploy one with: apollo deploy "
+                            + service + ":VERSION --testbed -e " + table.name());
+        }
+        return forward(target.testbed(), table.name(), "");
+    }
+
+    private Decision byPath(EnvironmentTable table, RequestFacts facts) {
+        Rule rule = table.match(facts.path());
+        if (rule == null) {
+            return reject(404, "no_route", "environment", table.name(), "path", facts.path(), "message",
+                    "no route for " + facts.path() + " in " + table.name() + "; add one with: apollo route add "
+                            + facts.path() + " SERVICE -e " + table.name());
+        }
+        ServiceTarget target = rule.target();
+        if (target == null) {
+            return noHealthyInstance(table.name(), rule.service(), rule.service() + " is not deployed in "
+                    + table.name() + " nor in its fallbacks; deploy it with: apollo deploy " + rule.service()
+                    + ":VERSION -e " + table.name());
+        }
+        BackendPool testbed = target.testbed();
+        if (testbed == null) {
+            return forward(target.live(), table.name(), "");
+        }
+        String cookies = facts.cookieHeader();
+        if (listContains(facts.testbedHeader(), target.service())
+                || target.service().equals(cookie(cookies, TESTBED_COOKIE))) {
+            return forward(testbed, table.name(), "");
+        }
+        if (target.testbedWeight() == 0 || testbed.isEmpty()) {
+            return forward(target.live(), table.name(), "");
+        }
+        String clientId = cookie(cookies, CLIENT_COOKIE);
+        String minted = "";
+        if (clientId == null || clientId.isEmpty()) {
+            clientId = minted = clientIds.get();
+        }
+        BackendPool pool = bucket(clientId) < target.testbedWeight() ? testbed : target.live();
+        return forward(pool, table.name(), minted);
+    }
+
+    private static Decision forward(BackendPool pool, String env, String minted) {
+        if (pool.isEmpty()) {
+            String which = pool.release().isEmpty() ? pool.service() : pool.service() + " (release " + pool.release() + ")";
+            return noHealthyInstance(env, pool.service(), which + " has no healthy instance in " + env
+                    + "; see why with: apollo status " + pool.service() + " -e " + pool.environment());
+        }
+        return new Forward(pool, minted);
+    }
+
+    private static Reject noHealthyInstance(String env, String service, String message) {
+        return reject(503, "no_healthy_instance", "environment", env, "service", service, "message", message);
+    }
+
+    /** A stable 0..99 bucket: the same client lands on the same side of a weighted testbed on every request. */
+    static int bucket(String clientId) {
+        int h = clientId.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return Math.floorMod(h, 100);
+    }
+
+    /** The value of cookie {@code name} in a raw Cookie header, or null. */
+    static String cookie(String header, String name) {
+        int from = 0;
+        while (from < header.length()) {
+            int end = header.indexOf(';', from);
+            if (end < 0) {
+                end = header.length();
+            }
+            int start = from;
+            while (start < end && header.charAt(start) == ' ') {
+                start++;
+            }
+            if (header.startsWith(name, start) && start + name.length() < end && header.charAt(start + name.length()) == '=') {
+                String value = header.substring(start + name.length() + 1, end).trim();
+                return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1) : value;
+            }
+            from = end + 1;
+        }
+        return null;
+    }
+
+    /** Whether a comma-separated header value names {@code item}. */
+    private static boolean listContains(String header, String item) {
+        if (header.isEmpty()) {
+            return false;
+        }
+        if (header.equals(item)) {
+            return true;
+        }
+        for (String part : header.split(",")) {
+            if (part.trim().equals(item)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String stripPort(String host) {
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            return close < 0 ? host : host.substring(0, close + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+
+    private static Reject reject(int status, String error, String... fields) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", error);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            body.put(fields[i], fields[i + 1]);
+        }
+        return new Reject(status, body);
+    }
+}

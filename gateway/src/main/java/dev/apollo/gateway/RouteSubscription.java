@@ -1,0 +1,190 @@
+package dev.apollo.gateway;
+
+import dev.apollo.api.Json;
+import dev.apollo.api.RouteTableView;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Follows {@code GET /v1/routes/stream} on the control plane, forever: every {@code routes}
+ * event carries a whole table, applied as it arrives. While the control plane is away the
+ * gateway keeps its last table and reconnects with backoff (100 ms doubling to 2 s). Blocking
+ * I/O on a virtual thread keeps this simple and off the event loops.
+ */
+final class RouteSubscription implements AutoCloseable {
+    static final String STREAM_PATH = "/v1/routes/stream";
+    private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Supplier<Optional<URI>> control;
+    private volatile URI streamUri;
+    private final Optional<Path> tokenFile;
+    private final Consumer<RouteTableView> apply;
+    private final HttpClient http;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+    private volatile boolean closed;
+    private volatile Thread thread;
+    private volatile InputStream current;
+    private boolean reportedOutage;
+
+    /**
+     * @param control where the control plane is, asked again before every connection: a control
+     *     plane restarted on another port is found again (empty while none is known)
+     */
+    RouteSubscription(Supplier<Optional<URI>> control, Optional<Path> tokenFile, Consumer<RouteTableView> apply) {
+        this.control = control;
+        this.streamUri = URI.create("http://unknown" + STREAM_PATH);
+        this.tokenFile = tokenFile;
+        this.apply = apply;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("apollo-gateway-routes").start(this::run);
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                follow();
+                outage("the route stream from " + streamUri + " ended");
+            } catch (IOException e) {
+                outage("cannot follow " + streamUri + ": " + e);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                Thread.sleep(backoff.nextMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void follow() throws IOException, InterruptedException {
+        URI base = control.get().orElseThrow(() -> new IOException("no control plane address known yet"));
+        String text = base.toString();
+        streamUri = URI.create((text.endsWith("/") ? text.substring(0, text.length() - 1) : text) + STREAM_PATH);
+        HttpRequest.Builder request = HttpRequest.newBuilder(streamUri).header("Accept", "text/event-stream");
+        Optional<String> token = token();
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<InputStream> response = awaitHeaders(
+                http.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+        try (InputStream body = response.body()) {
+            current = body;
+            if (closed) {
+                return;
+            }
+            if (response.statusCode() != 200) {
+                outage("the control plane answered " + response.statusCode() + " to " + streamUri
+                        + (response.statusCode() == 401 ? " (is --token-file right?)" : ""));
+                return;
+            }
+            backoff.reset();
+            if (reportedOutage) {
+                log("following the route stream again at " + streamUri);
+                reportedOutage = false;
+            }
+            SseParser parser = new SseParser(this::onEvent);
+            BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                parser.line(line);
+            }
+        } finally {
+            current = null;
+        }
+    }
+
+    /**
+     * Bounds the wait for the response head only: {@code HttpRequest.timeout} may also bound the
+     * body on newer JDKs, and this body is meant to last forever.
+     */
+    private static HttpResponse<InputStream> awaitHeaders(CompletableFuture<HttpResponse<InputStream>> pending)
+            throws IOException, InterruptedException {
+        try {
+            return pending.get(HEADERS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new IOException("no answer within " + HEADERS_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        }
+    }
+
+    private void onEvent(SseParser.Event event) {
+        if (!event.name().equals("routes") && !event.name().equals("message")) {
+            return;
+        }
+        try {
+            apply.accept(Json.mapper().readValue(event.data(), RouteTableView.class));
+        } catch (IOException | RuntimeException e) {
+            // A table we cannot read or compile must not take down the one we serve.
+            log("ignored route table " + event.id() + ", keeping the current one: " + e.getMessage());
+        }
+    }
+
+    private Optional<String> token() throws IOException {
+        if (tokenFile.isEmpty()) {
+            return Optional.empty();
+        }
+        // Read at every connect, so a rotated token is picked up without a restart.
+        String token = Files.readString(tokenFile.get()).trim();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    private void outage(String message) {
+        if (!closed && !reportedOutage) {
+            log(message + "; serving the last route table and retrying");
+            reportedOutage = true;
+        }
+    }
+
+    private static void log(String message) {
+        System.err.println("apollo-gateway: " + message);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        InputStream body = current;
+        if (body != null) {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // Closing is all we wanted.
+            }
+        }
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        http.shutdownNow();
+    }
+}

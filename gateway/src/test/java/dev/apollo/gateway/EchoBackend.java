@@ -1,0 +1,88 @@
+package dev.apollo.gateway;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.apollo.api.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An in-process backend that tells who it is and what it received: {@code /slow} answers after
+ * 3 s, {@code /upload} echoes the body as it streams in, anything else answers JSON with its name,
+ * the URI and the forwarding headers.
+ */
+final class EchoBackend implements AutoCloseable {
+    private final String name;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    EchoBackend(String name) {
+        this.name = name;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals("/slow")) {
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        if (path.equals("/upload")) {
+            echo(exchange);
+            return;
+        }
+        Map<String, String> reply = new LinkedHashMap<>();
+        reply.put("backend", name);
+        reply.put("uri", exchange.getRequestURI().toString());
+        reply.put("host", exchange.getRequestHeaders().getFirst("Host"));
+        reply.put("xff", exchange.getRequestHeaders().getFirst("X-Forwarded-For"));
+        reply.put("xfp", exchange.getRequestHeaders().getFirst("X-Forwarded-Proto"));
+        reply.put("xfh", exchange.getRequestHeaders().getFirst("X-Forwarded-Host"));
+        byte[] body = Json.mapper().writeValueAsBytes(reply);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Answers before the upload ends, so a proxy that buffers the request would deadlock the test. */
+    private static void echo(HttpExchange exchange) throws IOException {
+        long length = Long.parseLong(exchange.getRequestHeaders().getFirst("Content-Length"));
+        exchange.sendResponseHeaders(200, length);
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.apollo.gateway;
+
+import static dev.apollo.gateway.Tables.backend;
+import static dev.apollo.gateway.Tables.env;
+import static dev.apollo.gateway.Tables.rule;
+import static dev.apollo.gateway.Tables.service;
+import static dev.apollo.gateway.Tables.table;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.apollo.api.RouteTableView;
+import dev.apollo.api.RouteTableView.Backend;
+import dev.apollo.gateway.ExampleInstances.Instance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The gateway in front of real example web-service processes. */
+class GatewayInstancesTest {
+    static ExampleInstances examples = new ExampleInstances();
+    static Instance a1;
+    static Instance a2;
+    static Instance b1;
+    static Instance b2;
+    static Instance t1;
+    static Gateway gateway;
+    static Http http;
+
+    @BeforeAll
+    static void start() {
+        List<Instance> blue = examples.start("web", "1", "a1", "a2");
+        List<Instance> green = examples.start("web", "2", "b1", "b2");
+        t1 = examples.start("web", "3", "t1").getFirst();
+        a1 = blue.get(0);
+        a2 = blue.get(1);
+        b1 = green.get(0);
+        b2 = green.get(1);
+        gateway = Gateway.start(GatewayConfig.builder().web("127.0.0.1", 0).eventLoops(2).build());
+        http = new Http(gateway.webPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (http != null) {
+            http.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        examples.close();
+    }
+
+    private static Backend at(Instance instance) {
+        return backend(instance.id(), instance.port());
+    }
+
+    private static RouteTableView web(long version, Instance... instances) {
+        return table(version, env("production", List.of(rule("/", "web")),
+                List.of(service("web", "web-" + version, List.of(instances).stream().map(GatewayInstancesTest::at).toList()))));
+    }
+
+    private static String instanceOf(Http.Reply reply) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.field("instance");
+    }
+
+    @Test
+    void roundRobinReachesEveryBackendEvenly() {
+        gateway.apply(web(1, a1, a2, b1));
+        Map<String, Integer> hits = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            hits.merge(instanceOf(http.get("/", "Host", "apollo.localhost")), 1, Integer::sum);
+        }
+        assertThat(hits).containsOnlyKeys("a1", "a2", "b1");
+        assertThat(hits.values()).allSatisfy(count -> assertThat(count).isBetween(8, 12));
+    }
+
+    @Test
+    void refusedConnectionIsRetriedOnAnotherBackendAndEjected() {
+        int dead = ExampleInstances.freePort();
+        gateway.apply(table(2, env("production", List.of(rule("/", "web")),
+                List.of(service("web", "web-2", List.of(backend("dead", dead), at(a1), at(a2)))))));
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            seen.add(instanceOf(http.get("/")));
+        }
+        assertThat(seen).containsExactlyInAnyOrder("a1", "a2");
+        assertThat(gateway.isEjected("127.0.0.1:" + dead)).isTrue();
+        assertThat(gateway.isEjected(a1.address())).isFalse();
+    }
+
+    @Test
+    void testbedIsOptInByHeaderCookieOrHost() {
+        gateway.apply(table(3, env("production", List.of(rule("/", "web")),
+                List.of(service("web", "live", List.of(at(a1)), "tb", List.of(at(t1)), 0)))));
+        for (int i = 0; i < 5; i++) {
+            Http.Reply plain = http.get("/");
+            assertThat(instanceOf(plain)).isEqualTo("a1");
+            assertThat(plain.headers().allValues("set-cookie")).isEmpty();
+        }
+        assertThat(instanceOf(http.get("/", "X-Apollo-Testbed", "web"))).isEqualTo("t1");
+        assertThat(instanceOf(http.get("/", "Cookie", "apollo-testbed=web"))).isEqualTo("t1");
+        assertThat(instanceOf(http.get("/", "Host", "testbed.web.production.apollo.localhost"))).isEqualTo("t1");
+        assertThat(instanceOf(http.get("/", "Host", "testbed.web.apollo.localhost:8080"))).isEqualTo("t1");
+        assertThat(instanceOf(http.get("/", "X-Apollo-Testbed", "other"))).isEqualTo("a1");
+    }
+
+    @Test
+    void weightedTestbedIsStickyPerClient() {
+        gateway.apply(table(4, env("production", List.of(rule("/", "web")),
+                List.of(service("web", "live", List.of(at(a1)), "tb", List.of(at(t1)), 50)))));
+        Http.Reply first = http.get("/");
+        String setCookie = first.headers().firstValue("set-cookie").orElseThrow();
+        assertThat(setCookie).startsWith("apollo-client=").contains("Path=/");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String side = instanceOf(first);
+        for (int i = 0; i < 5; i++) {
+            Http.Reply again = http.get("/", "Cookie", cookie);
+            assertThat(instanceOf(again)).isEqualTo(side);
+            assertThat(again.headers().allValues("set-cookie")).isEmpty();
+        }
+        Map<String, Integer> sides = new HashMap<>();
+        for (int client = 0; client < 40; client++) {
+            String chosen = instanceOf(http.get("/", "Cookie", "apollo-client=client-" + client));
+            assertThat(instanceOf(http.get("/", "Cookie", "apollo-client=client-" + client))).isEqualTo(chosen);
+            sides.merge(chosen, 1, Integer::sum);
+        }
+        assertThat(sides).containsOnlyKeys("a1", "t1");
+    }
+
+    /**
+     * Blue/green at the gateway: 16 concurrent senders on 4 keep-alive clients hammer it while the
+     * table moves from set A to set B. Every request succeeds, and every request sent after apply()
+     * returned lands on B. (The JDK client, not the gateway, limits the rate here.)
+     */
+    @Test
+    void tableSwapUnderLoadLosesNothing() throws Exception {
+        gateway.apply(web(10, a1, a2));
+        int workers = 16;
+        int total = 3000;
+        AtomicInteger issued = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
+        AtomicBoolean swapped = new AtomicBoolean();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        Map<String, AtomicInteger> afterSwap = new ConcurrentHashMap<>();
+        List<Http> clients = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (int c = 0; c < 4; c++) {
+            clients.add(new Http(gateway.webPort()));
+        }
+        for (int w = 0; w < workers; w++) {
+            Http client = clients.get(w % clients.size());
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (issued.incrementAndGet() <= total && System.nanoTime() < deadline) {
+                    boolean sentAfterSwap = swapped.get();
+                    try {
+                        Http.Reply reply = client.get("/");
+                        if (reply.status() != 200) {
+                            failures.add(reply.status() + " " + reply.body());
+                        } else if (sentAfterSwap) {
+                            afterSwap.computeIfAbsent(reply.field("instance"), k -> new AtomicInteger()).incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        failures.add(e.toString());
+                    }
+                    completed.incrementAndGet();
+                }
+            }));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> completed.get() >= total / 3);
+        gateway.apply(web(11, b1, b2));
+        swapped.set(true);
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(60));
+        }
+        clients.forEach(Http::close);
+        assertThat(failures).isEmpty();
+        assertThat(completed.get()).isEqualTo(total);
+        assertThat(afterSwap).containsOnlyKeys("b1", "b2");
+        assertThat(afterSwap.values().stream().mapToInt(AtomicInteger::get).sum()).isGreaterThan(total / 3);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.apollo.gateway;
+
+import static dev.apollo.gateway.Tables.backend;
+import static dev.apollo.gateway.Tables.env;
+import static dev.apollo.gateway.Tables.rule;
+import static dev.apollo.gateway.Tables.service;
+import static dev.apollo.gateway.Tables.table;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.apollo.api.RouteTableView;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Route tables from a real server-sent-event stream, and what happens when it goes away. */
+class RouteSubscriptionTest {
+    @TempDir
+    Path dir;
+    EchoBackend blue;
+    EchoBackend green;
+
+    @BeforeEach
+    void backends() {
+        blue = new EchoBackend("blue");
+        green = new EchoBackend("green");
+    }
+
+    @AfterEach
+    void stopBackends() {
+        blue.close();
+        green.close();
+    }
+
+    private static RouteTableView to(long version, EchoBackend backend) {
+        return table(version, env("production", List.of(rule("/", "web")),
+                List.of(service("web", "web-" + version, List.of(backend("i" + version, backend.port()))))));
+    }
+
+    private Path tokenFile(String token) throws IOException {
+        return Files.writeString(dir.resolve("token"), token + "\n");
+    }
+
+    @Test
+    void followsTheStreamAndResyncsAfterTheControlPlaneComesBack() throws IOException {
+        SseSource source = new SseSource(0, "secret", to(1, blue));
+        int controlPort = source.port();
+        try (Gateway gateway = Gateway.start(GatewayConfig.builder()
+                .web("127.0.0.1", 0)
+                .control(URI.create("http://127.0.0.1:" + controlPort))
+                .tokenFile(tokenFile("secret"))
+                .build());
+                Http http = new Http(gateway.webPort())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.routesVersion() == 1);
+            assertThat(http.get("/").field("backend")).isEqualTo("blue");
+            assertThat(source.authorizations()).contains("Bearer secret");
+
+            long pushed = System.nanoTime();
+            source.publish(to(2, green));
+            await().atMost(Duration.ofMillis(100)).pollInterval(Duration.ofMillis(2)).until(() -> gateway.routesVersion() == 2);
+            assertThat(Duration.ofNanos(System.nanoTime() - pushed)).isLessThan(Duration.ofMillis(100));
+            assertThat(http.get("/").field("backend")).isEqualTo("green");
+
+            source.close();
+            for (int i = 0; i < 20; i++) {
+                assertThat(http.get("/").field("backend")).isEqualTo("green");
+            }
+
+            source = new SseSource(controlPort, "secret", to(3, blue));
+            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.routesVersion() == 3);
+            assertThat(http.get("/").field("backend")).isEqualTo("blue");
+        } finally {
+            source.close();
+        }
+    }
+
+    @Test
+    void wrongTokenAppliesNothing() throws IOException {
+        try (SseSource source = new SseSource(0, "secret", to(1, blue));
+                Gateway gateway = Gateway.start(GatewayConfig.builder()
+                        .web("127.0.0.1", 0)
+                        .control(URI.create("http://127.0.0.1:" + source.port()))
+                        .tokenFile(tokenFile("wrong"))
+                        .build())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> source.authorizations().size() >= 2);
+            assertThat(source.authorizations()).allMatch("Bearer wrong"::equals);
+            assertThat(gateway.routesVersion()).isZero();
+        }
+    }
+
+    @Test
+    void cachedTableServesWhenRestartedWithoutControlPlane() throws IOException {
+        Path cache = dir.resolve("routes.json");
+        URI nobody = URI.create("http://127.0.0.1:" + ExampleInstances.freePort());
+        GatewayConfig config = GatewayConfig.builder().web("127.0.0.1", 0).control(nobody).routesCache(cache).build();
+        try (Gateway first = Gateway.start(config)) {
+            first.apply(to(5, green));
+        }
+        assertThat(cache).exists();
+        try (Gateway second = Gateway.start(config); Http http = new Http(second.webPort())) {
+            assertThat(second.routesVersion()).isEqualTo(5);
+            assertThat(http.get("/").field("backend")).isEqualTo("green");
+        }
+    }
+}

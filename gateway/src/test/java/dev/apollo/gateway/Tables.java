@@ -1,0 +1,44 @@
+package dev.apollo.gateway;
+
+import dev.apollo.api.RouteTableView;
+import dev.apollo.api.RouteTableView.Backend;
+import dev.apollo.api.RouteTableView.EnvironmentRoutes;
+import dev.apollo.api.RouteTableView.PathRule;
+import dev.apollo.api.RouteTableView.ServiceRoute;
+import dev.apollo.api.RouteTableView.Testbed;
+import java.time.Instant;
+import java.util.List;
+
+/** A terse way to write route tables in tests. */
+final class Tables {
+    private Tables() {}
+
+    static RouteTableView table(long version, EnvironmentRoutes... environments) {
+        return new RouteTableView(version, Instant.parse("2025-01-01T00:00:00Z"), List.of(environments));
+    }
+
+    static EnvironmentRoutes env(String name, String fallback, List<PathRule> rules, List<ServiceRoute> services) {
+        return new EnvironmentRoutes(name, fallback, rules, services, List.of());
+    }
+
+    static EnvironmentRoutes env(String name, List<PathRule> rules, List<ServiceRoute> services) {
+        return env(name, null, rules, services);
+    }
+
+    static PathRule rule(String path, String service) {
+        return new PathRule(path, service);
+    }
+
+    static ServiceRoute service(String name, String release, List<Backend> backends) {
+        return new ServiceRoute(name, release, "1", backends, null);
+    }
+
+    static ServiceRoute service(String name, String release, List<Backend> backends, String testbedRelease,
+            List<Backend> testbedBackends, int weight) {
+        return new ServiceRoute(name, release, "1", backends, new Testbed(testbedRelease, "2", testbedBackends, weight));
+    }
+
+    static Backend backend(String instance, int port) {
+        return new Backend(instance, "127.0.0.1:" + port);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.apollo.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apollo.api.Json;
+import dev.apollo.core.ApolloException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The embedded web gateway as a process of its own, so it keeps routing with its last table when
+ * the control plane dies. Started once per data dir and adopted by the next control plane: it
+ * finds the control plane again through {@code server.json}, whatever port that one listens on.
+ */
+final class GatewayProcess {
+    private static final Logger LOG = Logger.getLogger(GatewayProcess.class.getName());
+    private static final String MAIN = "dev.apollo.gateway.GatewayMain";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+    private final Path stateFile;
+    private final ProcessHandle process;
+
+    private GatewayProcess(Path stateFile, ProcessHandle process) {
+        this.stateFile = stateFile;
+        this.process = process;
+    }
+
+    /** The data dir's gateway: the running one if there is one, else a new one listening on {@code web}. */
+    static GatewayProcess ensure(Path home, String web, String domain) {
+        Path stateFile = home.resolve("gateway.json").toAbsolutePath();
+        Optional<ProcessHandle> running = ProcessHandle.allProcesses().filter(p -> isOurs(p, stateFile)).findFirst();
+        if (running.isPresent()) {
+            LOG.info("adopted the running gateway (pid " + running.get().pid() + ")");
+            return new GatewayProcess(stateFile, running.get());
+        }
+        return start(home, stateFile, web, domain);
+    }
+
+    private static GatewayProcess start(Path home, Path stateFile, String web, String domain) {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString()); // a session of its own: a Ctrl-C for the control plane is not for it
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", ownJar(), MAIN,
+                "--control-file", home.resolve("server.json").toAbsolutePath().toString(),
+                "--token-file", home.resolve("token").toAbsolutePath().toString(),
+                "--web", web,
+                "--domain", domain,
+                "--state-file=" + stateFile,
+                "--routes-cache", home.resolve("routes.json").toAbsolutePath().toString()));
+        Path log = home.resolve("gateway.log");
+        try {
+            Files.deleteIfExists(stateFile);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new ApolloException("the web gateway could not start (exit code " + process.exitValue() + "): "
+                            + lastLines(log) + " — if its port is taken, choose another with 'apollo up --web HOST:PORT'.");
+                }
+                if (readState(stateFile).map(s -> s.path("pid").asLong() == process.pid()).orElse(false)) {
+                    return new GatewayProcess(stateFile, process.toHandle());
+                }
+                Thread.sleep(25); // the gateway writes its state file once it listens; there is nothing to wait on
+            }
+            process.destroyForcibly();
+            throw new ApolloException("the web gateway did not start within " + START_TIMEOUT.toSeconds() + " s; see " + log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the web gateway: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApolloException("interrupted while starting the web gateway", e);
+        }
+    }
+
+    /** Where the gateway listens for web traffic, as HOST:PORT. */
+    String webAddress() {
+        return readState(stateFile).map(s -> s.path("web").asText()).orElse("");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Stops the gateway (apollo down); it finishes the requests it is serving first. */
+    void stop(Duration grace) {
+        process.destroy();
+        try {
+            process.onExit().get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static boolean isOurs(ProcessHandle process, Path stateFile) {
+        return process.info().arguments().map(a -> Arrays.asList(a).contains("--state-file=" + stateFile)).orElse(false);
+    }
+
+    private static Optional<JsonNode> readState(Path stateFile) {
+        try {
+            return Files.exists(stateFile) ? Optional.of(Json.mapper().readTree(stateFile.toFile())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // being replaced right now; the next read sees the new one
+        }
+    }
+
+    private static String lastLines(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+
+    private static String ownJar() {
+        try {
+            return Path.of(GatewayProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the Apollo jar", e);
+        }
+    }
+}

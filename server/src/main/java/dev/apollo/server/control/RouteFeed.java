@@ -1,0 +1,64 @@
+package dev.apollo.server.control;
+
+import dev.apollo.api.RouteTableView;
+import dev.apollo.api.RouteTableView.EnvironmentRoutes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The current route table and its subscribers (the gateways' streams). A new version is made only
+ * when the content changes; versions start from the clock at start-up so they keep growing across
+ * control-plane restarts.
+ */
+public final class RouteFeed {
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile RouteTableView current;
+
+    public RouteFeed(Clock clock) {
+        this.clock = clock;
+        this.current = new RouteTableView(clock.millis() * 1000, clock.instant(), List.of());
+    }
+
+    public RouteTableView current() {
+        return current;
+    }
+
+    /** Publishes the table if it differs from the current one; true when it did. */
+    boolean offer(List<EnvironmentRoutes> environments) {
+        if (environments.equals(current.environments())) {
+            return false;
+        }
+        lock.lock();
+        try {
+            current = new RouteTableView(current.version() + 1, clock.instant(), List.copyOf(environments));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** Waits until a version newer than {@code version} exists and returns it, or the same table at the timeout. */
+    public RouteTableView awaitNewer(long version, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (current.version() <= version) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.await(left, TimeUnit.NANOSECONDS);
+            }
+            return current;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
