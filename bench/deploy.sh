@@ -6,6 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/jdk.sh"; apollo_find_jdk
+. "$root/bench/lib.sh"
 "$root/apollo" --version >/dev/null   # builds apollo.jar when needed
 jar="$root/examples/web-service/target/web-service.jar"
 home=$(mktemp -d /tmp/apollo-bench.XXXXXX)
@@ -78,13 +79,4 @@ $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2
 | control-plane CPU, 100 instances steady (30 s) | $cpu_pct % of one core | |
 "
 echo "$report"
-doc="$root/docs/BENCHMARKS.md"
-[ -f "$doc" ] || printf '# Benchmarks\n\nFigures from the scripts in bench/, newest run of each section.\n\n' > "$doc"
-python3 - "$doc" "$report" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2].rstrip() + "\n"
-text = open(path).read()
-pattern = re.compile(r"## Deploy \(bench/deploy.sh\).*?(?=\n## |\Z)", re.S)
-text = pattern.sub(lambda m: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+write_section "$root/docs/BENCHMARKS.md" "Deploy (bench/deploy.sh)" "$report"

@@ -37,7 +37,8 @@ final class Apollo implements AutoCloseable {
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     private final Path home;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     record Result(int exit, String out, String err) {
         String all() {
