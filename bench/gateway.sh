@@ -26,7 +26,7 @@ apollo up --detach --listen 127.0.0.1:0 --web 127.0.0.1:0 >/dev/null
 apollo artifact push "$root/examples/web-service/target/web-service.jar" --name web-service --version 1.0.0 >/dev/null
 apollo artifact push "$root/examples/web-service/target/web-service.jar" --name web-service --version 2.0.0 >/dev/null
 apollo artifact-deploy web-service:1.0.0 -n 1 --path / >/dev/null
-instance=$(apollo status web-service -o json | sed -n 's/.*"address":"\([^"]*\)".*/\1/p' | head -1)
+instance=$(apollo status web-service -o json | sed -n 's/.*"address" *: *"\([^"]*\)".*/\1/p' | head -1)
 gateway=$(sed -n 's/.*"web":"\([^"]*\)".*/\1/p' "$home/gateway.json")
 
 mkdir -p "$ngx/logs"

@@ -231,6 +231,21 @@ final class Apollo implements AutoCloseable {
                 .toList();
     }
 
+    /** POST http://address/path with no body, straight to an instance. */
+    void post(String address, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("POST %s%s: %s", address, path, response.body()).isEqualTo(200);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** GET http://address/path, straight to an instance. */
     String get(String address, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(5)).build();

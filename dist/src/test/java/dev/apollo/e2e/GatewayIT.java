@@ -87,6 +87,31 @@ class GatewayIT {
     }
 
     @Test
+    void anUnhealthyInstanceIsReplacedUnderLoadWithoutADroppedRequest(@TempDir Path home) {
+        try (Apollo apollo = withVersions(home, "1.0.0")) {
+            apollo.ok("deploy", "web-service:1.0.0", "-n", "2", "--path", "/", "--health-interval", "200");
+            var before = apollo.awaitHealthy("web-service", 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() == 200);
+            String sick = before.instances().getFirst().id();
+
+            try (Load load = Load.start(apollo.gateway(), "/", 3, 1)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 200);
+                apollo.post(before.instances().getFirst().address(), "/admin/sick");
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> apollo.instanceProcess(sick).isEmpty());
+                var after = apollo.awaitHealthy("web-service", 2);
+                int replaced = load.requests();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > replaced + 200);
+                load.stop();
+
+                assertThat(after.instances()).extracting(i -> i.id()).doesNotContain(sick);
+                assertThat(after.restarts()).isEqualTo(1);
+                assertThat(load.failures()).as("failed requests of %d", load.requests()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aVersionThatNeverGetsHealthyNeverGetsTrafficAndARollbackIsAnInstantSwitch(@TempDir Path home) {
         try (Apollo apollo = withVersions(home, "1.0.0", "2.0.0", "3.0.0")) {
             apollo.ok("deploy", "web-service:1.0.0", "-n", "2", "--path", "/");

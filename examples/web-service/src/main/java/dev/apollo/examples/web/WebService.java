@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The talk's sample web service: answers who it is. Depends on nothing but the JDK so that it
@@ -25,7 +26,24 @@ public final class WebService {
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/health/is_alive", exchange -> reply(exchange, 200, "text/plain", "alive\n"));
+        // POST /admin/sick makes this instance fail its health check from then on: a way to watch the
+        // platform replace an unhealthy instance without dropping a request.
+        AtomicBoolean sick = new AtomicBoolean();
+        server.createContext("/admin/sick", exchange -> {
+            if (!exchange.getRequestMethod().equals("POST")) {
+                reply(exchange, 405, "application/json", "{\"error\":\"method_not_allowed\",\"message\":\"use POST\"}\n");
+                return;
+            }
+            sick.set(true);
+            reply(exchange, 200, "application/json", "{\"sick\":true}\n");
+        });
+        server.createContext("/health/is_alive", exchange -> {
+            if (sick.get()) {
+                reply(exchange, 503, "text/plain", "sick\n");
+            } else {
+                reply(exchange, 200, "text/plain", "alive\n");
+            }
+        });
         server.createContext("/", exchange -> {
             if (!exchange.getRequestURI().getPath().equals("/")) {
                 reply(exchange, 404, "application/json", "{\"error\":\"not_found\",\"path\":\""
