@@ -13,9 +13,12 @@ public final class Views {
     /** Every error the API answers: {@code error} is one of invalid, not_found, conflict, unauthorized, internal. */
     public record ErrorBody(String error, String message) {}
 
-    /** Who answers; {@code webGateway} is where the web gateway listens (HOST:PORT), absent when it runs none. */
-    public record ServerInfo(
-            String version, long pid, String dataDir, Instant startedAt, String apiAddress, int instances, String webGateway) {}
+    /**
+     * Who answers; {@code webGateway} and {@code rpcGateway} are where the gateways listen (HOST:PORT),
+     * absent when it runs none.
+     */
+    public record ServerInfo(String version, long pid, String dataDir, Instant startedAt, String apiAddress, int instances,
+            String webGateway, String rpcGateway) {}
 
     public record ArtifactView(String name, String version, String sha256, long size, Instant storedAt) {}
 
@@ -122,6 +125,14 @@ public final class Views {
             int target) {}
 
     public record EnvironmentView(String name, String fallback, Instant createdAt) {}
+
+    /** Creating an environment; {@code fallback} (optional) is where services it lacks are found. */
+    public record EnvironmentRequest(String name, String fallback) {}
+
+    /** A 3rd-party service: {@code <RPC_INT>/<name>/<path>} goes to {@code url/<path>} in this environment. */
+    public record ExternalView(String environment, String name, String url, Instant createdAt) {}
+
+    public record ExternalRequest(String name, String url) {}
 
     public record LogLines(String instance, List<String> lines) {}
 }

@@ -4,6 +4,8 @@ import dev.apollo.cli.command.ArtifactCommand;
 import dev.apollo.cli.command.DemoCommand;
 import dev.apollo.cli.command.DeployCommand;
 import dev.apollo.cli.command.DownCommand;
+import dev.apollo.cli.command.EnvCommand;
+import dev.apollo.cli.command.ExternalCommand;
 import dev.apollo.cli.command.HistoryCommand;
 import dev.apollo.cli.command.LogsCommand;
 import dev.apollo.cli.command.RollbackCommand;
@@ -36,7 +38,9 @@ import picocli.CommandLine.Spec;
             LogsCommand.class,
             RollbackCommand.class,
             TestbedCommand.class,
-            RouteCommand.class
+            RouteCommand.class,
+            EnvCommand.class,
+            ExternalCommand.class
         },
         footer = {"", "Start with: apollo demo"})
 public final class ApolloCommand implements Runnable {

@@ -9,6 +9,9 @@ import dev.apollo.api.Views.EnvironmentView;
 import dev.apollo.api.Views.EventView;
 import dev.apollo.api.Views.LogLines;
 import dev.apollo.api.RouteTableView;
+import dev.apollo.api.Views.EnvironmentRequest;
+import dev.apollo.api.Views.ExternalRequest;
+import dev.apollo.api.Views.ExternalView;
 import dev.apollo.api.Views.PromoteRequest;
 import dev.apollo.api.Views.ReleaseView;
 import dev.apollo.api.Views.RollbackResponse;
@@ -190,6 +193,36 @@ public final class ApolloClient implements AutoCloseable {
     public void removeRoute(String environment, String path) {
         HttpRequest request = json(routesPath(environment) + UriPaths.query(Map.of("path", path))).DELETE().build();
         transport.json(request, TYPES.constructType(Object.class));
+    }
+
+    public EnvironmentView createEnvironment(String name, Optional<String> fallback) {
+        HttpRequest request = post("/v1/environments", HttpTransport.jsonBody(new EnvironmentRequest(name, fallback.orElse(null))))
+                .build();
+        return transport.json(request, TYPES.constructType(EnvironmentView.class));
+    }
+
+    /** Deletes an environment; returns the releases it undeployed. */
+    public List<ReleaseView> deleteEnvironment(String name) {
+        HttpRequest request = json(UriPaths.path("v1", "environments", UriPaths.segment(name))).DELETE().build();
+        return transport.json(request, listOf(ReleaseView.class));
+    }
+
+    public List<ExternalView> externals(String environment) {
+        return get(externalsPath(environment), listOf(ExternalView.class));
+    }
+
+    public ExternalView addExternal(String environment, String name, String url) {
+        HttpRequest request = json(externalsPath(environment)).PUT(HttpTransport.jsonBody(new ExternalRequest(name, url))).build();
+        return transport.json(request, TYPES.constructType(ExternalView.class));
+    }
+
+    public void removeExternal(String environment, String name) {
+        HttpRequest request = json(externalsPath(environment) + "/" + UriPaths.segment(name)).DELETE().build();
+        transport.json(request, TYPES.constructType(Object.class));
+    }
+
+    private static String externalsPath(String environment) {
+        return UriPaths.path("v1", "environments", UriPaths.segment(environment), "externals");
     }
 
     /** The route table the gateways serve right now. */

@@ -63,7 +63,7 @@ final class Apollo implements AutoCloseable {
     }
 
     void start() {
-        Result up = cli("up", "--detach", "--listen", "127.0.0.1:0", "--web", "127.0.0.1:0");
+        Result up = cli("up", "--detach", "--listen", "127.0.0.1:0", "--web", "127.0.0.1:0", "--rpc", "127.0.0.1:0");
         assertThat(up.exit()).as("apollo up --detach: %s", up).isZero();
     }
 
@@ -129,6 +129,33 @@ final class Apollo implements AutoCloseable {
             return Json.mapper().readTree(home.resolve("gateway.json").toFile()).get("web").asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where the RPC gateway listens (HOST:PORT). */
+    String rpcGateway() {
+        try {
+            return Json.mapper().readTree(home.resolve("gateway.json").toFile()).get("rpc").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A call through the RPC gateway: POST /path with a JSON body and extra headers (name, value...). */
+    HttpResponse<String> viaRpc(String path, String json, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + rpcGateway() + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

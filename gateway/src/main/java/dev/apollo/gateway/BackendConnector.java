@@ -29,7 +29,7 @@ final class BackendConnector implements OriginRequestProvider {
 
     @Override
     public Future<HttpClientRequest> create(ProxyContext context) {
-        BackendPool pool = context.get(ForwardingInterceptor.FORWARD, Forward.class).pool();
+        BackendPool pool = context.get(ForwardingInterceptor.ROUTE, Forward.class).pool();
         HttpClient client = context.client();
         Backend first = balancer.pick(pool);
         return open(client, first).recover(firstFailure -> {

@@ -1,20 +1,50 @@
 package dev.apollo.gateway;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What to do with a request: forward it to a pool, or answer it with an error. */
+/** What to do with a request: proxy it (to a pool of backends or to an external), or answer it with an error. */
 sealed interface Decision {
+
+    /**
+     * A decision the proxy carries out.
+     *
+     * <p>{@code environment} is the environment the request was resolved in, as requested (by host,
+     * header, baggage or path), even when a fallback environment serves it: the gateway sends it to
+     * the backend as {@code X-Apollo-Env}, so the calls that backend makes stay in the requested
+     * environment wherever it has the next service.
+     *
+     * <p>{@code uri} is the path and query to send; "" sends the request's own unchanged.
+     */
+    sealed interface Proxied extends Decision {
+        String environment();
+
+        String uri();
+    }
 
     /**
      * @param newClientId a client id minted for this request, to be set as the {@code apollo-client}
      *     cookie so the client stays on the same side of a weighted testbed; "" when none was minted
      */
-    record Forward(BackendPool pool, String newClientId) implements Decision {}
+    record Forward(BackendPool pool, String environment, String uri, String newClientId) implements Proxied {}
+
+    /** To a 3rd-party service, at {@code uri} on its endpoint. */
+    record ToExternal(ExternalEndpoint endpoint, String environment, String uri) implements Proxied {}
 
     /** @param body the JSON error object, in the order its fields are written */
     record Reject(int status, Map<String, String> body) implements Decision {
         String error() {
             return body.get("error");
+        }
+
+        /** {@code fields} are name/value pairs, written after {@code error} in this order. */
+        static Reject of(int status, String error, String... fields) {
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("error", error);
+            for (int i = 0; i + 1 < fields.length; i += 2) {
+                body.put(fields[i], fields[i + 1]);
+            }
+            return new Reject(status, body);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.apollo.gateway;
 
 import dev.apollo.gateway.Decision.Forward;
+import dev.apollo.gateway.Decision.Proxied;
+import dev.apollo.gateway.Decision.ToExternal;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -8,15 +10,26 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 
 /**
- * The proxy's only interceptor: attaches the routing decision to the proxy context, adds the
- * X-Forwarded-* headers, and turns backend failures into our JSON errors (the proxy would answer
- * a bare 502).
+ * The proxy's only interceptor: attaches the routing decision to the proxy context, rewrites the
+ * URI when the decision says so (RPC), sets the headers a backend is owed, and turns failures into
+ * our JSON errors (the proxy would answer a bare 502).
+ *
+ * <p>Toward our backends it adds X-Forwarded-* and sets {@code X-Apollo-Env} to the environment
+ * the request was resolved in, replacing whatever the client sent: a service learns its caller's
+ * environment from it, and its own outgoing calls carry it on. When a fallback environment's
+ * service serves the request, the header still names the requested environment, so that the next
+ * call of the chain lands in the requested environment wherever that one has the service.
+ *
+ * <p>Toward an external (a 3rd party, outside the platform) it adds neither, and removes
+ * {@code X-Apollo-Env}: our environment names and internal addresses are none of its business.
  */
 final class ForwardingInterceptor implements ProxyInterceptor {
-    static final String FORWARD = "apollo.forward";
+    static final String ROUTE = "apollo.route";
+    static final CharSequence X_APOLLO_ENV = HttpHeaders.createOptimized("x-apollo-env");
     private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("x-forwarded-for");
     private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("x-forwarded-proto");
     private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("x-forwarded-host");
@@ -29,18 +42,28 @@ final class ForwardingInterceptor implements ProxyInterceptor {
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-        Forward forward = handoff.take();
-        if (forward == null) {
+        Proxied route = handoff.take();
+        if (route == null) {
             return Future.failedFuture(new IllegalStateException("no routing decision was handed to the proxy"));
         }
-        context.set(FORWARD, forward);
-        addForwardedHeaders(context.request().proxiedRequest(), context.request().headers());
+        context.set(ROUTE, route);
+        ProxyRequest request = context.request();
+        if (!route.uri().isEmpty()) {
+            request.setURI(route.uri());
+        }
+        switch (route) {
+            case Forward forward -> {
+                addForwardedHeaders(request.proxiedRequest(), request.headers());
+                request.headers().set(X_APOLLO_ENV, forward.environment());
+            }
+            case ToExternal external -> request.headers().remove(X_APOLLO_ENV);
+        }
         if (context.isWebSocket()) {
             // The proxy's WebSocket path cannot send a response it did not receive; it answers 502 itself.
             return context.sendRequest();
         }
         return context.sendRequest().recover(failure -> Future.succeededFuture(
-                ErrorReplies.asProxyResponse(context, ErrorReplies.backendFailure(forward.pool(), failure))));
+                ErrorReplies.asProxyResponse(context, ErrorReplies.proxyFailure(route, failure))));
     }
 
     private static void addForwardedHeaders(HttpServerRequest request, MultiMap headers) {

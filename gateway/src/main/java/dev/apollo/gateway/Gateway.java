@@ -12,15 +12,17 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The embedded web gateway: listens, routes by the current route table, and follows the control
- * plane for new tables. A table is compiled once and swapped in with one reference write, so
- * requests in flight finish on the table they started with and no request sees half a table.
+ * The embedded gateway: listens for web traffic and for RPC calls, routes both by the current
+ * route table, and follows the control plane for new tables. A table is compiled once and swapped
+ * in with one reference write, so requests in flight finish on the table they started with and no
+ * request sees half a table.
  */
 public final class Gateway implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -29,24 +31,27 @@ public final class Gateway implements AutoCloseable {
     private final Balancer balancer;
     private final AtomicReference<RouteSnapshot> routes;
     private final int webPort;
+    private final OptionalInt rpcPort;
     private final Optional<StateFile> stateFile;
     private final Optional<RoutesCache> cache;
     private final Optional<RouteSubscription> subscription;
 
     private Gateway(GatewayConfig config, Vertx vertx, Balancer balancer, AtomicReference<RouteSnapshot> routes,
-            int webPort) {
+            int webPort, OptionalInt rpcPort) {
         this.vertx = vertx;
         this.balancer = balancer;
         this.routes = routes;
         this.webPort = webPort;
-        this.stateFile = config.stateFile().map(file -> new StateFile(file, config.webHost(), webPort));
+        this.rpcPort = rpcPort;
+        this.stateFile = config.stateFile().map(file -> new StateFile(file, StateFile.address(config.webHost(), webPort),
+                rpcPort.stream().mapToObj(port -> StateFile.address(config.rpcHost(), port)).findFirst()));
         this.cache = config.routesCache().map(RoutesCache::new);
         this.subscription = config.control().map(control -> (Supplier<Optional<URI>>) () -> Optional.of(control))
                 .or(() -> config.controlFile().map(ControlFile::new).map(file -> (Supplier<Optional<URI>>) file::url))
                 .map(control -> new RouteSubscription(control, config.tokenFile(), this::apply));
     }
 
-    /** Starts listening (and following the control plane, if configured); returns once the port is bound. */
+    /** Starts listening (and following the control plane, if configured); returns once the ports are bound. */
     public static Gateway start(GatewayConfig config) {
         AtomicReference<RouteSnapshot> routes = new AtomicReference<>(RouteSnapshot.EMPTY);
         Optional<RouteTableView> cached = config.routesCache().flatMap(file -> new RoutesCache(file).load());
@@ -55,23 +60,30 @@ public final class Gateway implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         Balancer balancer = new Balancer(System::nanoTime, config.ejection().toNanos());
         RouteResolver resolver = new RouteResolver(config.domain(), Gateway::newClientId);
-        // A negative port asks Vert.x for one random port shared by all listeners; 0 would give each its own.
-        int listenPort = config.webPort() == 0 ? -1 : config.webPort();
+        RpcResolver rpcResolver = new RpcResolver(config.rpcSuffix());
+        // A negative port asks Vert.x for one random port shared by all verticle instances (0 would give each
+        // its own); a different negative number is a different random port, hence -1 for web and -2 for RPC.
+        GatewayVerticle.Listen web = new GatewayVerticle.Listen(config.webHost(),
+                config.webPort() == 0 ? -1 : config.webPort(), "--web");
+        Optional<GatewayVerticle.Listen> rpc = config.rpcEnabled()
+                ? Optional.of(new GatewayVerticle.Listen(config.rpcHost(), config.rpcPort() == 0 ? -2 : config.rpcPort(), "--rpc"))
+                : Optional.empty();
         List<GatewayVerticle> verticles = new ArrayList<>();
         try {
             await(vertx.deployVerticle(() -> {
-                GatewayVerticle verticle = new GatewayVerticle(config, listenPort, routes::get, resolver, balancer);
+                GatewayVerticle verticle = new GatewayVerticle(config, web, rpc, routes::get, resolver, rpcResolver, balancer);
                 synchronized (verticles) {
                     verticles.add(verticle);
                 }
                 return verticle;
             }, new DeploymentOptions().setInstances(config.eventLoops())));
-        } catch (RuntimeException e) {
-            vertx.close();
-            throw new GatewayException("cannot listen on " + config.webHost() + ":" + config.webPort()
-                    + " (" + e.getMessage() + "); is another gateway running? Choose another port with --web HOST:PORT", e);
+        } catch (GatewayException e) {
+            vertx.close(); // the verticle's message already names the listener, the port and the flag
+            throw e;
         }
-        Gateway gateway = new Gateway(config, vertx, balancer, routes, verticles.getFirst().actualPort());
+        GatewayVerticle first = verticles.getFirst();
+        Gateway gateway = new Gateway(config, vertx, balancer, routes, first.webPort(),
+                rpc.isPresent() ? OptionalInt.of(first.rpcPort()) : OptionalInt.empty());
         gateway.writeState();
         gateway.subscription.ifPresent(RouteSubscription::start);
         return gateway;
@@ -80,6 +92,15 @@ public final class Gateway implements AutoCloseable {
     /** The port it listens on (the OS-chosen one when configured with port 0). */
     public int webPort() {
         return webPort;
+    }
+
+    /**
+     * The RPC port (the OS-chosen one when configured with port 0).
+     *
+     * @throws IllegalStateException when started without an RPC listener
+     */
+    public int rpcPort() {
+        return rpcPort.orElseThrow(() -> new IllegalStateException("this gateway has no RPC listener (started with --rpc none)"));
     }
 
     /** Version of the table being served; 0 before the first one. */
@@ -153,6 +174,9 @@ public final class Gateway implements AutoCloseable {
             throw new GatewayException("interrupted while starting", e);
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof GatewayException gatewayException) {
+                throw gatewayException;
+            }
             throw new GatewayException(String.valueOf(cause.getMessage()), cause);
         }
     }

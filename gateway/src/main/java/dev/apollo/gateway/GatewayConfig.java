@@ -14,6 +14,11 @@ public final class GatewayConfig {
     private final String webHost;
     private final int webPort;
     private final String domain;
+    private final boolean rpcEnabled;
+    private final String rpcHost;
+    private final int rpcPort;
+    private final String rpcSuffix;
+    private final Duration externalTimeout;
     private final Path stateFile;
     private final Path routesCache;
     private final int eventLoops;
@@ -29,6 +34,11 @@ public final class GatewayConfig {
         webHost = b.webHost;
         webPort = b.webPort;
         domain = b.domain;
+        rpcEnabled = b.rpcEnabled;
+        rpcHost = b.rpcHost;
+        rpcPort = b.rpcPort;
+        rpcSuffix = b.rpcSuffix;
+        externalTimeout = b.externalTimeout;
         stateFile = b.stateFile;
         routesCache = b.routesCache;
         eventLoops = b.eventLoops;
@@ -72,6 +82,30 @@ public final class GatewayConfig {
         return domain;
     }
 
+    /** Whether the RPC listener runs ({@code --rpc none} turns it off). */
+    public boolean rpcEnabled() {
+        return rpcEnabled;
+    }
+
+    public String rpcHost() {
+        return rpcHost;
+    }
+
+    /** 0: any free port (see {@link Gateway#rpcPort()}). */
+    public int rpcPort() {
+        return rpcPort;
+    }
+
+    /** RPC Host {@code S} is production, {@code E.S} environment E (default rpc.int). */
+    public String rpcSuffix() {
+        return rpcSuffix;
+    }
+
+    /** How long an external may stay silent (before or during its response) before the caller gets a 504. */
+    public Duration externalTimeout() {
+        return externalTimeout;
+    }
+
     public Optional<Path> stateFile() {
         return Optional.ofNullable(stateFile);
     }
@@ -89,6 +123,7 @@ public final class GatewayConfig {
         return backendTimeout;
     }
 
+    /** How long opening a connection may take, to a backend or to an external. */
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -109,6 +144,11 @@ public final class GatewayConfig {
         private String webHost = "127.0.0.1";
         private int webPort = 8080;
         private String domain = "apollo.localhost";
+        private boolean rpcEnabled = true;
+        private String rpcHost = "127.0.0.1";
+        private int rpcPort = 9090;
+        private String rpcSuffix = "rpc.int";
+        private Duration externalTimeout = Duration.ofSeconds(30);
         private Path stateFile;
         private Path routesCache;
         private int eventLoops = Runtime.getRuntime().availableProcessors();
@@ -139,14 +179,36 @@ public final class GatewayConfig {
         }
 
         public Builder web(String host, int port) {
-            if (Objects.requireNonNull(host, "host").isBlank()) {
-                throw new IllegalArgumentException("web host: '' (expected: a host name or address)");
-            }
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("web port: " + port + " (expected: 0..65535, 0 = any free port)");
-            }
+            checkListen("web", host, port);
             this.webHost = host;
             this.webPort = port;
+            return this;
+        }
+
+        public Builder rpc(String host, int port) {
+            checkListen("rpc", host, port);
+            this.rpcEnabled = true;
+            this.rpcHost = host;
+            this.rpcPort = port;
+            return this;
+        }
+
+        /** No RPC listener. */
+        public Builder noRpc() {
+            this.rpcEnabled = false;
+            return this;
+        }
+
+        public Builder rpcSuffix(String suffix) {
+            if (Objects.requireNonNull(suffix, "suffix").isBlank() || suffix.startsWith(".")) {
+                throw new IllegalArgumentException("rpc suffix: '" + suffix + "' (expected: a domain like rpc.int)");
+            }
+            this.rpcSuffix = suffix;
+            return this;
+        }
+
+        public Builder externalTimeout(Duration timeout) {
+            this.externalTimeout = positive("externalTimeout", timeout);
             return this;
         }
 
@@ -201,6 +263,15 @@ public final class GatewayConfig {
 
         public GatewayConfig build() {
             return new GatewayConfig(this);
+        }
+
+        private static void checkListen(String listener, String host, int port) {
+            if (Objects.requireNonNull(host, "host").isBlank()) {
+                throw new IllegalArgumentException(listener + " host: '' (expected: a host name or address)");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(listener + " port: " + port + " (expected: 0..65535, 0 = any free port)");
+            }
         }
 
         private static Duration positive(String name, Duration value) {

@@ -9,9 +9,8 @@ import io.vertx.core.net.HostAndPort;
 import io.vertx.httpproxy.HttpProxy;
 import java.util.function.Supplier;
 
-/** Per request: read the facts, resolve against the current snapshot, then answer or proxy. */
+/** Per web request: read the facts, resolve against the current snapshot, then answer or proxy. */
 final class GatewayHandler implements Handler<HttpServerRequest> {
-    private static final CharSequence X_APOLLO_ENV = HttpHeaders.createOptimized("x-apollo-env");
     private static final CharSequence X_APOLLO_TESTBED = HttpHeaders.createOptimized("x-apollo-testbed");
     private static final String CLIENT_COOKIE_ATTRIBUTES = "; Path=/; Max-Age=31536000; SameSite=Lax";
 
@@ -33,7 +32,7 @@ final class GatewayHandler implements Handler<HttpServerRequest> {
         RequestFacts facts = new RequestFacts(
                 authority == null ? "" : authority.host(),
                 request.path(),
-                request.getHeader(X_APOLLO_ENV),
+                request.getHeader(ForwardingInterceptor.X_APOLLO_ENV),
                 request.getHeader(X_APOLLO_TESTBED),
                 request.getHeader(HttpHeaders.COOKIE));
         Decision decision = resolver.resolve(routes.get(), facts);
@@ -46,13 +45,6 @@ final class GatewayHandler implements Handler<HttpServerRequest> {
             request.response().headers().add(HttpHeaders.SET_COOKIE,
                     RouteResolver.CLIENT_COOKIE + "=" + forward.newClientId() + CLIENT_COOKIE_ATTRIBUTES);
         }
-        // Choosing the backend may take a connect or two; hold the body until it is piped there.
-        request.pause();
-        handoff.put(forward);
-        try {
-            proxy.handle(request);
-        } finally {
-            handoff.take();
-        }
+        handoff.proxy(proxy, request, forward);
     }
 }

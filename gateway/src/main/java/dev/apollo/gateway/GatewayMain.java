@@ -2,12 +2,13 @@ package dev.apollo.gateway;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -cp ... dev.apollo.gateway.GatewayMain --control URL --token-file PATH --web HOST:PORT
- * --domain D --state-file PATH --routes-cache PATH}: the gateway as its own process. Exits 2 on
- * bad flags, 1 when it cannot start; runs until SIGTERM otherwise.
+ * --rpc HOST:PORT --domain D --state-file PATH --routes-cache PATH}: the gateway as its own process.
+ * Exits 2 on bad flags, 1 when it cannot start; runs until SIGTERM otherwise.
  */
 public final class GatewayMain {
     private GatewayMain() {}
@@ -35,8 +36,10 @@ public final class GatewayMain {
             gateway.close();
             stopped.countDown();
         }, "apollo-gateway-shutdown"));
-        System.err.println("apollo-gateway: listening on " + config.webHost() + ":" + gateway.webPort()
-                + " for *." + config.domain() + (config.control().map(c -> ", routes from " + c).orElse("")));
+        System.err.println("apollo-gateway: web on " + config.webHost() + ":" + gateway.webPort() + " for *." + config.domain()
+                + (config.rpcEnabled()
+                        ? ", RPC on " + config.rpcHost() + ":" + gateway.rpcPort() + " for *." + config.rpcSuffix() : "")
+                + (config.control().map(c -> ", routes from " + c).orElse("")));
         stopped.await();
     }
 
@@ -64,7 +67,16 @@ public final class GatewayMain {
                 case "--control" -> builder.control(URI.create(value));
                 case "--control-file" -> builder.controlFile(Path.of(value));
                 case "--token-file" -> builder.tokenFile(Path.of(value));
-                case "--web" -> web(builder, value);
+                case "--web" -> builder.web(host(flag, value), port(flag, value));
+                case "--rpc" -> {
+                    if (value.equals("none")) {
+                        builder.noRpc();
+                    } else {
+                        builder.rpc(host(flag, value), port(flag, value));
+                    }
+                }
+                case "--rpc-suffix" -> builder.rpcSuffix(value);
+                case "--external-timeout" -> builder.externalTimeout(duration(flag, value));
                 case "--domain" -> builder.domain(value);
                 case "--state-file" -> builder.stateFile(Path.of(value));
                 case "--routes-cache" -> builder.routesCache(Path.of(value));
@@ -75,16 +87,34 @@ public final class GatewayMain {
         return builder.build();
     }
 
-    private static void web(GatewayConfig.Builder builder, String value) {
+    private static String host(String flag, String value) {
         int colon = value.lastIndexOf(':');
         if (colon <= 0) {
-            throw new IllegalArgumentException("--web " + value + " (expected: HOST:PORT, e.g. 127.0.0.1:8080)");
+            throw new IllegalArgumentException(flag + " " + value + " (expected: HOST:PORT, e.g. 127.0.0.1:"
+                    + (flag.equals("--rpc") ? "9090" : "8080") + ")");
         }
         String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static int port(String flag, String value) {
+        return integer(flag + " port", value.substring(value.lastIndexOf(':') + 1));
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 2m}, or a number of seconds. */
+    private static Duration duration(String flag, String value) {
+        String text = value.trim();
+        try {
+            if (text.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+            }
+            if (text.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(text.endsWith("s") ? text.substring(0, text.length() - 1) : text));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": '" + value + "' (expected: a duration like 30s, 500ms or 2m)");
         }
-        builder.web(host, integer("--web port", value.substring(colon + 1)));
     }
 
     private static int integer(String flag, String value) {
@@ -98,13 +128,20 @@ public final class GatewayMain {
     private static String usage() {
         return """
                 usage: GatewayMain [--control URL | --control-file PATH] [--token-file PATH] [--web HOST:PORT] [--domain D]
+                                   [--rpc HOST:PORT|none] [--rpc-suffix S] [--external-timeout DURATION]
                                    [--state-file PATH] [--routes-cache PATH] [--event-loops N]
-                  --control       control plane base URL (routes are followed from URL/v1/routes/stream)
-                  --control-file  the control plane's server.json: its url is read again before every connection
-                  --token-file    file holding the bearer token for the control plane
-                  --web           where to listen (default 127.0.0.1:8080; port 0 = any free port)
-                  --domain        production is at Host D, environment E at E.D (default apollo.localhost)
-                  --state-file    where to write {"pid","web","routesVersion"} after binding and on each new table
-                  --routes-cache  where to keep the last table, loaded at start when the control plane is down""";
+                  --control           control plane base URL (routes are followed from URL/v1/routes/stream)
+                  --control-file      the control plane's server.json: its url is read again before every connection
+                  --token-file        file holding the bearer token for the control plane
+                  --web               where to listen for web traffic (default 127.0.0.1:8080; port 0 = any free port)
+                  --domain            web: production is at Host D, environment E at E.D (default apollo.localhost)
+                  --rpc               where to listen for RPC calls, POST /SERVICE/METHOD or /EXTERNAL/PATH
+                                      (default 127.0.0.1:9090; port 0 = any free port; none = no RPC listener)
+                  --rpc-suffix        RPC: production is at Host S, environment E at E.S (default rpc.int); the
+                                      X-Apollo-Env header, baggage apollo.env=E and a /_env/E/ path prefix also select E
+                  --external-timeout  how long an external may stay silent before the caller gets a 504 (default 30s)
+                  --state-file        where to write {"pid","web","rpc","routesVersion"} after binding and on each new table
+                  --routes-cache      where to keep the last table, loaded at start when the control plane is down
+                  --event-loops       threads serving requests (default: one per core)""";
     }
 }

@@ -1,5 +1,6 @@
 package dev.apollo.gateway;
 
+import dev.apollo.gateway.Decision.ToExternal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -7,60 +8,112 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyOptions;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * One event loop's share of the gateway: a listener on the shared port, its own client pool and
- * proxy, so a request and its backend connection stay on one thread.
+ * One event loop's share of the gateway: a listener on each shared port (web, and RPC unless
+ * turned off), one client pool to our backends shared by both, and one to externals, so a request
+ * and its outbound connection stay on one thread.
  */
 final class GatewayVerticle extends VerticleBase {
     private static final Handler<Throwable> IGNORE = failure -> { };
 
+    /** Where a verticle listens; {@code port} negative: a random port shared by all instances (see {@link Gateway}). */
+    record Listen(String host, int port, String flag) {}
+
     private final GatewayConfig config;
-    private final int listenPort;
+    private final Listen web;
+    private final Optional<Listen> rpc;
     private final Supplier<RouteSnapshot> routes;
     private final RouteResolver resolver;
+    private final RpcResolver rpcResolver;
     private final Balancer balancer;
-    private volatile int actualPort;
+    private volatile int webPort;
+    private volatile int rpcPort;
 
-    /** @param listenPort the port, or a negative one: a random port shared by all instances */
-    GatewayVerticle(GatewayConfig config, int listenPort, Supplier<RouteSnapshot> routes, RouteResolver resolver,
-            Balancer balancer) {
+    /** @param rpc where to listen for RPC; empty: no RPC listener */
+    GatewayVerticle(GatewayConfig config, Listen web, Optional<Listen> rpc, Supplier<RouteSnapshot> routes, RouteResolver resolver,
+            RpcResolver rpcResolver, Balancer balancer) {
         this.config = config;
-        this.listenPort = listenPort;
+        this.web = web;
+        this.rpc = rpc;
         this.routes = routes;
         this.resolver = resolver;
+        this.rpcResolver = rpcResolver;
         this.balancer = balancer;
     }
 
     @Override
     public Future<?> start() {
-        HttpClient client = vertx.createHttpClient(
+        int connectMillis = (int) config.connectTimeout().toMillis();
+        HttpClient backends = vertx.createHttpClient(
                 new HttpClientOptions()
                         .setKeepAlive(true)
                         // Below the usual 30 s idle limit of backends, so we drop a connection before they do.
                         .setKeepAliveTimeout(15)
-                        .setConnectTimeout((int) config.connectTimeout().toMillis())
+                        .setConnectTimeout(connectMillis)
                         .setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(config.poolSizePerBackend()));
-        Handoff handoff = new Handoff();
-        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
-                .origin(new BackendConnector(balancer, config.backendTimeout().toMillis()))
-                .addInterceptor(new ForwardingInterceptor(handoff), true);
+        BackendConnector backendConnector = new BackendConnector(balancer, config.backendTimeout().toMillis());
+
+        Handoff webHandoff = new Handoff();
+        HttpProxy webProxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), backends)
+                .origin(backendConnector)
+                .addInterceptor(new ForwardingInterceptor(webHandoff), true);
+        Future<?> started = listen(web, new GatewayHandler(routes, resolver, webProxy, webHandoff))
+                .onSuccess(port -> webPort = port);
+        if (rpc.isEmpty()) {
+            return started;
+        }
+
+        HttpClient externals = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(15)
+                        .setConnectTimeout(connectMillis)
+                        .setTcpNoDelay(true)
+                        // Name the host in the TLS handshake: 3rd parties commonly serve many names on one address.
+                        .setForceSni(true)
+                        .setVerifyHost(true),
+                new PoolOptions().setHttp1MaxSize(config.poolSizePerBackend()));
+        ExternalConnector externalConnector = new ExternalConnector(externals, connectMillis, config.externalTimeout().toMillis());
+        // The interceptor attaches the decision before the proxy asks for an origin; it says which kind.
+        OriginRequestProvider origin = context -> context.get(ForwardingInterceptor.ROUTE, ToExternal.class) != null
+                ? externalConnector.create(context)
+                : backendConnector.create(context);
+        Handoff rpcHandoff = new Handoff();
+        HttpProxy rpcProxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), backends)
+                .origin(origin)
+                .addInterceptor(new ForwardingInterceptor(rpcHandoff), false);
+        RpcHandler rpcHandler = new RpcHandler(routes, rpcResolver, rpcProxy, rpcHandoff);
+        return started.compose(ignored -> listen(rpc.get(), rpcHandler)).onSuccess(port -> rpcPort = port);
+    }
+
+    private Future<Integer> listen(Listen where, Handler<HttpServerRequest> handler) {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setIdleTimeout(120));
-        return server.requestHandler(new GatewayHandler(routes, resolver, proxy, handoff))
+        return server.requestHandler(handler)
                 // Clients that reset connections are routine for a gateway, not news for its log.
                 .connectionHandler(connection -> connection.exceptionHandler(IGNORE))
-                .listen(listenPort, config.webHost())
-                .onSuccess(s -> actualPort = s.actualPort());
+                .listen(where.port(), where.host())
+                .map(HttpServer::actualPort)
+                .recover(failure -> Future.failedFuture(new GatewayException("cannot listen on " + where.host() + ":"
+                        + Math.max(0, where.port()) + " (" + failure.getMessage() + "); is another gateway running? Choose"
+                        + " another port with " + where.flag() + " HOST:PORT", failure)));
     }
 
-    int actualPort() {
-        return actualPort;
+    int webPort() {
+        return webPort;
+    }
+
+    int rpcPort() {
+        return rpcPort;
     }
 }

@@ -5,9 +5,7 @@ import dev.apollo.gateway.Decision.Reject;
 import dev.apollo.gateway.RouteSnapshot.EnvironmentTable;
 import dev.apollo.gateway.RouteSnapshot.Rule;
 import dev.apollo.gateway.RouteSnapshot.ServiceTarget;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -111,7 +109,7 @@ final class RouteResolver {
             return noHealthyInstance(env, pool.service(), which + " has no healthy instance in " + env
                     + "; see why with: apollo status " + pool.service() + " -e " + pool.environment());
         }
-        return new Forward(pool, minted);
+        return new Forward(pool, env, "", minted);
     }
 
     private static Reject noHealthyInstance(String env, String service, String message) {
@@ -167,7 +165,7 @@ final class RouteResolver {
         return false;
     }
 
-    private static String stripPort(String host) {
+    static String stripPort(String host) {
         if (host.startsWith("[")) {
             int close = host.indexOf(']');
             return close < 0 ? host : host.substring(0, close + 1);
@@ -177,11 +175,6 @@ final class RouteResolver {
     }
 
     private static Reject reject(int status, String error, String... fields) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", error);
-        for (int i = 0; i + 1 < fields.length; i += 2) {
-            body.put(fields[i], fields[i + 1]);
-        }
-        return new Reject(status, body);
+        return Reject.of(status, error, fields);
     }
 }

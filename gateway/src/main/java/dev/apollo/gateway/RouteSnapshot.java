@@ -2,6 +2,7 @@ package dev.apollo.gateway;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.EnvironmentRoutes;
+import dev.apollo.api.RouteTableView.External;
 import dev.apollo.api.RouteTableView.PathRule;
 import dev.apollo.api.RouteTableView.ServiceRoute;
 import java.util.ArrayList;
@@ -22,6 +23,10 @@ import java.util.Set;
  * for other paths stay, and the longest prefix wins over the merged set. A service the
  * environment does not run at all is taken from the nearest environment in the chain that does;
  * a service it runs with zero healthy instances is not (that is a 503, not a silent detour).
+ *
+ * <p>RPC names follow the same rule: a name is looked up in the environment, then along its
+ * fallback chain, and the nearest environment that has a service or an external by that name
+ * answers; within one environment a service wins over an external of the same name.
  */
 final class RouteSnapshot {
     static final RouteSnapshot EMPTY = new RouteSnapshot(0, Map.of());
@@ -58,11 +63,20 @@ final class RouteSnapshot {
         }
     }
 
-    /** A service as seen from one environment; testbed is null when it has none. */
-    record ServiceTarget(String service, BackendPool live, BackendPool testbed, int testbedWeight) {}
+    /** What an RPC name resolves to: a service of ours, or a 3rd-party external. */
+    sealed interface RpcTarget permits ServiceTarget, ExternalEndpoint {}
 
-    /** Rules are sorted longest prefix first, so the first match is the answer. */
-    record EnvironmentTable(String name, Rule[] rules, Map<String, ServiceTarget> services) {
+    /** A service as seen from one environment; testbed is null when it has none. */
+    record ServiceTarget(String service, BackendPool live, BackendPool testbed, int testbedWeight) implements RpcTarget {}
+
+    /**
+     * Rules are sorted longest prefix first, so the first match is the answer.
+     *
+     * @param rpcTargets services and externals by name, fallbacks resolved
+     * @param fallbacks the fallback chain after this environment, nearest first (for error messages)
+     */
+    record EnvironmentTable(String name, Rule[] rules, Map<String, ServiceTarget> services,
+            Map<String, RpcTarget> rpcTargets, List<String> fallbacks) {
         Rule match(String path) {
             for (Rule rule : rules) {
                 if (rule.matches(path)) {
@@ -83,14 +97,19 @@ final class RouteSnapshot {
         }
         Map<String, Map<String, ServiceTarget>> ownTargets = new HashMap<>();
         byName.values().forEach(env -> ownTargets.put(env.name(), ownTargets(env)));
+        Map<String, Map<String, ExternalEndpoint>> ownExternals = new HashMap<>();
+        byName.values().forEach(env -> ownExternals.put(env.name(), ownExternals(env)));
 
         Map<String, EnvironmentTable> tables = new HashMap<>();
         for (EnvironmentRoutes env : byName.values()) {
             List<EnvironmentRoutes> chain = chain(env, byName);
             Map<String, ServiceTarget> services = new HashMap<>();
+            Map<String, RpcTarget> rpcTargets = new HashMap<>();
             Map<String, String> rules = new LinkedHashMap<>();
             for (EnvironmentRoutes link : chain) {
                 ownTargets.get(link.name()).forEach(services::putIfAbsent);
+                ownTargets.get(link.name()).forEach(rpcTargets::putIfAbsent);
+                ownExternals.get(link.name()).forEach(rpcTargets::putIfAbsent);
                 for (PathRule rule : nonNull(link.rules())) {
                     rules.putIfAbsent(normalize(rule.path(), link.name()), rule.service());
                 }
@@ -98,7 +117,9 @@ final class RouteSnapshot {
             List<Rule> compiled = new ArrayList<>();
             rules.forEach((prefix, service) -> compiled.add(new Rule(prefix, service, services.get(service))));
             compiled.sort(Comparator.comparingInt((Rule r) -> r.prefix().length()).reversed());
-            tables.put(env.name(), new EnvironmentTable(env.name(), compiled.toArray(Rule[]::new), Map.copyOf(services)));
+            List<String> fallbacks = chain.stream().skip(1).map(EnvironmentRoutes::name).toList();
+            tables.put(env.name(), new EnvironmentTable(env.name(), compiled.toArray(Rule[]::new), Map.copyOf(services),
+                    Map.copyOf(rpcTargets), fallbacks));
         }
         return new RouteSnapshot(view.version(), Map.copyOf(tables));
     }
@@ -127,6 +148,14 @@ final class RouteSnapshot {
             targets.put(route.service(), new ServiceTarget(route.service(), live, testbed, weight));
         }
         return targets;
+    }
+
+    private static Map<String, ExternalEndpoint> ownExternals(EnvironmentRoutes env) {
+        Map<String, ExternalEndpoint> externals = new HashMap<>();
+        for (External external : nonNull(env.externals())) {
+            externals.put(external.name(), ExternalEndpoint.parse(env.name(), external.name(), external.url()));
+        }
+        return externals;
     }
 
     private static BackendPool pool(String env, String service, String release, List<RouteTableView.Backend> backends) {

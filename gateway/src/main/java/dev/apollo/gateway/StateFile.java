@@ -5,22 +5,34 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** {@code {"pid":N,"web":"HOST:PORT","routesVersion":V}}: how the control plane and tests find and check us. */
+/**
+ * {@code {"pid":N,"web":"HOST:PORT","rpc":"HOST:PORT","routesVersion":V}}: how the control plane
+ * and tests find and check us. {@code rpc} is absent when the gateway runs without an RPC listener.
+ */
 final class StateFile {
     private final Path file;
     private final String web;
+    private final Optional<String> rpc;
 
-    StateFile(Path file, String host, int port) {
+    StateFile(Path file, String web, Optional<String> rpc) {
         this.file = file;
+        this.web = web;
+        this.rpc = rpc;
+    }
+
+    /** {@code host:port} as a client on this machine reaches it: a wildcard bind is reached at 127.0.0.1. */
+    static String address(String host, int port) {
         String reachable = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
-        this.web = (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port;
+        return (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port;
     }
 
     void write(long routesVersion) throws IOException {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("pid", ProcessHandle.current().pid());
         state.put("web", web);
+        rpc.ifPresent(address -> state.put("rpc", address));
         state.put("routesVersion", routesVersion);
         AtomicFiles.write(file, Json.mapper().writeValueAsBytes(state));
     }

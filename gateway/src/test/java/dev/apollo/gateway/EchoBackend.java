@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 /**
  * An in-process backend that tells who it is and what it received: {@code /slow} answers after
  * 3 s, {@code /upload} echoes the body as it streams in, anything else answers JSON with its name,
- * the URI and the forwarding headers.
+ * the method, the URI, the forwarding headers, {@code X-Apollo-Env} and the request body, with the
+ * status of a {@code status=N} query parameter (200 without) and an {@code X-Backend} header.
  */
 final class EchoBackend implements AutoCloseable {
     private final String name;
@@ -52,16 +53,27 @@ final class EchoBackend implements AutoCloseable {
             echo(exchange);
             return;
         }
+        String requestBody;
+        try (InputStream in = exchange.getRequestBody()) {
+            requestBody = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
         Map<String, String> reply = new LinkedHashMap<>();
         reply.put("backend", name);
+        reply.put("method", exchange.getRequestMethod());
         reply.put("uri", exchange.getRequestURI().toString());
+        reply.put("env", exchange.getRequestHeaders().getFirst("X-Apollo-Env"));
+        reply.put("body", requestBody);
         reply.put("host", exchange.getRequestHeaders().getFirst("Host"));
         reply.put("xff", exchange.getRequestHeaders().getFirst("X-Forwarded-For"));
         reply.put("xfp", exchange.getRequestHeaders().getFirst("X-Forwarded-Proto"));
         reply.put("xfh", exchange.getRequestHeaders().getFirst("X-Forwarded-Host"));
         byte[] body = Json.mapper().writeValueAsBytes(reply);
+        String query = exchange.getRequestURI().getRawQuery();
+        int status = query != null && query.matches("(.*&)?status=\\d{3}(&.*)?")
+                ? Integer.parseInt(query.replaceAll("(.*&)?status=(\\d{3}).*", "$2")) : 200;
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseHeaders().set("X-Backend", name);
+        exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }

@@ -2,6 +2,7 @@ package dev.apollo.gateway;
 
 import static dev.apollo.gateway.Tables.backend;
 import static dev.apollo.gateway.Tables.env;
+import static dev.apollo.gateway.Tables.rpcEnv;
 import static dev.apollo.gateway.Tables.rule;
 import static dev.apollo.gateway.Tables.service;
 import static dev.apollo.gateway.Tables.table;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The gateway in front of real example web-service processes. */
+/** The gateway in front of real example web-service processes, over web and RPC. */
 class GatewayInstancesTest {
     static ExampleInstances examples = new ExampleInstances();
     static Instance a1;
@@ -46,7 +47,7 @@ class GatewayInstancesTest {
         a2 = blue.get(1);
         b1 = green.get(0);
         b2 = green.get(1);
-        gateway = Gateway.start(GatewayConfig.builder().web("127.0.0.1", 0).eventLoops(2).build());
+        gateway = Gateway.start(GatewayConfig.builder().web("127.0.0.1", 0).rpc("127.0.0.1", 0).eventLoops(2).build());
         http = new Http(gateway.webPort());
     }
 
@@ -98,6 +99,24 @@ class GatewayInstancesTest {
         assertThat(seen).containsExactlyInAnyOrder("a1", "a2");
         assertThat(gateway.isEjected("127.0.0.1:" + dead)).isTrue();
         assertThat(gateway.isEjected(a1.address())).isFalse();
+    }
+
+    /** The same instances called over RPC as {@code /web}: round robin, the refusal retried elsewhere. */
+    @Test
+    void rpcCallsReachRealInstancesAndSkipARefusingOne() {
+        int dead = ExampleInstances.freePort();
+        gateway.apply(table(5, rpcEnv("production", null,
+                List.of(service("web", "web-5", List.of(backend("dead", dead), at(a1), at(a2)))), List.of())));
+        Map<String, Integer> hits = new HashMap<>();
+        try (Http rpc = new Http(gateway.rpcPort())) {
+            for (int i = 0; i < 12; i++) {
+                Http.Reply reply = rpc.post("/web", "{}");
+                hits.merge(instanceOf(reply), 1, Integer::sum);
+                assertThat(reply.field("service")).isEqualTo("web");
+            }
+        }
+        assertThat(hits).containsOnlyKeys("a1", "a2");
+        assertThat(gateway.isEjected("127.0.0.1:" + dead)).isTrue();
     }
 
     @Test

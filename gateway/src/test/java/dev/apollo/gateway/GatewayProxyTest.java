@@ -56,6 +56,7 @@ class GatewayProxyTest {
         stageApi = new EchoBackend("stage-api");
         gateway = Gateway.start(GatewayConfig.builder()
                 .web("127.0.0.1", 0)
+                .rpc("127.0.0.1", 0)
                 .eventLoops(2)
                 .backendTimeout(Duration.ofSeconds(1))
                 .stateFile(dir.resolve("state.json"))
@@ -97,6 +98,17 @@ class GatewayProxyTest {
         assertThat(http.get("/", "Host", "stage1.apollo.localhost").field("backend")).isEqualTo("prod-web");
         assertThat(http.get("/api?q", "X-Apollo-Env", "stage1").field("backend")).isEqualTo("stage-api");
         assertThat(http.get("/api").field("backend")).isEqualTo("prod-api");
+    }
+
+    /** The backend learns the environment the request was routed in, even when a fallback's service serves it. */
+    @Test
+    void backendsAreToldTheirRequestsEnvironment() {
+        applyStandardTable();
+        assertThat(http.get("/", "Host", "apollo.localhost").field("env")).isEqualTo("production");
+        Http.Reply borrowed = http.get("/", "Host", "stage1.apollo.localhost");
+        assertThat(borrowed.field("backend")).isEqualTo("prod-web");
+        assertThat(borrowed.field("env")).isEqualTo("stage1");
+        assertThat(http.get("/api", "X-Apollo-Env", " stage1 ").field("env")).isEqualTo("stage1");
     }
 
     @Test
@@ -157,9 +169,13 @@ class GatewayProxyTest {
 
     @Test
     void busyPortFailsWithAHint() {
-        GatewayConfig clash = GatewayConfig.builder().web("127.0.0.1", gateway.webPort()).eventLoops(1).build();
+        GatewayConfig clash = GatewayConfig.builder().web("127.0.0.1", gateway.webPort()).noRpc().eventLoops(1).build();
         assertThatThrownBy(() -> Gateway.start(clash)).isInstanceOf(GatewayException.class)
                 .hasMessageContaining("cannot listen on 127.0.0.1:" + gateway.webPort()).hasMessageContaining("--web");
+        GatewayConfig rpcClash = GatewayConfig.builder().web("127.0.0.1", 0).rpc("127.0.0.1", gateway.rpcPort())
+                .eventLoops(1).build();
+        assertThatThrownBy(() -> Gateway.start(rpcClash)).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("cannot listen on 127.0.0.1:" + gateway.rpcPort()).hasMessageContaining("--rpc");
     }
 
     @Test
@@ -168,6 +184,8 @@ class GatewayProxyTest {
         JsonNode state = Json.mapper().readTree(Files.readString(dir.resolve("state.json")));
         assertThat(state.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
         assertThat(state.path("web").asText()).isEqualTo("127.0.0.1:" + gateway.webPort());
+        assertThat(state.path("rpc").asText()).isEqualTo("127.0.0.1:" + gateway.rpcPort());
+        assertThat(gateway.rpcPort()).isNotEqualTo(gateway.webPort());
         assertThat(state.path("routesVersion").asLong()).isEqualTo(41);
         assertThat(gateway.routesVersion()).isEqualTo(41);
     }

@@ -39,8 +39,18 @@ final class Http implements AutoCloseable {
 
     /** GET path with header name/value pairs. */
     Reply get(String path, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10));
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)), headers);
+    }
+
+    /** POST body (JSON) to path with header name/value pairs, as services call each other. */
+    Reply post(String path, String body, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"), headers);
+    }
+
+    private Reply send(HttpRequest.Builder request, String... headers) {
+        request.timeout(Duration.ofSeconds(10));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

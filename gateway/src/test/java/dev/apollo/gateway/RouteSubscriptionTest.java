@@ -54,6 +54,7 @@ class RouteSubscriptionTest {
         int controlPort = source.port();
         try (Gateway gateway = Gateway.start(GatewayConfig.builder()
                 .web("127.0.0.1", 0)
+                .noRpc()
                 .control(URI.create("http://127.0.0.1:" + controlPort))
                 .tokenFile(tokenFile("secret"))
                 .build());
@@ -86,6 +87,8 @@ class RouteSubscriptionTest {
         try (SseSource source = new SseSource(0, "secret", to(1, blue));
                 Gateway gateway = Gateway.start(GatewayConfig.builder()
                         .web("127.0.0.1", 0)
+                        .noRpc()
+                .noRpc()
                         .control(URI.create("http://127.0.0.1:" + source.port()))
                         .tokenFile(tokenFile("wrong"))
                         .build())) {
@@ -99,7 +102,7 @@ class RouteSubscriptionTest {
     void cachedTableServesWhenRestartedWithoutControlPlane() throws IOException {
         Path cache = dir.resolve("routes.json");
         URI nobody = URI.create("http://127.0.0.1:" + ExampleInstances.freePort());
-        GatewayConfig config = GatewayConfig.builder().web("127.0.0.1", 0).control(nobody).routesCache(cache).build();
+        GatewayConfig config = GatewayConfig.builder().web("127.0.0.1", 0).noRpc().control(nobody).routesCache(cache).build();
         try (Gateway first = Gateway.start(config)) {
             first.apply(to(5, green));
         }

@@ -3,6 +3,7 @@ package dev.apollo.gateway;
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.Backend;
 import dev.apollo.api.RouteTableView.EnvironmentRoutes;
+import dev.apollo.api.RouteTableView.External;
 import dev.apollo.api.RouteTableView.PathRule;
 import dev.apollo.api.RouteTableView.ServiceRoute;
 import dev.apollo.api.RouteTableView.Testbed;
@@ -19,6 +20,15 @@ final class Tables {
 
     static EnvironmentRoutes env(String name, String fallback, List<PathRule> rules, List<ServiceRoute> services) {
         return new EnvironmentRoutes(name, fallback, rules, services, List.of());
+    }
+
+    /** An environment with no web rules, for RPC: services and externals. */
+    static EnvironmentRoutes rpcEnv(String name, String fallback, List<ServiceRoute> services, List<External> externals) {
+        return new EnvironmentRoutes(name, fallback, List.of(), services, externals);
+    }
+
+    static External external(String name, String url) {
+        return new External(name, url);
     }
 
     static EnvironmentRoutes env(String name, List<PathRule> rules, List<ServiceRoute> services) {

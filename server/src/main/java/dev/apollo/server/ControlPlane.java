@@ -11,6 +11,7 @@ import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.RouteFeed;
 import dev.apollo.server.http.ApiServer;
 import dev.apollo.store.sqlite.SqliteStore;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ApiServer api;
     private final Instant startedAt;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private Optional<GatewayProcess> gateway = Optional.empty();
+    private final Optional<GatewayProcess> gateway;
 
     private ControlPlane(ServerConfig config) {
         Clock clock = Clock.systemUTC();
@@ -47,8 +48,12 @@ public final class ControlPlane implements AutoCloseable {
         ArtifactStore artifacts = FileArtifactStore.open(dataDir.artifacts(), artifactOptions);
         EventBus events = new EventBus(store);
         RouteFeed routes = new RouteFeed(clock);
+        // The gateway comes first: instances are told its real RPC address (the port may have been 0).
+        this.gateway = config.gateway().map(web -> GatewayProcess.ensure(config.home(), web, config.rpc(), config.domain()));
+        String rpc = gateway.map(GatewayProcess::rpcAddress).filter(a -> !a.isEmpty()).orElse(config.rpc());
         this.controller = new Controller(store, scheduler, artifacts, events, routes, clock, new Controller.Settings(
-                config.stopGrace(), config.rpcGateway(), config.drainDelay(), config.rollbackWindow(), config.deployTimeout()));
+                config.stopGrace(), URI.create("http://" + rpc), config.drainDelay(), config.rollbackWindow(),
+                config.deployTimeout()));
         this.api = new ApiServer(new ApiServer.Parts(config, dataDir.token(), controller, store, scheduler, artifacts, events,
                 routes, clock, this::info, this::shutdown));
     }
@@ -58,14 +63,7 @@ public final class ControlPlane implements AutoCloseable {
         ControlPlane plane = new ControlPlane(config);
         plane.controller.start();
         plane.api.start();
-        try {
-            // Before announcing: `apollo up` returns once the control plane answers, and the gateway must be up by then.
-            // The gateway finds the control plane through server.json as soon as it appears.
-            plane.gateway = config.gateway().map(web -> GatewayProcess.ensure(config.home(), web, config.domain()));
-        } catch (RuntimeException e) {
-            plane.close();
-            throw e;
-        }
+        // The gateway, started before, finds the control plane through server.json as soon as it appears.
         plane.dataDir.announce(plane.url(), ProcessHandle.current().pid(), plane.startedAt.toString());
         return plane;
     }
@@ -76,7 +74,8 @@ public final class ControlPlane implements AutoCloseable {
 
     private ServerInfo info() {
         return new ServerInfo(VERSION, ProcessHandle.current().pid(), dataDir.root().toString(), startedAt, url(),
-                (int) controller.snapshot().running(), gateway.map(GatewayProcess::webAddress).orElse(null));
+                (int) controller.snapshot().running(), gateway.map(GatewayProcess::webAddress).orElse(null),
+                gateway.map(GatewayProcess::rpcAddress).orElse(null));
     }
 
     /** `apollo down`: stop every instance, wait for them, then stop the control plane itself. */

@@ -35,17 +35,17 @@ final class GatewayProcess {
     }
 
     /** The data dir's gateway: the running one if there is one, else a new one listening on {@code web}. */
-    static GatewayProcess ensure(Path home, String web, String domain) {
+    static GatewayProcess ensure(Path home, String web, String rpc, String domain) {
         Path stateFile = home.resolve("gateway.json").toAbsolutePath();
         Optional<ProcessHandle> running = ProcessHandle.allProcesses().filter(p -> isOurs(p, stateFile)).findFirst();
         if (running.isPresent()) {
             LOG.info("adopted the running gateway (pid " + running.get().pid() + ")");
             return new GatewayProcess(stateFile, running.get());
         }
-        return start(home, stateFile, web, domain);
+        return start(home, stateFile, web, rpc, domain);
     }
 
-    private static GatewayProcess start(Path home, Path stateFile, String web, String domain) {
+    private static GatewayProcess start(Path home, Path stateFile, String web, String rpc, String domain) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString()); // a session of its own: a Ctrl-C for the control plane is not for it
@@ -55,6 +55,7 @@ final class GatewayProcess {
                 "--control-file", home.resolve("server.json").toAbsolutePath().toString(),
                 "--token-file", home.resolve("token").toAbsolutePath().toString(),
                 "--web", web,
+                "--rpc", rpc,
                 "--domain", domain,
                 "--state-file=" + stateFile,
                 "--routes-cache", home.resolve("routes.json").toAbsolutePath().toString()));
@@ -89,6 +90,11 @@ final class GatewayProcess {
     /** Where the gateway listens for web traffic, as HOST:PORT. */
     String webAddress() {
         return readState(stateFile).map(s -> s.path("web").asText()).orElse("");
+    }
+
+    /** Where the gateway listens for RPC calls, as HOST:PORT. */
+    String rpcAddress() {
+        return readState(stateFile).map(s -> s.path("rpc").asText()).orElse("");
     }
 
     long pid() {

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param deployTimeout a deploy's default deadline
  * @param defaultMemoryMb an instance's default heap cap
  * @param mavenRemote a remote Maven repository for artifacts given as group:artifact:version
- * @param rpcGateway the RPC gateway address handed to instances as RPC_INT
+ * @param rpc where the RPC gateway listens (HOST:PORT, port 0 for any); instances get its address as RPC_INT
  * @param drainDelay how long an instance is out of the route table before it is stopped
  * @param rollbackWindow how long a replaced release is kept warm for an instant rollback (0 disables)
  * @param gateway where the embedded web gateway listens (HOST:PORT, port 0 for any), or empty for none
@@ -31,7 +31,7 @@ public record ServerConfig(
         Duration deployTimeout,
         int defaultMemoryMb,
         Optional<URI> mavenRemote,
-        URI rpcGateway,
+        String rpc,
         Duration drainDelay,
         Duration rollbackWindow,
         Optional<String> gateway,
@@ -49,47 +49,52 @@ public record ServerConfig(
 
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
-                Duration.ofSeconds(120), 128, Optional.empty(), URI.create("http://127.0.0.1:9090"), Duration.ofSeconds(1),
+                Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
                 Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost");
     }
 
     public ServerConfig withHome(Path value) {
-        return new ServerConfig(value, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+        return new ServerConfig(value, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                 drainDelay, rollbackWindow, gateway, domain);
     }
 
     public ServerConfig withListen(InetSocketAddress value) {
-        return new ServerConfig(home, value, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+        return new ServerConfig(home, value, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                 drainDelay, rollbackWindow, gateway, domain);
     }
 
     public ServerConfig withMaxInstances(int value) {
-        return new ServerConfig(home, listen, value, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+        return new ServerConfig(home, listen, value, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                 drainDelay, rollbackWindow, gateway, domain);
     }
 
     public ServerConfig withStopGrace(Duration value) {
-        return new ServerConfig(home, listen, maxInstances, value, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+        return new ServerConfig(home, listen, maxInstances, value, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                 drainDelay, rollbackWindow, gateway, domain);
     }
 
     public ServerConfig withMavenRemote(Optional<URI> value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, value, rpcGateway,
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, value, rpc,
                 drainDelay, rollbackWindow, gateway, domain);
     }
 
     public ServerConfig withDrainDelay(Duration value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                 value, rollbackWindow, gateway, domain);
     }
 
     public ServerConfig withRollbackWindow(Duration value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                 drainDelay, value, gateway, domain);
     }
 
     public ServerConfig withGateway(Optional<String> value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpcGateway,
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                 drainDelay, rollbackWindow, value, domain);
+    }
+
+    public ServerConfig withRpc(String value) {
+        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, value,
+                drainDelay, rollbackWindow, gateway, domain);
     }
 }

@@ -60,10 +60,10 @@ public final class ServerMain {
                 case "--maven-remote" -> config.withMavenRemote(Optional.of(URI.create(value)));
                 case "--drain-ms" -> config.withDrainDelay(Duration.ofMillis(number(flag, value)));
                 case "--rollback-window" -> config.withRollbackWindow(Duration.ofSeconds(number(flag, value)));
-                case "--web" -> config.withGateway(value.equals("none") ? Optional.empty() : Optional.of(listen(value).getHostString()
-                        + ":" + listen(value).getPort()));
+                case "--web" -> config.withGateway(value.equals("none") ? Optional.empty() : Optional.of(hostPort(value)));
+                case "--rpc" -> config.withRpc(hostPort(value));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
-                        + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web).");
+                        + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc).");
             };
         }
         return config;
@@ -79,6 +79,11 @@ public final class ServerMain {
             throw new ApolloException.Invalid("--listen port " + port + " (expected: 0..65535)");
         }
         return new InetSocketAddress(value.substring(0, colon), port);
+    }
+
+    private static String hostPort(String value) {
+        InetSocketAddress address = listen(value);
+        return address.getHostString() + ":" + address.getPort();
     }
 
     private static int number(String flag, String value) {

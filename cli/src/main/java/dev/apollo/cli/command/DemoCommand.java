@@ -2,6 +2,7 @@ package dev.apollo.cli.command;
 
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.InstanceView;
+import dev.apollo.api.Views.ServerInfo;
 import dev.apollo.api.Views.ServiceStatus;
 import dev.apollo.cli.CliException;
 import dev.apollo.cli.ExitCodes;
@@ -57,20 +58,31 @@ public final class DemoCommand implements Callable<Integer> {
             }
             step(4, "Deploy web-service:1.0.0 -n 3 and rpc-service:1.0.0 -n 2");
             DeployFlow deploys = new DeployFlow(client, global.context(), false);
-            if (deploys.run(DeployRequest.of("web-service:1.0.0", 3, ENV), true) != ExitCodes.OK
+            DeployRequest web = new DeployRequest("web-service:1.0.0", 3, ENV, null, null, null, null, List.of("/"));
+            if (deploys.run(web, true) != ExitCodes.OK
                     || deploys.run(DeployRequest.of("rpc-service:1.0.0", 2, ENV), true) != ExitCodes.OK) {
                 return ExitCodes.FAILED;
             }
             step(5, "Status");
             ServiceViews.servicesTable(client.services(Optional.of(ENV))).print(out);
-            step(6, "Call them");
-            call(client, "web-service", "GET", "/", null);
-            call(client, "rpc-service", "POST", "/sayHello", "[\"Apollo\"]");
+            step(6, "Call them through the gateways");
+            ServerInfo info = client.info();
+            if (info.webGateway() == null || info.rpcGateway() == null) {
+                out.println("This control plane runs no gateway (apollo up --web none); calling one instance directly.");
+                call(address(client, "web-service"), "GET", "/", null);
+                call(address(client, "rpc-service"), "POST", "/sayHello", "[\"Apollo\"]");
+            } else {
+                call(Optional.of(info.webGateway()), "GET", "/", null);
+                call(Optional.of(info.webGateway()), "GET", "/hello?name=Apollo", null);
+                call(Optional.of(info.rpcGateway()), "POST", "/rpc-service/sayHello", "[\"Apollo\"]");
+                out.println("(web traffic picks its environment from the Host, e.g. curl -H 'Host: apollo.localhost' "
+                        + info.webGateway() + "/, or from the header X-Apollo-Env)");
+            }
         }
         out.println();
         out.println("Next, try:");
         for (String next : List.of("status web-service", "scale web-service -n 5", "logs web-service",
-                "history web-service", "down")) {
+                "history web-service", "env create stage1 --fallback production", "rollback web-service", "down")) {
             out.println("  apollo " + next);
         }
         return ExitCodes.OK;
@@ -124,23 +136,27 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Calls one healthy instance directly, the way a gateway would. */
-    private void call(ApolloClient client, String service, String method, String path, String body)
-            throws IOException, InterruptedException {
+    private static Optional<String> address(ApolloClient client, String service) {
         ServiceStatus status = client.service(ENV, service);
-        Optional<String> address = status.instances().stream()
+        return status.instances().stream()
                 .filter(i -> "healthy".equalsIgnoreCase(i.health()) && i.address() != null)
                 .map(InstanceView::address)
                 .findFirst();
+    }
+
+    /** One request, printed with its answer. */
+    private void call(Optional<String> address, String method, String path, String body)
+            throws IOException, InterruptedException {
         if (address.isEmpty()) {
-            out.println(service + " has no healthy instance to call right now.");
+            out.println("No healthy instance to call right now.");
             return;
         }
         URI uri = URI.create("http://" + address.get() + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("X-Apollo-Env", ENV);
         request = body == null ? request.GET() : request.header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build()) {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             out.println(method + " " + uri + (body == null ? "" : " " + body));
             out.println("  -> " + response.statusCode() + " " + response.body().strip());

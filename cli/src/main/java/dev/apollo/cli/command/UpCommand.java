@@ -35,6 +35,10 @@ public final class UpCommand implements Callable<Integer> {
             description = "Where the web gateway listens; port 0 picks a free one, 'none' runs no gateway (default: 127.0.0.1:8080).")
     private String web;
 
+    @Option(names = "--rpc", paramLabel = "HOST:PORT",
+            description = "Where the RPC gateway listens (instances get it as RPC_INT); port 0 picks a free one (default: 127.0.0.1:9090).")
+    private String rpc;
+
     @Option(names = "--rollback-window", paramLabel = "SECONDS",
             description = "How long a replaced release is kept warm so a rollback is a route switch; 0 disables (default: 300).")
     private Integer rollbackWindow;
@@ -67,6 +71,9 @@ public final class UpCommand implements Callable<Integer> {
         }
         if (web != null) {
             flags.addAll(List.of("--web", web));
+        }
+        if (rpc != null) {
+            flags.addAll(List.of("--rpc", rpc));
         }
         if (rollbackWindow != null) {
             Checks.atLeast(spec, "rollback-window", rollbackWindow, 0);

@@ -3,6 +3,7 @@ package dev.apollo.core.port;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
+import dev.apollo.core.model.External;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.Route;
@@ -59,6 +60,15 @@ public interface Store extends AutoCloseable {
 
     /** Removes a path rule; false when the environment had no rule for that path. */
     boolean removeRoute(EnvironmentName environment, RoutePath path);
+
+    /** Every 3rd-party service, by environment then name. */
+    List<External> externals();
+
+    /** Adds an external, or points an existing one of that environment at another URL. */
+    void putExternal(External external);
+
+    /** Removes an external; false when the environment had none of that name. */
+    boolean removeExternal(EnvironmentName environment, ServiceName name);
 
     @Override
     void close();

@@ -9,6 +9,7 @@ import dev.apollo.core.health.Health;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
+import dev.apollo.core.model.External;
 import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.Release;
@@ -80,6 +81,7 @@ public final class Controller implements AutoCloseable {
     private Set<InstanceId> routed = Set.of();
     private List<Release> active = List.of();
     private List<Route> routes = List.of();
+    private List<External> externals = List.of();
     private List<Environment> environments = List.of();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     private boolean stopping;
@@ -110,6 +112,7 @@ public final class Controller implements AutoCloseable {
         loop.execute(() -> {
             active = store.activeReleases();
             routes = store.routes();
+            externals = store.externals();
             environments = store.environments();
             // Testbeds from before a restart already announced themselves; they must not fail on the old deadline.
             active.stream().filter(r -> r.state() == ReleaseState.TESTBED).forEach(r -> readyTestbeds.add(r.id()));
@@ -147,6 +150,7 @@ public final class Controller implements AutoCloseable {
         return call(() -> {
             ServiceName service = deploy.artifact().name();
             requireEnvironment(deploy.environment());
+            requireNotExternal(deploy.environment(), service);
             Optional<Release> deploying = find(deploy.environment(), service, ReleaseState.DEPLOYING);
             if (deploying.isPresent()) {
                 throw new ApolloException.Conflict(deploying.get().describe() + " is still being deployed; wait for it"
@@ -496,7 +500,7 @@ public final class Controller implements AutoCloseable {
                 .filter(t -> t.healthy() && routable.contains(t.release.id()) && t.observed.address().isPresent())
                 .map(t -> new RouteTables.Routable(t.release.id(), t.observed.id().value(), t.observed.address().get().toString()))
                 .toList();
-        routeFeed.offer(RouteTables.build(environments, routes, active, instances));
+        routeFeed.offer(RouteTables.build(environments, routes, externals, active, instances));
         routed = instances.stream().map(r -> new InstanceId(r.instance())).collect(java.util.stream.Collectors.toSet());
     }
 
@@ -605,6 +609,88 @@ public final class Controller implements AutoCloseable {
                     "testbed " + discarded.describe() + " discarded", -1, -1)));
             return discarded;
         });
+    }
+
+    public Environment createEnvironment(EnvironmentName name, Optional<EnvironmentName> fallback) {
+        return call(() -> {
+            if (fallback.isPresent() && fallback.get().equals(name)) {
+                throw new ApolloException.Invalid("environment " + name + " cannot fall back to itself.");
+            }
+            Environment environment = new Environment(name, fallback, clock.instant());
+            store.createEnvironment(environment); // refuses an existing name and an unknown fallback
+            environments = store.environments();
+            publishRoutes();
+            return environment;
+        });
+    }
+
+    /** Undeploys every service of the environment (their instances drain and stop), then deletes it. */
+    public List<Release> deleteEnvironment(EnvironmentName name) {
+        return call(() -> {
+            requireEnvironment(name);
+            if (name.equals(EnvironmentName.PRODUCTION)) {
+                throw new ApolloException.Conflict("environment production cannot be deleted: it always exists.");
+            }
+            List<EnvironmentName> dependents = environments.stream()
+                    .filter(e -> e.fallback().equals(Optional.of(name))).map(Environment::name).toList();
+            if (!dependents.isEmpty()) {
+                throw new ApolloException.Conflict("environment " + name + " is the fallback of " + dependents
+                        + "; delete those first.");
+            }
+            Instant now = clock.instant();
+            List<Release> stopped = active.stream().filter(r -> r.environment().equals(name))
+                    .map(r -> r.withState(ReleaseState.UNDEPLOYED, now, "environment " + name + " deleted"))
+                    .toList();
+            commit(stopped, stopped.stream()
+                    .map(r -> Event.of(now, EventType.UNDEPLOYED, r, r.describe() + " undeployed: environment deleted", -1, -1))
+                    .toList());
+            store.deleteEnvironment(name);
+            environments = store.environments();
+            routes = store.routes();
+            externals = store.externals();
+            publishRoutes();
+            return stopped;
+        });
+    }
+
+    public List<External> externals() {
+        return call(() -> externals);
+    }
+
+    public External addExternal(External external) {
+        return call(() -> {
+            requireEnvironment(external.environment());
+            if (active.stream().anyMatch(r -> r.environment().equals(external.environment())
+                    && r.service().equals(external.name()))) {
+                throw new ApolloException.Conflict(external.name() + " is a service deployed in " + external.environment()
+                        + "; a name cannot be both a service and an external in one environment. Undeploy it first or"
+                        + " choose another name.");
+            }
+            store.putExternal(external);
+            externals = store.externals();
+            publishRoutes();
+            return external;
+        });
+    }
+
+    public void removeExternal(EnvironmentName environment, ServiceName name) {
+        call(() -> {
+            requireEnvironment(environment);
+            if (!store.removeExternal(environment, name)) {
+                throw new ApolloException.NotFound("environment " + environment + " has no external named " + name
+                        + " (see: apollo external list -e " + environment + ").");
+            }
+            externals = store.externals();
+            publishRoutes();
+            return null;
+        });
+    }
+
+    private void requireNotExternal(EnvironmentName environment, ServiceName service) {
+        if (externals.stream().anyMatch(e -> e.environment().equals(environment) && e.name().equals(service))) {
+            throw new ApolloException.Conflict(service + " is an external (3rd-party service) in " + environment
+                    + "; a name cannot be both. Remove it first: apollo external remove " + service + " -e " + environment);
+        }
     }
 
     public List<Route> routes() {

@@ -8,6 +8,7 @@ import dev.apollo.api.RouteTableView.ServiceRoute;
 import dev.apollo.api.RouteTableView.Testbed;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.External;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
@@ -29,15 +30,15 @@ final class RouteTables {
     /** An instance traffic may go to: healthy, not draining, of a live or testbed release. */
     record Routable(ReleaseId release, String instance, String address) {}
 
-    static List<EnvironmentRoutes> build(List<Environment> environments, List<Route> routes, List<Release> active,
-            List<Routable> instances) {
+    static List<EnvironmentRoutes> build(List<Environment> environments, List<Route> routes, List<External> externals,
+            List<Release> active, List<Routable> instances) {
         Map<ReleaseId, List<Backend>> backends = instances.stream()
                 .sorted(Comparator.comparing(Routable::instance))
                 .collect(Collectors.groupingBy(Routable::release,
                         Collectors.mapping(r -> new Backend(r.instance(), r.address()), Collectors.toList())));
         return environments.stream()
                 .sorted(Comparator.comparing(Environment::name))
-                .map(environment -> environment(environment, routes, active, backends))
+                .map(environment -> environment(environment, routes, externals, active, backends))
                 .toList();
     }
 
@@ -45,8 +46,8 @@ final class RouteTables {
         return new RouteTableView(version, at, environments);
     }
 
-    private static EnvironmentRoutes environment(Environment environment, List<Route> routes, List<Release> active,
-            Map<ReleaseId, List<Backend>> backends) {
+    private static EnvironmentRoutes environment(Environment environment, List<Route> routes, List<External> externals,
+            List<Release> active, Map<ReleaseId, List<Backend>> backends) {
         EnvironmentName name = environment.name();
         List<PathRule> rules = routes.stream()
                 .filter(r -> r.environment().equals(name))
@@ -66,7 +67,12 @@ final class RouteTables {
                                         backends.getOrDefault(t.id(), List.of()), 0))
                                 .orElse(null)))
                 .toList();
+        List<RouteTableView.External> thirdParties = externals.stream()
+                .filter(e -> e.environment().equals(name))
+                .sorted(Comparator.comparing(External::name))
+                .map(e -> new RouteTableView.External(e.name().value(), e.url().toString()))
+                .toList();
         return new EnvironmentRoutes(name.value(), environment.fallback().map(EnvironmentName::value).orElse(null), rules,
-                services, List.of());
+                services, thirdParties);
     }
 }

@@ -34,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
         new EventApi(parts.events()).register(router);
         new LogApi(parts.controller(), parts.scheduler(), services).register(router);
         new RouteApi(parts.controller(), parts.routes(), services, parts.clock()).register(router);
+        new EnvironmentApi(parts.controller(), parts.store(), services, parts.clock()).register(router);
         try {
             server = HttpServer.create(parts.config().listen(), 128);
         } catch (IOException e) {

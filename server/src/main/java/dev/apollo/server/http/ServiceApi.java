@@ -65,8 +65,6 @@ final class ServiceApi {
                     .toList();
             call.json(200, services);
         });
-        router.add("GET", "/v1/environments", call ->
-                call.json(200, store.environments().stream().map(ViewMapper::environment).toList()));
         router.add("GET", SERVICE, call -> {
             Key key = key(call);
             ServiceStatus status = ViewMapper.service(controller.snapshot(), key.environment(), key.service(), clock.instant())

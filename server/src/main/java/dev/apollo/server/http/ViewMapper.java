@@ -3,6 +3,7 @@ package dev.apollo.server.http;
 import dev.apollo.api.Views.ArtifactView;
 import dev.apollo.api.Views.EnvironmentView;
 import dev.apollo.api.Views.EventView;
+import dev.apollo.api.Views.ExternalView;
 import dev.apollo.api.Views.InstanceView;
 import dev.apollo.api.Views.ReleaseView;
 import dev.apollo.api.Views.RouteView;
@@ -12,6 +13,7 @@ import dev.apollo.core.model.Address;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
+import dev.apollo.core.model.External;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
@@ -46,6 +48,10 @@ final class ViewMapper {
 
     static EnvironmentView environment(Environment e) {
         return new EnvironmentView(e.name().value(), e.fallback().map(EnvironmentName::value).orElse(null), e.createdAt());
+    }
+
+    static ExternalView external(External e) {
+        return new ExternalView(e.environment().value(), e.name().value(), e.url().toString(), e.createdAt());
     }
 
     static RouteView route(Route r) {

@@ -44,7 +44,7 @@ class RouteTablesTest {
                 new RouteTables.Routable(new ReleaseId(2), "web-a", "127.0.0.1:2001"),
                 new RouteTables.Routable(new ReleaseId(4), "web-t", "127.0.0.1:4001"));
 
-        List<EnvironmentRoutes> table = RouteTables.build(List.of(PRODUCTION), List.of(), active, routable);
+        List<EnvironmentRoutes> table = RouteTables.build(List.of(PRODUCTION), List.of(), List.of(), active, routable);
 
         ServiceRoute web = table.getFirst().services().getFirst();
         assertThat(web.release()).isEqualTo("r2");
@@ -55,7 +55,7 @@ class RouteTablesTest {
 
     @Test
     void aLiveServiceWithoutHealthyInstancesIsListedWithNoBackendsSoGatewaysAnswer503() {
-        List<EnvironmentRoutes> table = RouteTables.build(List.of(PRODUCTION), List.of(),
+        List<EnvironmentRoutes> table = RouteTables.build(List.of(PRODUCTION), List.of(), List.of(),
                 List.of(release(2, "production", "web:2.0.0", ReleaseState.LIVE)), List.of());
 
         assertThat(table.getFirst().services()).singleElement()
@@ -69,7 +69,7 @@ class RouteTablesTest {
                 new Route(EnvironmentName.PRODUCTION, RoutePath.of("/shop/cart"), ServiceName.of("cart"), T0),
                 new Route(EnvironmentName.of("stage1"), RoutePath.of("/shop"), ServiceName.of("shop"), T0));
 
-        List<EnvironmentRoutes> table = RouteTables.build(List.of(STAGE1, PRODUCTION), routes, List.of(), List.of());
+        List<EnvironmentRoutes> table = RouteTables.build(List.of(STAGE1, PRODUCTION), routes, List.of(), List.of(), List.of());
 
         assertThat(table).extracting(EnvironmentRoutes::name).containsExactly("production", "stage1");
         assertThat(table.get(0).rules()).extracting(PathRule::path).containsExactly("/shop/cart", "/");
@@ -83,9 +83,22 @@ class RouteTablesTest {
         List<RouteTables.Routable> routable = List.of(new RouteTables.Routable(new ReleaseId(2), "web-a", "127.0.0.1:2001"));
         RouteFeed feed = new RouteFeed(java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
 
-        assertThat(feed.offer(RouteTables.build(List.of(PRODUCTION), List.of(), active, routable))).isTrue();
+        assertThat(feed.offer(RouteTables.build(List.of(PRODUCTION), List.of(), List.of(), active, routable))).isTrue();
         long version = feed.current().version();
-        assertThat(feed.offer(RouteTables.build(List.of(PRODUCTION), List.of(), active, routable))).isFalse();
+        assertThat(feed.offer(RouteTables.build(List.of(PRODUCTION), List.of(), List.of(), active, routable))).isFalse();
         assertThat(feed.current().version()).isEqualTo(version);
+    }
+
+    @Test
+    void externalsAreListedPerEnvironment() {
+        var payments = new dev.apollo.core.model.External(EnvironmentName.of("stage1"), ServiceName.of("payments"),
+                java.net.URI.create("http://127.0.0.1:9999"), T0);
+
+        List<EnvironmentRoutes> table = RouteTables.build(List.of(PRODUCTION, STAGE1), List.of(), List.of(payments), List.of(),
+                List.of());
+
+        assertThat(table.get(0).externals()).isEmpty();
+        assertThat(table.get(1).externals()).singleElement()
+                .satisfies(e -> assertThat(e.url()).isEqualTo("http://127.0.0.1:9999"));
     }
 }

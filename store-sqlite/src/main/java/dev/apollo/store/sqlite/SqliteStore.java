@@ -6,6 +6,7 @@ import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
+import dev.apollo.core.model.External;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.Route;
@@ -224,6 +225,28 @@ public final class SqliteStore implements Store {
     @Override
     public boolean removeRoute(EnvironmentName environment, RoutePath path) {
         return write("remove route " + path + " in " + environment, c -> RouteRows.delete(c, environment, path));
+    }
+
+    @Override
+    public List<External> externals() {
+        return run("list externals", ExternalRows::all);
+    }
+
+    @Override
+    public void putExternal(External external) {
+        Objects.requireNonNull(external, "external");
+        write("add external " + external.name() + " in " + external.environment(), c -> {
+            if (EnvironmentRows.find(c, external.environment()).isEmpty()) {
+                throw new ApolloException.NotFound("Environment '" + external.environment() + "' does not exist.");
+            }
+            ExternalRows.upsert(c, external);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeExternal(EnvironmentName environment, ServiceName name) {
+        return write("remove external " + name + " in " + environment, c -> ExternalRows.delete(c, environment, name));
     }
 
     @Override

@@ -57,4 +57,27 @@ class SqliteStoreRoutesTest {
             assertThat(store.routes()).isEmpty();
         }
     }
+
+    @Test
+    void externalsAreKeptPerEnvironmentRepointedRemovedAndGoWithTheirEnvironment(@TempDir Path dir) {
+        Path file = dir.resolve("apollo.db");
+        try (SqliteStore store = SqliteStore.open(file, CLOCK)) {
+            store.createEnvironment(new Environment(EnvironmentName.of("stage1"), Optional.empty(), T0));
+            store.putExternal(external("production", "payments", "https://pay.example.com/v1"));
+            store.putExternal(external("stage1", "payments", "http://127.0.0.1:9999"));
+            store.putExternal(external("stage1", "payments", "http://127.0.0.1:9998"));
+        }
+        try (SqliteStore store = SqliteStore.open(file, CLOCK)) {
+            assertThat(store.externals()).extracting(e -> e.environment() + " " + e.url())
+                    .containsExactly("production https://pay.example.com/v1", "stage1 http://127.0.0.1:9998");
+            assertThat(store.removeExternal(EnvironmentName.PRODUCTION, ServiceName.of("payments"))).isTrue();
+            assertThat(store.removeExternal(EnvironmentName.PRODUCTION, ServiceName.of("payments"))).isFalse();
+            store.deleteEnvironment(EnvironmentName.of("stage1"));
+            assertThat(store.externals()).isEmpty();
+        }
+    }
+
+    private static dev.apollo.core.model.External external(String env, String name, String url) {
+        return new dev.apollo.core.model.External(EnvironmentName.of(env), ServiceName.of(name), java.net.URI.create(url), T0);
+    }
 }

@@ -136,7 +136,7 @@ class SqliteStoreTest {
     }
 
     @Test
-    void activeReleasesAreDeployingOrLiveOldestFirst() {
+    void activeReleasesAreDeployingLivePreviousOrTestbedOldestFirst() {
         List<Release> all = new ArrayList<>();
         long id = 1;
         for (ReleaseState state : ReleaseState.values()) {
@@ -146,8 +146,9 @@ class SqliteStoreTest {
         all.add(laterLive);
         store.commit(all.reversed(), List.of());
 
-        assertThat(store.activeReleases())
-                .containsExactly(all.get(ReleaseState.DEPLOYING.ordinal()), all.get(ReleaseState.LIVE.ordinal()), laterLive);
+        assertThat(store.activeReleases()).containsExactly(
+                all.get(ReleaseState.DEPLOYING.ordinal()), all.get(ReleaseState.LIVE.ordinal()),
+                all.get(ReleaseState.PREVIOUS.ordinal()), all.get(ReleaseState.TESTBED.ordinal()), laterLive);
     }
 
     @Test

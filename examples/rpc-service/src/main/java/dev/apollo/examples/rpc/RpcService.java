@@ -1,59 +1,43 @@
 package dev.apollo.examples.rpc;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.apollo.examples.hello.HelloService;
+import dev.apollo.rpc.RpcContext;
+import dev.apollo.rpc.RpcServer;
 
 /**
- * The talk's sample RPC service: a HelloService with {@code sayHello(name)}, called as
- * {@code POST /sayHello} with the arguments as a JSON array ({@code ["Ada"]}), answering a JSON
- * string. Depends on nothing but the JDK.
+ * The talk's sample RPC service: {@link HelloService} served with {@link RpcServer}, so {@code sayHello} is
+ * {@code POST /sayHello} with the arguments as a JSON array ({@code ["Ada"]}), answered with a JSON string, and
+ * {@code GET /health/is_alive} answers the platform's health checks. Reads what the platform gives every instance:
+ * PORT, APOLLO_VERSION, APOLLO_ENV.
  */
-public final class RpcService {
-    private static final Pattern FIRST_STRING = Pattern.compile("^\\s*\\[\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+public final class RpcService implements HelloService {
+    private final String version;
+    private final String ownEnvironment;
 
-    private RpcService() {}
-
-    public static void main(String[] args) throws IOException {
-        // Without TCP_NODELAY the JDK server's small writes wait on delayed ACKs: ~40 ms per keep-alive request.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        int port = Integer.parseInt(env("PORT", "8082"));
-        String version = env("APOLLO_VERSION", "dev");
-        String environment = env("APOLLO_ENV", "production");
-
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/health/is_alive", exchange -> reply(exchange, 200, "alive"));
-        server.createContext("/sayHello", exchange -> {
-            if (!exchange.getRequestMethod().equals("POST")) {
-                reply(exchange, 405, "{\"type\":\"MethodNotAllowed\",\"message\":\"call sayHello with POST\"}");
-                return;
-            }
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Matcher name = FIRST_STRING.matcher(body);
-            if (!name.find()) {
-                reply(exchange, 400, "{\"type\":\"IllegalArgumentException\",\"message\":\"sayHello expects [\\\"name\\\"]\"}");
-                return;
-            }
-            reply(exchange, 200, "\"Hello, " + name.group(1) + "! (rpc-service " + version + " in " + environment + ")\"");
-        });
-        server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
-        System.out.println("rpc-service " + version + " listening on 127.0.0.1:" + port);
+    RpcService(String version, String ownEnvironment) {
+        this.version = version;
+        this.ownEnvironment = ownEnvironment;
     }
 
-    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (var out = exchange.getResponseBody()) {
-            out.write(bytes);
+    @Override
+    public String sayHello(String name) {
+        if (name == null || name.isBlank()) {
+            // Reaches the caller as an RpcException of type IllegalArgumentException, with this message.
+            throw new IllegalArgumentException("name: '" + name + "' (expected: someone to greet)");
         }
+        // The environment of the request, not ours: when stage1 has no rpc-service of its own, production's instance
+        // answers stage1's calls, and says so.
+        String environment = RpcContext.current().environment().orElse(ownEnvironment);
+        return "Hello, " + name + "! (rpc-service " + version + " in " + environment + ")";
+    }
+
+    public static void main(String[] args) {
+        int port = Integer.parseInt(env("PORT", "8082"));
+        String version = env("APOLLO_VERSION", "dev");
+        RpcServer server = RpcServer.serve(port, HelloService.class, new RpcService(version, env("APOLLO_ENV", "production")));
+        // SIGTERM: stop accepting, let in-flight calls finish (the platform drains before stopping us).
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        System.out.println("rpc-service " + version + " listening on 127.0.0.1:" + server.port());
     }
 
     private static String env(String name, String fallback) {

@@ -1,28 +1,49 @@
 package dev.apollo.examples.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.apollo.examples.hello.HelloService;
+import dev.apollo.rpc.RpcClient;
+import dev.apollo.rpc.RpcContext;
+import dev.apollo.rpc.RpcException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The talk's sample web service: answers who it is. Depends on nothing but the JDK so that it
- * starts in a fraction of a second. Reads what the platform gives every instance from its
- * environment: PORT, APOLLO_SERVICE, APOLLO_VERSION, APOLLO_INSTANCE_ID, APOLLO_ENV.
+ * The talk's sample web service: answers who it is, and on {@code GET /hello?name=Ada} asks rpc-service to greet
+ * through the platform's RPC gateway. Built on the JDK's HTTP server so that it starts in a fraction of a second.
+ * Reads what the platform gives every instance from its environment: PORT, APOLLO_SERVICE, APOLLO_VERSION,
+ * APOLLO_INSTANCE_ID, APOLLO_ENV and RPC_INT.
  */
 public final class WebService {
     private WebService() {}
+
+    /** Loaded on the first /hello, not at startup: Jackson takes longer to load than the rest of us. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public static void main(String[] args) throws IOException {
         // Without TCP_NODELAY the JDK server's small writes wait on delayed ACKs: ~40 ms per keep-alive request.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         int port = Integer.parseInt(env("PORT", "8081"));
+        String service = env("APOLLO_SERVICE", "web-service");
+        String version = env("APOLLO_VERSION", "dev");
+        String ownEnvironment = env("APOLLO_ENV", "production");
         String identity = "{\"service\":\"%s\",\"version\":\"%s\",\"instance\":\"%s\",\"environment\":\"%s\"}"
-                .formatted(env("APOLLO_SERVICE", "web-service"), env("APOLLO_VERSION", "dev"),
-                        env("APOLLO_INSTANCE_ID", "local"), env("APOLLO_ENV", "production"));
+                .formatted(service, version, env("APOLLO_INSTANCE_ID", "local"), ownEnvironment);
+        // Calls go to RPC_INT/rpc-service/sayHello; outside the platform, to where production's gateway would be.
+        HelloService hello = RpcClient.builderFor(HelloService.class)
+                .withBaseUrl(env("RPC_INT", "http://127.0.0.1:9090"))
+                .withPart("rpc-service")
+                .build();
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -44,10 +65,42 @@ public final class WebService {
                 reply(exchange, 200, "text/plain", "alive\n");
             }
         });
+        server.createContext("/hello", exchange -> {
+            if (!exchange.getRequestURI().getPath().equals("/hello")) {
+                notFound(exchange);
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("GET")) {
+                reply(exchange, 405, "application/json", "{\"error\":\"method_not_allowed\",\"message\":\"use GET /hello?name=Ada\"}\n");
+                return;
+            }
+            String name = queryParameter(exchange, "name", "world");
+            // The environment this request belongs to: the gateway says so in X-Apollo-Env, also when another
+            // environment's web-service serves it by fallback. The call to rpc-service stays in that environment.
+            String header = exchange.getRequestHeaders().getFirst("X-Apollo-Env");
+            String environment = header == null || header.isBlank() ? ownEnvironment : header;
+            Map<String, Object> body = new LinkedHashMap<>();
+            int status = 200;
+            try {
+                String greeting = RpcContext.with(environment, () -> hello.sayHello(name));
+                body.put("service", service);
+                body.put("version", version);
+                body.put("environment", environment);
+                body.put("hello", greeting);
+            } catch (RpcException e) {
+                // rpc-service failed or could not be reached: for whoever called us, a bad gateway.
+                status = 502;
+                body.put("error", "rpc_failed");
+                body.put("type", e.type());
+                body.put("message", e.getMessage());
+            } catch (Exception e) { // with(Callable) declares Exception; sayHello throws only unchecked ones
+                throw new IllegalStateException(e);
+            }
+            reply(exchange, status, "application/json", Json.MAPPER.writeValueAsString(body) + "\n");
+        });
         server.createContext("/", exchange -> {
             if (!exchange.getRequestURI().getPath().equals("/")) {
-                reply(exchange, 404, "application/json", "{\"error\":\"not_found\",\"path\":\""
-                        + exchange.getRequestURI().getPath().replace("\"", "") + "\"}\n");
+                notFound(exchange);
                 return;
             }
             reply(exchange, 200, "application/json", identity + "\n");
@@ -58,6 +111,11 @@ public final class WebService {
         System.out.println("web-service listening on 127.0.0.1:" + port + " as " + identity);
     }
 
+    private static void notFound(HttpExchange exchange) throws IOException {
+        reply(exchange, 404, "application/json", "{\"error\":\"not_found\",\"path\":\""
+                + exchange.getRequestURI().getPath().replace("\"", "") + "\"}\n");
+    }
+
     private static void reply(HttpExchange exchange, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
@@ -65,6 +123,19 @@ public final class WebService {
         try (var out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /** The decoded value of a query parameter, or the fallback when it is absent. */
+    private static String queryParameter(HttpExchange exchange, String name, String fallback) {
+        String query = exchange.getRequestURI().getRawQuery();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            int equals = pair.indexOf('=');
+            String key = equals < 0 ? pair : pair.substring(0, equals);
+            if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
+                return equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return fallback;
     }
 
     private static String env(String name, String fallback) {
