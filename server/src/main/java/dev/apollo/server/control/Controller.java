@@ -425,13 +425,14 @@ public final class Controller implements AutoCloseable {
         Reconciler.Plan plan = Reconciler.plan(active, members, backoffs, now);
         for (Reconciler.Stop stop : plan.stops()) {
             Tracked instance = tracked.get(stop.id());
+            // Decided now, before draining: an unhealthy instance's exit is a failure (it counts as a restart).
+            instance.stoppedAsUnhealthy = instance.health.health() == Health.UNHEALTHY;
             if (routed.contains(stop.id())) {
                 // Out of the route table first; stopped once every gateway has moved on (stopDrained).
                 instance.drainingSince = now;
                 emit(instance, EventType.INSTANCE_DRAINING, "instance " + stop.id() + " draining: " + stop.reason());
                 continue;
             }
-            instance.stoppedAsUnhealthy = instance.health.health() == Health.UNHEALTHY;
             scheduler.stop(stop.id(), settings.stopGrace());
         }
         for (Reconciler.Launch launch : plan.launches()) {
