@@ -108,37 +108,21 @@ final class Apollo implements AutoCloseable {
     }
 
     String url() {
-        try {
-            return Json.mapper().readTree(home.resolve("server.json").toFile()).get("url").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stateFile("server.json").get("url").asText();
     }
 
     long serverPid() {
-        try {
-            return Json.mapper().readTree(home.resolve("server.json").toFile()).get("pid").asLong();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stateFile("server.json").get("pid").asLong();
     }
 
     /** Where the web gateway listens (HOST:PORT), from the state file it writes once it listens. */
     String gateway() {
-        try {
-            return Json.mapper().readTree(home.resolve("gateway.json").toFile()).get("web").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stateFile("gateway.json").get("web").asText();
     }
 
     /** Where the RPC gateway listens (HOST:PORT). */
     String rpcGateway() {
-        try {
-            return Json.mapper().readTree(home.resolve("gateway.json").toFile()).get("rpc").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stateFile("gateway.json").get("rpc").asText();
     }
 
     /** A call through the RPC gateway: POST /path with a JSON body and extra headers (name, value...). */
@@ -149,22 +133,11 @@ final class Apollo implements AutoCloseable {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return send(request.build());
     }
 
     long gatewayPid() {
-        try {
-            return Json.mapper().readTree(home.resolve("gateway.json").toFile()).get("pid").asLong();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return stateFile("gateway.json").get("pid").asLong();
     }
 
     /** A request through the web gateway, with extra headers (name, value, name, value...). */
@@ -173,8 +146,21 @@ final class Apollo implements AutoCloseable {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
+        return send(request.build());
+    }
+
+    /** One of the JSON files a running control plane or gateway keeps in the data dir. */
+    private JsonNode stateFile(String name) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return Json.mapper().readTree(home.resolve(name).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -198,14 +184,7 @@ final class Apollo implements AutoCloseable {
         if (withToken) {
             request.header("Authorization", "Bearer " + token());
         }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return send(request.build());
     }
 
     Optional<ServiceStatus> status(String service) {
@@ -262,30 +241,16 @@ final class Apollo implements AutoCloseable {
     void post(String address, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("POST %s%s: %s", address, path, response.body()).isEqualTo(200);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        HttpResponse<String> response = send(request);
+        assertThat(response.statusCode()).as("POST %s%s: %s", address, path, response.body()).isEqualTo(200);
     }
 
     /** GET http://address/path, straight to an instance. */
     String get(String address, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(5)).build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            assertThat(response.statusCode()).as("GET %s%s: %s", address, path, response.body()).isEqualTo(200);
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        HttpResponse<String> response = send(request);
+        assertThat(response.statusCode()).as("GET %s%s: %s", address, path, response.body()).isEqualTo(200);
+        return response.body();
     }
 
     /** Processes that carry this data dir's instance marker: what actually runs, seen from outside. */

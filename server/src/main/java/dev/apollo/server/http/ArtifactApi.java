@@ -1,5 +1,7 @@
 package dev.apollo.server.http;
 
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.model.Version;
 import dev.apollo.core.port.ArtifactStore;
@@ -12,11 +14,20 @@ final class ArtifactApi {
         this.artifacts = artifacts;
     }
 
+    private boolean stored(ArtifactRef.Stored ref) {
+        try {
+            artifacts.resolve(ref);
+            return true;
+        } catch (ApolloException.NotFound e) {
+            return false;
+        }
+    }
+
     void register(Router router) {
         router.add("PUT", "/v1/artifacts/{name}/{version}", call -> {
             ServiceName name = ServiceName.of(call.param("name"));
             Version version = Version.of(call.param("version"));
-            boolean existed = artifacts.list().stream().anyMatch(a -> a.name().equals(name) && a.version().equals(version));
+            boolean existed = stored(new ArtifactRef.Stored(name, version));
             var stored = artifacts.push(name, version, call.body());
             call.json(existed ? 200 : 201, ViewMapper.artifact(stored));
         });
