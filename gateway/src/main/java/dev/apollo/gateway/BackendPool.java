@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The backends of one release: the unit of round robin, keyed by (environment, service, release).
  * Lives as long as the route table that compiled it, so a new table starts a fresh rotation.
  */
-final class BackendPool {
+public final class BackendPool {
     private final String environment;
     private final String service;
     private final String release;
@@ -21,16 +21,21 @@ final class BackendPool {
         this.backends = backends.toArray(Backend[]::new);
     }
 
-    String environment() {
+    public String environment() {
         return environment;
     }
 
-    String service() {
+    public String service() {
         return service;
     }
 
-    String release() {
+    public String release() {
         return release;
+    }
+
+    /** The backends' addresses (HOST:PORT), in the table's order. */
+    public java.util.List<String> addresses() {
+        return java.util.Arrays.stream(backends).map(Backend::address).toList();
     }
 
     int size() {
@@ -41,7 +46,7 @@ final class BackendPool {
         return backends[index];
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return backends.length == 0;
     }
 

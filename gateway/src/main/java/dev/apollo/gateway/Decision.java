@@ -1,10 +1,7 @@
 package dev.apollo.gateway;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /** What to do with a request: proxy it (to a pool of backends or to an external), or answer it with an error. */
-sealed interface Decision {
+sealed interface Decision permits Decision.Proxied, Reject {
 
     /**
      * A decision the proxy carries out.
@@ -30,21 +27,4 @@ sealed interface Decision {
 
     /** To a 3rd-party service, at {@code uri} on its endpoint. */
     record ToExternal(ExternalEndpoint endpoint, String environment, String uri) implements Proxied {}
-
-    /** @param body the JSON error object, in the order its fields are written */
-    record Reject(int status, Map<String, String> body) implements Decision {
-        String error() {
-            return body.get("error");
-        }
-
-        /** {@code fields} are name/value pairs, written after {@code error} in this order. */
-        static Reject of(int status, String error, String... fields) {
-            Map<String, String> body = new LinkedHashMap<>();
-            body.put("error", error);
-            for (int i = 0; i + 1 < fields.length; i += 2) {
-                body.put(fields[i], fields[i + 1]);
-            }
-            return new Reject(status, body);
-        }
-    }
 }

@@ -10,7 +10,7 @@ import java.net.URISyntaxException;
  * @param environment the environment whose table defines it (which may be a fallback of the caller's)
  * @param basePath the URL's raw path without a trailing slash; "" for none
  */
-record ExternalEndpoint(String environment, String name, String url, String host, int port, boolean tls, String basePath)
+public record ExternalEndpoint(String environment, String name, String url, String host, int port, boolean tls, String basePath)
         implements RouteSnapshot.RpcTarget {
 
     /** Throws {@link GatewayException} naming the external when {@code url} is not an absolute http(s) URL. */

@@ -1,7 +1,6 @@
 package dev.apollo.gateway;
 
 import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.Decision.Reject;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

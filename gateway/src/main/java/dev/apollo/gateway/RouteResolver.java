@@ -1,7 +1,6 @@
 package dev.apollo.gateway;
 
 import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.Decision.Reject;
 import dev.apollo.gateway.RouteSnapshot.EnvironmentTable;
 import dev.apollo.gateway.RouteSnapshot.Rule;
 import dev.apollo.gateway.RouteSnapshot.ServiceTarget;
@@ -31,8 +30,7 @@ final class RouteResolver {
 
     Decision resolve(RouteSnapshot snapshot, RequestFacts facts) {
         if (snapshot.isEmpty()) {
-            return reject(503, "no_route_table", "environment", PRODUCTION, "message",
-                    "this gateway has not received a route table yet; is the control plane running? (apollo up)");
+            return Rejects.noRouteTable();
         }
         String host = stripPort(facts.host()).toLowerCase(Locale.ROOT);
         String env = PRODUCTION;
@@ -53,8 +51,7 @@ final class RouteResolver {
         }
         EnvironmentTable table = snapshot.environment(env);
         if (table == null) {
-            return reject(404, "unknown_environment", "environment", env, "message",
-                    "no environment " + env + "; create it with: apollo env create " + env);
+            return Rejects.unknownEnvironment(env);
         }
         return testbedOf.isEmpty() ? byPath(table, facts) : byTestbedHost(table, testbedOf);
     }
@@ -62,9 +59,7 @@ final class RouteResolver {
     private Decision byTestbedHost(EnvironmentTable table, String service) {
         ServiceTarget target = table.services().get(service);
         if (target == null || target.testbed() == null) {
-            return reject(404, "no_testbed", "environment", table.name(), "service", service, "message",
-                    service + " has no testbed in " + table.name() + "; deploy one with: apollo deploy "
-                            + service + ":VERSION --testbed -e " + table.name());
+            return Rejects.noTestbed(table.name(), service);
         }
         return forward(target.testbed(), table.name(), "");
     }
@@ -72,15 +67,11 @@ final class RouteResolver {
     private Decision byPath(EnvironmentTable table, RequestFacts facts) {
         Rule rule = table.match(facts.path());
         if (rule == null) {
-            return reject(404, "no_route", "environment", table.name(), "path", facts.path(), "message",
-                    "no route for " + facts.path() + " in " + table.name() + "; add one with: apollo route add "
-                            + facts.path() + " SERVICE -e " + table.name());
+            return Rejects.noRoute(table.name(), facts.path());
         }
         ServiceTarget target = rule.target();
         if (target == null) {
-            return noHealthyInstance(table.name(), rule.service(), rule.service() + " is not deployed in "
-                    + table.name() + " nor in its fallbacks; deploy it with: apollo deploy " + rule.service()
-                    + ":VERSION -e " + table.name());
+            return Rejects.notDeployed(table.name(), rule.service());
         }
         BackendPool testbed = target.testbed();
         if (testbed == null) {
@@ -105,15 +96,9 @@ final class RouteResolver {
 
     private static Decision forward(BackendPool pool, String env, String minted) {
         if (pool.isEmpty()) {
-            String which = pool.release().isEmpty() ? pool.service() : pool.service() + " (release " + pool.release() + ")";
-            return noHealthyInstance(env, pool.service(), which + " has no healthy instance in " + env
-                    + "; see why with: apollo status " + pool.service() + " -e " + pool.environment());
+            return Rejects.noHealthyRelease(env, pool.environment(), pool.service(), pool.release());
         }
         return new Forward(pool, env, "", minted);
-    }
-
-    private static Reject noHealthyInstance(String env, String service, String message) {
-        return reject(503, "no_healthy_instance", "environment", env, "service", service, "message", message);
     }
 
     /** A stable 0..99 bucket: the same client lands on the same side of a weighted testbed on every request. */
@@ -172,9 +157,5 @@ final class RouteResolver {
         }
         int colon = host.indexOf(':');
         return colon < 0 ? host : host.substring(0, colon);
-    }
-
-    private static Reject reject(int status, String error, String... fields) {
-        return Reject.of(status, error, fields);
     }
 }

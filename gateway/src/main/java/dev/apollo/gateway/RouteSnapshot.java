@@ -28,7 +28,7 @@ import java.util.Set;
  * fallback chain, and the nearest environment that has a service or an external by that name
  * answers; within one environment a service wins over an external of the same name.
  */
-final class RouteSnapshot {
+public final class RouteSnapshot {
     static final RouteSnapshot EMPTY = new RouteSnapshot(0, Map.of());
 
     private final long version;
@@ -39,23 +39,28 @@ final class RouteSnapshot {
         this.environments = environments;
     }
 
-    long version() {
+    public long version() {
         return version;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return environments.isEmpty();
     }
 
+    /** Every environment's table, by name. */
+    public java.util.SortedMap<String, EnvironmentTable> environments() {
+        return new java.util.TreeMap<>(environments);
+    }
+
     /** The environment's table, or null when the table does not know it. */
-    EnvironmentTable environment(String name) {
+    public EnvironmentTable environment(String name) {
         return environments.get(name);
     }
 
     /** A path rule resolved to its target; target is null when no environment in the chain runs the service. */
-    record Rule(String prefix, String service, ServiceTarget target) {
+    public record Rule(String prefix, String service, ServiceTarget target) {
         /** {@code /a} matches {@code /a}, {@code /a/} and {@code /a/x}, never {@code /ab}. */
-        boolean matches(String path) {
+        public boolean matches(String path) {
             if (!path.startsWith(prefix)) {
                 return false;
             }
@@ -64,10 +69,10 @@ final class RouteSnapshot {
     }
 
     /** What an RPC name resolves to: a service of ours, or a 3rd-party external. */
-    sealed interface RpcTarget permits ServiceTarget, ExternalEndpoint {}
+    public sealed interface RpcTarget permits ServiceTarget, ExternalEndpoint {}
 
     /** A service as seen from one environment; testbed is null when it has none. */
-    record ServiceTarget(String service, BackendPool live, BackendPool testbed, int testbedWeight) implements RpcTarget {}
+    public record ServiceTarget(String service, BackendPool live, BackendPool testbed, int testbedWeight) implements RpcTarget {}
 
     /**
      * Rules are sorted longest prefix first, so the first match is the answer.
@@ -75,9 +80,9 @@ final class RouteSnapshot {
      * @param rpcTargets services and externals by name, fallbacks resolved
      * @param fallbacks the fallback chain after this environment, nearest first (for error messages)
      */
-    record EnvironmentTable(String name, Rule[] rules, Map<String, ServiceTarget> services,
+    public record EnvironmentTable(String name, Rule[] rules, Map<String, ServiceTarget> services,
             Map<String, RpcTarget> rpcTargets, List<String> fallbacks) {
-        Rule match(String path) {
+        public Rule match(String path) {
             for (Rule rule : rules) {
                 if (rule.matches(path)) {
                     return rule;
@@ -87,7 +92,7 @@ final class RouteSnapshot {
         }
     }
 
-    static RouteSnapshot compile(RouteTableView view) {
+    public static RouteSnapshot compile(RouteTableView view) {
         Map<String, EnvironmentRoutes> byName = new LinkedHashMap<>();
         for (EnvironmentRoutes env : nonNull(view.environments())) {
             if (env.name() == null || env.name().isBlank()) {

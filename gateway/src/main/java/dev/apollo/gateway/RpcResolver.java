@@ -3,7 +3,6 @@ package dev.apollo.gateway;
 import static dev.apollo.gateway.RouteResolver.PRODUCTION;
 
 import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.Decision.Reject;
 import dev.apollo.gateway.Decision.ToExternal;
 import dev.apollo.gateway.RouteSnapshot.EnvironmentTable;
 import dev.apollo.gateway.RouteSnapshot.RpcTarget;
@@ -43,8 +42,7 @@ final class RpcResolver {
 
     Decision resolve(RouteSnapshot snapshot, RpcRequestFacts facts) {
         if (snapshot.isEmpty()) {
-            return Reject.of(503, "no_route_table", "environment", PRODUCTION, "message",
-                    "this gateway has not received a route table yet; is the control plane running? (apollo up)");
+            return Rejects.noRouteTable();
         }
         String path = facts.path();
         String pathEnv = "";
@@ -53,26 +51,23 @@ final class RpcResolver {
             pathEnv = path.substring(ENV_PREFIX.length(), end < 0 ? path.length() : end);
             path = end < 0 ? "/" : path.substring(end);
             if (pathEnv.isEmpty()) {
-                return badRequest(facts.path(), "no environment after " + ENV_PREFIX + " in " + facts.path()
-                        + "; expected " + ENV_PREFIX + "ENV/SERVICE/METHOD");
+                return Rejects.noEnvironmentInPath(facts.path());
             }
         }
         String env = environment(facts, pathEnv);
         EnvironmentTable table = snapshot.environment(env);
         if (table == null) {
-            return Reject.of(404, "unknown_environment", "environment", env, "message",
-                    "no environment " + env + "; create it with: apollo env create " + env);
+            return Rejects.unknownEnvironment(env);
         }
         int slash = path.indexOf('/', 1);
         String name = path.substring(1, slash < 0 ? path.length() : slash);
         String rest = slash < 0 ? "/" : path.substring(slash);
         if (name.isEmpty()) {
-            return badRequest(facts.path(), "no service in " + facts.path()
-                    + "; call a service as POST /SERVICE/METHOD (an external as /NAME/PATH)");
+            return Rejects.noServiceInPath(facts.path());
         }
         RpcTarget target = table.rpcTargets().get(name);
         return switch (target) {
-            case null -> unknownService(table, name);
+            case null -> Rejects.unknownService(table.name(), table.fallbacks(), name);
             case ServiceTarget service -> toService(service, env, rest, facts.query());
             case ExternalEndpoint external -> new ToExternal(external, env, external.uriFor(rest, facts.query()));
         };
@@ -100,24 +95,9 @@ final class RpcResolver {
     private static Decision toService(ServiceTarget service, String env, String rest, String query) {
         BackendPool pool = service.live();
         if (pool.isEmpty()) {
-            String where = pool.environment().equals(env) ? env : env + " (from its fallback " + pool.environment() + ")";
-            return Reject.of(503, "no_healthy_instance", "environment", env, "service", service.service(), "message",
-                    service.service() + " has no healthy instance in " + where + "; see why with: apollo status "
-                            + service.service() + " -e " + pool.environment());
+            return Rejects.noHealthyService(env, pool.environment(), service.service());
         }
         return new Forward(pool, env, rest + (query.isEmpty() ? "" : "?" + query), "");
-    }
-
-    private static Reject unknownService(EnvironmentTable table, String name) {
-        String fallbacks = table.fallbacks().isEmpty() ? "" : " (or its fallbacks " + String.join(", ", table.fallbacks()) + ")";
-        return Reject.of(404, "unknown_service", "environment", table.name(), "service", name, "message",
-                "no service or external named " + name + " in " + table.name() + fallbacks + "; deploy it with: apollo deploy "
-                        + name + ":VERSION -e " + table.name() + ", or add it with: apollo external add " + name + " URL -e "
-                        + table.name());
-    }
-
-    private static Reject badRequest(String path, String message) {
-        return Reject.of(400, "bad_request", "path", path, "message", message);
     }
 
     /**

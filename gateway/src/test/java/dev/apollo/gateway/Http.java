@@ -23,6 +23,10 @@ final class Http implements AutoCloseable {
         this.port = port;
     }
 
+    int port() {
+        return port;
+    }
+
     record Reply(int status, String body, HttpHeaders headers) {
         JsonNode json() {
             try {

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.Decision.Reject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.Decision.Reject;
 import dev.apollo.gateway.Decision.ToExternal;
 import java.util.List;
 import java.util.Map;
