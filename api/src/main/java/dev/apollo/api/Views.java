@@ -135,4 +135,28 @@ public final class Views {
     public record ExternalRequest(String name, String url) {}
 
     public record LogLines(String instance, List<String> lines) {}
+
+    /**
+     * The gateway in front of the instances. {@code kind} is "embedded" (Apollo's own, Vert.x) or
+     * "nginx" (a real nginx whose nginx.conf Apollo renders); {@code web} and {@code rpc} are where
+     * it listens (HOST:PORT, null when it runs none). The rest is about an nginx gateway and null
+     * for the embedded one: which binary and version, the route-table version and config digest
+     * (sha256 of the rendered file) nginx serves now and since when, how many reloads it took, how
+     * long the last one took (validate + reload + new workers answering), how many old workers are
+     * still finishing their requests, and the last error (a config nginx refused), if it stands.
+     */
+    public record GatewayView(
+            String kind,
+            String web,
+            String rpc,
+            String binary,
+            String engineVersion,
+            Long appliedRoutesVersion,
+            String appliedConfig,
+            Instant appliedAt,
+            Long reloads,
+            Long lastApplyMs,
+            Integer retiringWorkers,
+            String lastError,
+            Instant lastErrorAt) {}
 }

@@ -6,6 +6,7 @@ import dev.apollo.cli.command.DeployCommand;
 import dev.apollo.cli.command.DownCommand;
 import dev.apollo.cli.command.EnvCommand;
 import dev.apollo.cli.command.ExternalCommand;
+import dev.apollo.cli.command.GatewayCommand;
 import dev.apollo.cli.command.HistoryCommand;
 import dev.apollo.cli.command.LogsCommand;
 import dev.apollo.cli.command.RollbackCommand;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Spec;
             TestbedCommand.class,
             RouteCommand.class,
             EnvCommand.class,
-            ExternalCommand.class
+            ExternalCommand.class,
+            GatewayCommand.class
         },
         footer = {"", "Start with: apollo demo"})
 public final class ApolloCommand implements Runnable {

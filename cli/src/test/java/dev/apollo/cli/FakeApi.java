@@ -41,6 +41,11 @@ public final class FakeApi implements AutoCloseable {
         return this;
     }
 
+    public FakeApi text(String methodAndPath, int status, String body) {
+        answers.put(methodAndPath, new Answer(status, "text/plain; charset=utf-8", body));
+        return this;
+    }
+
     public FakeApi events(String methodAndPath, String sse) {
         answers.put(methodAndPath, new Answer(200, "text/event-stream", sse));
         return this;

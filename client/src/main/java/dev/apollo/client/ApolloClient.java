@@ -12,6 +12,7 @@ import dev.apollo.api.RouteTableView;
 import dev.apollo.api.Views.EnvironmentRequest;
 import dev.apollo.api.Views.ExternalRequest;
 import dev.apollo.api.Views.ExternalView;
+import dev.apollo.api.Views.GatewayView;
 import dev.apollo.api.Views.PromoteRequest;
 import dev.apollo.api.Views.ReleaseView;
 import dev.apollo.api.Views.RollbackResponse;
@@ -228,6 +229,21 @@ public final class ApolloClient implements AutoCloseable {
     /** The route table the gateways serve right now. */
     public RouteTableView routeTable() {
         return get("/v1/routes", TYPES.constructType(RouteTableView.class));
+    }
+
+    /** The gateway in front of the instances: which kind, where it listens, and what an nginx gateway serves. */
+    public GatewayView gateway() {
+        return get("/v1/gateway", TYPES.constructType(GatewayView.class));
+    }
+
+    /** The nginx.conf the route table renders to (only {@code environment}'s part when given), byte for byte. */
+    public String gatewayConfig(Optional<String> environment) {
+        String query = environment.map(env -> UriPaths.query(Map.of("environment", env))).orElse("");
+        HttpRequest request = transport.request("/v1/gateway/config" + query)
+                .header("Accept", "text/plain")
+                .timeout(HttpTransport.REQUEST_TIMEOUT)
+                .GET().build();
+        return new String(transport.send(request).body(), StandardCharsets.UTF_8);
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.apollo.api.Views.EventView;
+import dev.apollo.api.Views.GatewayView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -270,6 +272,53 @@ class ApolloClientHttpTest {
         client("t").services(Optional.empty());
 
         assertThat(seen).containsExactly("GET /v1/services?environment=stage1", "GET /v1/services");
+    }
+
+    @Test
+    void gatewayReadsTheViewIncludingNginxFields() {
+        handle("/v1/gateway", exchange -> reply(exchange, 200, """
+                {"kind":"nginx","web":"127.0.0.1:8080","rpc":"127.0.0.1:9090","binary":"/usr/sbin/nginx",
+                 "engineVersion":"1.24.0","appliedRoutesVersion":12,"appliedConfig":"3f2a9c0d1e4b5a6978",
+                 "appliedAt":"2025-01-01T00:00:00Z","reloads":4,"lastApplyMs":87,"retiringWorkers":1,
+                 "lastError":"unknown directive","lastErrorAt":"2025-01-01T00:01:00Z","addedLater":true}"""));
+
+        GatewayView gateway = client("t").gateway();
+
+        assertThat(gateway.kind()).isEqualTo("nginx");
+        assertThat(gateway.appliedRoutesVersion()).isEqualTo(12L);
+        assertThat(gateway.retiringWorkers()).isEqualTo(1);
+        assertThat(gateway.lastErrorAt()).isEqualTo(Instant.parse("2025-01-01T00:01:00Z"));
+        assertThat(seen).containsExactly("GET /v1/gateway");
+    }
+
+    @Test
+    void gatewayConfigIsTheBodyByteForByteAndFiltersByEnvironment() {
+        String config = "events {}\nhttp {\n  # caf\u00e9\n}\n";
+        handle("/v1/gateway/config", exchange -> {
+            byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+
+        assertThat(client("t").gatewayConfig(Optional.empty())).isEqualTo(config);
+        assertThat(client("t").gatewayConfig(Optional.of("stage1"))).isEqualTo(config);
+
+        assertThat(seen).containsExactly("GET /v1/gateway/config", "GET /v1/gateway/config?environment=stage1");
+    }
+
+    @Test
+    void aGatewayConfigErrorIsAnApiExceptionLikeAnyOther() {
+        handle("/v1/gateway/config", exchange -> reply(exchange, 404,
+                "{\"error\":\"not_found\",\"message\":\"environment 'nope' does not exist.\"}"));
+
+        assertThatThrownBy(() -> client("t").gatewayConfig(Optional.of("nope")))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.isNotFound()).isTrue();
+                    assertThat(e.getMessage()).isEqualTo("environment 'nope' does not exist.");
+                });
     }
 
     private static void sleepQuietly(Duration duration) {

@@ -55,7 +55,7 @@ public final class ControlPlane implements AutoCloseable {
                 config.stopGrace(), URI.create("http://" + rpc), config.drainDelay(), config.rollbackWindow(),
                 config.deployTimeout()));
         this.api = new ApiServer(new ApiServer.Parts(config, dataDir.token(), controller, store, scheduler, artifacts, events,
-                routes, clock, this::info, this::shutdown));
+                routes, clock, this::info, this::shutdown, null));
     }
 
     /** Starts everything and announces the API address in the data dir. */

@@ -1,9 +1,12 @@
 package dev.apollo.cli.command;
 
+import dev.apollo.api.Views.GatewayView;
 import dev.apollo.api.Views.ServiceStatus;
 import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.GlobalOptions;
+import dev.apollo.cli.render.GatewayViews;
 import dev.apollo.cli.render.ServiceViews;
+import dev.apollo.client.ApiException;
 import dev.apollo.client.ApolloClient;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +35,9 @@ public final class StatusCommand implements Callable<Integer> {
         try (ApolloClient client = global.client()) {
             if (service == null) {
                 list(client.services(Optional.ofNullable(environment)));
+                if (!global.json()) {
+                    gateway(client).flatMap(GatewayViews::refusedConfigWarning).ifPresent(global.out()::println);
+                }
             } else {
                 ServiceStatus status = client.service(environment == null ? Checks.DEFAULT_ENV : environment, service);
                 if (global.json()) {
@@ -42,6 +48,18 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The gateway's state, or empty from a control plane too old to have /v1/gateway. */
+    private static Optional<GatewayView> gateway(ApolloClient client) {
+        try {
+            return Optional.of(client.gateway());
+        } catch (ApiException e) {
+            if (e.isNotFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private void list(List<ServiceStatus> services) {

@@ -4,8 +4,12 @@ import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.local.LocalControlPlane;
 import dev.apollo.client.ServerFile;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,6 +22,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Start the control plane: in this terminal (Ctrl-C stops it), or in the background with --detach.")
 public final class UpCommand implements Callable<Integer> {
+    static final String DEFAULT_NGINX = "/usr/sbin/nginx";
+    private static final List<String> GATEWAYS = List.of("embedded", "nginx");
+
     @Mixin
     private GlobalOptions global;
 
@@ -55,8 +62,37 @@ public final class UpCommand implements Callable<Integer> {
             description = "A remote Maven repository for GROUP:ARTIFACT:VERSION deploys (default: only ~/.m2).")
     private String mavenRemote;
 
+    @Option(names = "--gateway", paramLabel = "embedded|nginx",
+            description = "The gateway in front of the instances: Apollo's own (embedded), or an nginx whose config"
+                    + " Apollo renders and reloads (default: embedded).")
+    private String gateway;
+
+    @Option(names = "--nginx", paramLabel = "PATH",
+            description = "The nginx binary for --gateway nginx (default: nginx on PATH, else " + DEFAULT_NGINX + ").")
+    private Path nginx;
+
     @Override
     public Integer call() {
+        List<String> flags = serverFlags();
+        LocalControlPlane plane = LocalControlPlane.of(global.home(), global.env()).withServerFlags(flags);
+        Optional<ServerFile> running = plane.running();
+        if (running.isPresent()) {
+            global.out().println("The Apollo control plane is already running at " + running.get().url()
+                    + " (pid " + running.get().pid() + ", data dir " + plane.home() + ").");
+            return ExitCodes.OK;
+        }
+        if (detach) {
+            ServerFile started = plane.startDetached(listen);
+            global.out().println(runningAt(started, plane));
+            global.out().println("Logs: " + plane.logFile() + "   Stop it with: apollo down");
+            return ExitCodes.OK;
+        }
+        global.out().println("Starting the Apollo control plane (data dir " + plane.home() + "); Ctrl-C stops it.");
+        return plane.runForeground(listen) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Checks the options and turns them into ServerMain's flags; only options given are passed on. */
+    List<String> serverFlags() {
         if (!listen.matches(".+:\\d{1,5}")) {
             throw new ParameterException(spec.commandLine(), "listen '" + listen + "': expected HOST:PORT (e.g. 127.0.0.1:7700)");
         }
@@ -82,21 +118,40 @@ public final class UpCommand implements Callable<Integer> {
         if (mavenRemote != null) {
             flags.addAll(List.of("--maven-remote", mavenRemote));
         }
-        LocalControlPlane plane = LocalControlPlane.of(global.home(), global.env()).withServerFlags(flags);
-        Optional<ServerFile> running = plane.running();
-        if (running.isPresent()) {
-            global.out().println("The Apollo control plane is already running at " + running.get().url()
-                    + " (pid " + running.get().pid() + ", data dir " + plane.home() + ").");
-            return ExitCodes.OK;
+        flags.addAll(gatewayFlags());
+        return flags;
+    }
+
+    private List<String> gatewayFlags() {
+        if (gateway != null && !GATEWAYS.contains(gateway)) {
+            throw new ParameterException(spec.commandLine(), "gateway '" + gateway + "': expected embedded|nginx"
+                    + " (embedded is Apollo's own gateway; nginx runs the nginx binary given with --nginx).");
         }
-        if (detach) {
-            ServerFile started = plane.startDetached(listen);
-            global.out().println(runningAt(started, plane));
-            global.out().println("Logs: " + plane.logFile() + "   Stop it with: apollo down");
-            return ExitCodes.OK;
+        if (!"nginx".equals(gateway)) {
+            if (nginx != null) {
+                // Accepting it would let a forgotten --gateway nginx start the embedded gateway without a word.
+                throw new ParameterException(spec.commandLine(), "--nginx only applies with --gateway nginx;"
+                        + " add --gateway nginx, or drop --nginx.");
+            }
+            return gateway == null ? List.of() : List.of("--gateway", gateway);
         }
-        global.out().println("Starting the Apollo control plane (data dir " + plane.home() + "); Ctrl-C stops it.");
-        return plane.runForeground(listen) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        Path binary = nginx != null ? nginx : findNginx(global.env());
+        return List.of("--gateway", gateway, "--nginx", binary.toString());
+    }
+
+    /** nginx on the PATH, else where Debian and most distributions install it; the server checks that it runs. */
+    static Path findNginx(Map<String, String> env) {
+        String path = env.getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, "nginx");
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toAbsolutePath();
+            }
+        }
+        return Path.of(DEFAULT_NGINX);
     }
 
     static String runningAt(ServerFile file, LocalControlPlane plane) {

@@ -57,6 +57,31 @@ class StatusCommandTest {
     }
 
     @Test
+    void aConfigNginxRefusedIsShownUnderTheServices() {
+        api.json("GET /v1/services", 200, "[" + WEB + "]");
+        api.json("GET /v1/gateway", 200, GatewayCommandTest.NGINX_WITH_ERROR);
+
+        Run run = run("status");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).endsWith("""
+                production  web-service  1.6.0    r7       2/2             deploying r8 (0/2)  3
+                gateway (nginx): last config refused at 2025-01-01 00:05:00Z: nginx: [emerg] unknown directive "proxy_pas" \
+                in nginx.conf:12; nginx: configuration file nginx.conf test failed   (details: apollo gateway status)
+                """);
+    }
+
+    @Test
+    void aHealthyGatewayAddsNothingAndJsonStaysTheServicesAlone() {
+        api.json("GET /v1/services", 200, "[" + WEB + "]");
+        api.json("GET /v1/gateway", 200, "{\"kind\":\"embedded\",\"web\":\"127.0.0.1:8080\",\"rpc\":\"127.0.0.1:9090\"}");
+
+        assertThat(run("status").out()).doesNotContain("gateway");
+        api.json("GET /v1/gateway", 200, GatewayCommandTest.NGINX_WITH_ERROR);
+        assertThat(run("status", "-o", "json").out()).startsWith("[ {").doesNotContain("refused");
+    }
+
+    @Test
     void showsOneServiceWithItsReleasesAndInstances() {
         api.json("GET /v1/environments/production/services/web-service", 200, WEB);
 

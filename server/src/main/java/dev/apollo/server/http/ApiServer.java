@@ -23,7 +23,7 @@ public final class ApiServer implements AutoCloseable {
     public record Parts(
             ServerConfig config, String token, Controller controller, Store store, Scheduler scheduler,
             ArtifactStore artifacts, EventBus events, RouteFeed routes, Clock clock,
-            SystemApi.ServerInfoSource info, Runnable shutdown) {}
+            SystemApi.ServerInfoSource info, Runnable shutdown, GatewayInfo gateway) {}
 
     public ApiServer(Parts parts) {
         Router router = new Router(parts.token());
@@ -35,6 +35,10 @@ public final class ApiServer implements AutoCloseable {
         new LogApi(parts.controller(), parts.scheduler(), services).register(router);
         new RouteApi(parts.controller(), parts.routes(), services, parts.clock()).register(router);
         new EnvironmentApi(parts.controller(), parts.store(), services, parts.clock()).register(router);
+        if (parts.gateway() != null) {
+            // Until the control plane wires its gateway in, /v1/gateway is a plain 404, as on an older server.
+            new GatewayApi(parts.gateway()).register(router);
+        }
         try {
             server = HttpServer.create(parts.config().listen(), 128);
         } catch (IOException e) {

@@ -120,6 +120,17 @@ final class Call {
         }
     }
 
+    /** A plain-text answer, UTF-8: for bodies that are files, not data (a rendered nginx.conf). */
+    void text(int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        answered = true;
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length); // 0 would mean chunked
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
     /** Starts a streamed answer (chunked): event streams and followed logs. */
     OutputStream stream(String contentType) throws IOException {
         answered = true;

@@ -1,0 +1,74 @@
+package dev.apollo.cli.render;
+
+import dev.apollo.api.Views.GatewayView;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** How `apollo gateway status` shows the gateway, and the warning `apollo status` adds when nginx refused a config. */
+public final class GatewayViews {
+    private static final int SHORT_DIGEST = 12;
+
+    private GatewayViews() {}
+
+    public static void printStatus(GatewayView g, Instant now, PrintStream out) {
+        out.println("gateway: " + g.kind());
+        out.println("  web:        " + orNone(g.web()));
+        out.println("  rpc:        " + orNone(g.rpc()));
+        if (!"nginx".equals(g.kind())) {
+            return;
+        }
+        out.println("  nginx:      " + orUnknown(g.binary()) + (g.engineVersion() == null ? "" : " " + g.engineVersion()));
+        out.println("  serves:     " + serving(g, now));
+        out.println("  reloads:    " + (g.reloads() == null ? 0 : g.reloads())
+                + (g.lastApplyMs() == null ? "" : ", last apply " + g.lastApplyMs() + " ms"));
+        if (g.retiringWorkers() != null && g.retiringWorkers() > 0) {
+            out.println("  retiring:   " + g.retiringWorkers() + " old worker(s) still finishing their requests");
+        }
+        if (g.lastError() != null) {
+            out.println("  last error: " + oneLine(g.lastError())
+                    + (g.lastErrorAt() == null ? "" : " (at " + Times.shortIso(g.lastErrorAt()) + ", " + Times.relative(g.lastErrorAt(), now) + ")"));
+        }
+    }
+
+    /** The line `apollo status` prints under the services when nginx refused the last config, so it is not missed. */
+    public static Optional<String> refusedConfigWarning(GatewayView g) {
+        if (g == null || g.lastError() == null) {
+            return Optional.empty();
+        }
+        return Optional.of("gateway (" + g.kind() + "): last config refused"
+                + (g.lastErrorAt() == null ? "" : " at " + Times.shortIso(g.lastErrorAt())) + ": " + oneLine(g.lastError())
+                + "   (details: apollo gateway status)");
+    }
+
+    private static String serving(GatewayView g, Instant now) {
+        if (g.appliedRoutesVersion() == null) {
+            return "no route table yet (nginx has not accepted a config)";
+        }
+        return "route table v" + g.appliedRoutesVersion()
+                + (g.appliedConfig() == null ? "" : " (config " + shortDigest(g.appliedConfig()) + ")")
+                + (g.appliedAt() == null ? "" : " since " + Times.shortIso(g.appliedAt()) + " (" + Times.relative(g.appliedAt(), now) + ")");
+    }
+
+    /** The first hex digits are enough to tell two configs apart by eye; a "sha256:" prefix, if any, is not a digit. */
+    static String shortDigest(String digest) {
+        String hex = digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
+        return hex.length() <= SHORT_DIGEST ? hex : hex.substring(0, SHORT_DIGEST);
+    }
+
+    /** nginx's complaints span lines (the error, then "test failed"); a status line must stay one line. */
+    static String oneLine(String text) {
+        return Arrays.stream(text.strip().split("\\R")).map(String::strip).filter(l -> !l.isEmpty())
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String orNone(String address) {
+        return address == null ? "none" : address;
+    }
+
+    private static String orUnknown(String value) {
+        return value == null ? "(unknown binary)" : value;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.apollo.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.apollo.cli.ApolloCommand;
+import dev.apollo.cli.Context;
+import dev.apollo.cli.Run;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What `apollo up` checks and hands to the server, without starting one. */
+class UpCommandTest {
+    @TempDir
+    Path home;
+
+    private Run run(String... args) {
+        return Run.of(Map.of("APOLLO_HOME", home.toString()), args);
+    }
+
+    /** The flags ServerMain would get for this command line. */
+    private List<String> serverFlags(Map<String, String> env, String... args) {
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+        CommandLine root = new CommandLine(new ApolloCommand(new Context(sink, sink, env, false)));
+        CommandLine.ParseResult parsed = root.parseArgs(args);
+        UpCommand up = (UpCommand) parsed.subcommand().commandSpec().userObject();
+        return up.serverFlags();
+    }
+
+    @Test
+    void anUnknownGatewayIsAUsageErrorNamingTheChoices() {
+        Run run = run("up", "--gateway", "bogus");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("apollo: gateway 'bogus': expected embedded|nginx").contains("See 'apollo up --help'.");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void nginxWithoutTheNginxGatewayIsAUsageError() {
+        Run run = run("up", "--nginx", "/opt/nginx/sbin/nginx");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("apollo: --nginx only applies with --gateway nginx");
+    }
+
+    @Test
+    void theGatewayAndItsBinaryAreHandedToTheServer() {
+        assertThat(serverFlags(Map.of(), "up", "--gateway", "nginx", "--nginx", "/opt/nginx/sbin/nginx"))
+                .containsExactly("--gateway", "nginx", "--nginx", "/opt/nginx/sbin/nginx");
+        assertThat(serverFlags(Map.of(), "up", "--gateway", "embedded")).containsExactly("--gateway", "embedded");
+        assertThat(serverFlags(Map.of(), "up")).isEmpty();
+    }
+
+    @Test
+    void theNginxBinaryIsFoundOnThePathElseInUsrSbin(@TempDir Path bin) throws IOException {
+        Path nginx = Files.writeString(bin.resolve("nginx"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(nginx, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThat(serverFlags(Map.of("PATH", "/nonexistent:" + bin), "up", "--gateway", "nginx"))
+                .containsExactly("--gateway", "nginx", "--nginx", nginx.toString());
+        assertThat(UpCommand.findNginx(Map.of("PATH", "/nonexistent"))).isEqualTo(Path.of("/usr/sbin/nginx"));
+    }
+}
