@@ -37,6 +37,7 @@ final class Apollo implements AutoCloseable {
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     private final Path home;
+    private final List<String> upFlags;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -46,25 +47,29 @@ final class Apollo implements AutoCloseable {
         }
     }
 
-    private Apollo(Path home) {
+    private Apollo(Path home, List<String> upFlags) {
         this.home = home;
+        this.upFlags = upFlags;
     }
 
     /** A data dir with no control plane running yet. */
     static Apollo in(Path home) {
-        return new Apollo(home);
+        return new Apollo(home, List.of());
     }
 
-    /** Starts a control plane in the background on a free port and waits until it answers. */
-    static Apollo up(Path home) {
-        Apollo apollo = new Apollo(home);
+    /** Starts a control plane in the background on free ports, with extra flags for 'apollo up', and waits until it answers. */
+    static Apollo up(Path home, String... upFlags) {
+        Apollo apollo = new Apollo(home, List.of(upFlags));
         apollo.start();
         return apollo;
     }
 
     void start() {
-        Result up = cli("up", "--detach", "--listen", "127.0.0.1:0", "--web", "127.0.0.1:0", "--rpc", "127.0.0.1:0");
-        assertThat(up.exit()).as("apollo up --detach: %s", up).isZero();
+        List<String> up = new ArrayList<>(List.of("up", "--detach", "--listen", "127.0.0.1:0", "--web", "127.0.0.1:0",
+                "--rpc", "127.0.0.1:0"));
+        up.addAll(upFlags);
+        Result result = cli(up.toArray(String[]::new));
+        assertThat(result.exit()).as("apollo up --detach: %s", result).isZero();
     }
 
     Path home() {
@@ -282,9 +287,25 @@ final class Apollo implements AutoCloseable {
             cli("down");
         }
         instanceProcesses().forEach(ProcessHandle::destroyForcibly);
+        // An nginx gateway left behind (a test that killed the control plane): its workers first, they outlive the master.
+        ProcessHandle.allProcesses()
+                .filter(p -> commandLine(p).contains(home.resolve("nginx").toString()))
+                .forEach(master -> {
+                    master.children().forEach(ProcessHandle::destroyForcibly);
+                    master.destroyForcibly();
+                });
         ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("--home " + home)
                         || String.join(" ", a).contains(home.resolve("gateway.json").toString())).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** As /proc shows it: nginx rewrites its argv into one line ("nginx: master process ... -c FILE"). */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

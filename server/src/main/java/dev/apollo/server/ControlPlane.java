@@ -5,10 +5,12 @@ import dev.apollo.artifacts.FileArtifactStore;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
+import dev.apollo.gateway.nginx.NginxRenderer;
 import dev.apollo.scheduler.local.ProcessScheduler;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.RouteFeed;
+import dev.apollo.server.control.TrafficSync;
 import dev.apollo.server.http.ApiServer;
 import dev.apollo.store.sqlite.SqliteStore;
 import java.net.URI;
@@ -32,7 +34,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ApiServer api;
     private final Instant startedAt;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Optional<GatewayProcess> gateway;
+    private final Optional<Front> gateway;
 
     private ControlPlane(ServerConfig config) {
         Clock clock = Clock.systemUTC();
@@ -49,13 +51,30 @@ public final class ControlPlane implements AutoCloseable {
         EventBus events = new EventBus(store);
         RouteFeed routes = new RouteFeed(clock);
         // The gateway comes first: instances are told its real RPC address (the port may have been 0).
-        this.gateway = config.gateway().map(web -> GatewayProcess.ensure(config.home(), web, config.rpc(), config.domain()));
-        String rpc = gateway.map(GatewayProcess::rpcAddress).filter(a -> !a.isEmpty()).orElse(config.rpc());
+        this.gateway = config.gateway().map(web -> front(config, routes, events, clock));
+        String rpc = gateway.map(Front::rpcAddress).filter(a -> !a.isEmpty()).orElse(config.rpc());
         this.controller = new Controller(store, scheduler, artifacts, events, routes, clock, new Controller.Settings(
                 config.stopGrace(), URI.create("http://" + rpc), config.drainDelay(), config.rollbackWindow(),
-                config.deployTimeout()));
+                config.deployTimeout(), gateway.map(Front::trafficSync).orElse(TrafficSync.IMMEDIATE)));
         this.api = new ApiServer(new ApiServer.Parts(config, dataDir.token(), controller, store, scheduler, artifacts, events,
-                routes, clock, this::info, this::shutdown, null));
+                routes, clock, this::info, this::shutdown, gateway.orElse(null)));
+    }
+
+    /** The configured kind of gateway; one of the other kind left running by an earlier start gives way first. */
+    private static Front front(ServerConfig config, RouteFeed routes, EventBus events, Clock clock) {
+        return switch (config.gatewayKind()) {
+            case NGINX -> {
+                GatewayProcess.stopLeftover(config.home());
+                yield NginxFront.start(config, routes, events, clock);
+            }
+            case EMBEDDED -> {
+                NginxFront.stopLeftover(config);
+                GatewayProcess process = GatewayProcess.ensure(config.home(), config.gateway().orElseThrow(), config.rpc(),
+                        config.domain());
+                yield new EmbeddedFront(process, routes,
+                        new NginxRenderer(NginxFront.settings(config, process.webAddress(), Optional.of(process.rpcAddress()))));
+            }
+        };
     }
 
     /** Starts everything and announces the API address in the data dir. */
@@ -74,8 +93,8 @@ public final class ControlPlane implements AutoCloseable {
 
     private ServerInfo info() {
         return new ServerInfo(VERSION, ProcessHandle.current().pid(), dataDir.root().toString(), startedAt, url(),
-                (int) controller.snapshot().running(), gateway.map(GatewayProcess::webAddress).orElse(null),
-                gateway.map(GatewayProcess::rpcAddress).orElse(null));
+                (int) controller.snapshot().running(), gateway.map(Front::webAddress).orElse(null),
+                gateway.map(Front::rpcAddress).orElse(null));
     }
 
     /** `apollo down`: stop every instance, wait for them, then stop the control plane itself. */
@@ -107,6 +126,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         api.close();
         controller.close();
+        gateway.ifPresent(Front::close);
         scheduler.close();
         store.close();
         dataDir.withdraw();

@@ -45,6 +45,13 @@ final class GatewayProcess {
         return start(home, stateFile, web, rpc, domain);
     }
 
+    /** Stops an embedded gateway this data dir started earlier, when an nginx gateway is to take its ports. */
+    static void stopLeftover(Path home) {
+        Path stateFile = home.resolve("gateway.json").toAbsolutePath();
+        ProcessHandle.allProcesses().filter(p -> isOurs(p, stateFile)).findFirst()
+                .ifPresent(p -> new GatewayProcess(stateFile, p).stop(Duration.ofSeconds(5)));
+    }
+
     private static GatewayProcess start(Path home, Path stateFile, String web, String rpc, String domain) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {

@@ -20,8 +20,10 @@ import java.util.Optional;
  * @param rpc where the RPC gateway listens (HOST:PORT, port 0 for any); instances get its address as RPC_INT
  * @param drainDelay how long an instance is out of the route table before it is stopped
  * @param rollbackWindow how long a replaced release is kept warm for an instant rollback (0 disables)
- * @param gateway where the embedded web gateway listens (HOST:PORT, port 0 for any), or empty for none
+ * @param gateway where the web gateway listens (HOST:PORT, port 0 for any), or empty for none
  * @param domain the web domain: {@code domain} is production, {@code E.domain} environment E
+ * @param gatewayKind which gateway serves web and RPC traffic
+ * @param nginx the nginx binary of an nginx gateway; empty: the one on PATH
  */
 public record ServerConfig(
         Path home,
@@ -35,13 +37,33 @@ public record ServerConfig(
         Duration drainDelay,
         Duration rollbackWindow,
         Optional<String> gateway,
-        String domain) {
+        String domain,
+        GatewayKind gatewayKind,
+        Optional<Path> nginx) {
 
     public static final int DEFAULT_PORT = 7700;
+
+    /** Apollo's own Vert.x gateway (the default), or a real nginx whose configuration Apollo renders. */
+    public enum GatewayKind {
+        EMBEDDED, NGINX;
+
+        static GatewayKind parse(String value) {
+            return switch (value) {
+                case "embedded" -> EMBEDDED;
+                case "nginx" -> NGINX;
+                default -> throw new ApolloException.Invalid("gateway '" + value + "': expected embedded or nginx.");
+            };
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public ServerConfig {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(gatewayKind, "gatewayKind");
         if (maxInstances < 1) {
             throw new ApolloException.Invalid("max instances: " + maxInstances + " (expected: >= 1)");
         }
@@ -50,51 +72,105 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
                 Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
-                Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost");
+                Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty());
     }
 
-    public ServerConfig withHome(Path value) {
-        return new ServerConfig(value, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                drainDelay, rollbackWindow, gateway, domain);
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public ServerConfig withListen(InetSocketAddress value) {
-        return new ServerConfig(home, value, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                drainDelay, rollbackWindow, gateway, domain);
-    }
+    /** Changes some fields of a config; every other one keeps its value. */
+    public static final class Builder {
+        private Path home;
+        private InetSocketAddress listen;
+        private int maxInstances;
+        private Duration stopGrace;
+        private Duration deployTimeout;
+        private int defaultMemoryMb;
+        private Optional<URI> mavenRemote;
+        private String rpc;
+        private Duration drainDelay;
+        private Duration rollbackWindow;
+        private Optional<String> gateway;
+        private String domain;
+        private GatewayKind gatewayKind;
+        private Optional<Path> nginx;
 
-    public ServerConfig withMaxInstances(int value) {
-        return new ServerConfig(home, listen, value, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                drainDelay, rollbackWindow, gateway, domain);
-    }
+        private Builder(ServerConfig c) {
+            home = c.home;
+            listen = c.listen;
+            maxInstances = c.maxInstances;
+            stopGrace = c.stopGrace;
+            deployTimeout = c.deployTimeout;
+            defaultMemoryMb = c.defaultMemoryMb;
+            mavenRemote = c.mavenRemote;
+            rpc = c.rpc;
+            drainDelay = c.drainDelay;
+            rollbackWindow = c.rollbackWindow;
+            gateway = c.gateway;
+            domain = c.domain;
+            gatewayKind = c.gatewayKind;
+            nginx = c.nginx;
+        }
 
-    public ServerConfig withStopGrace(Duration value) {
-        return new ServerConfig(home, listen, maxInstances, value, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                drainDelay, rollbackWindow, gateway, domain);
-    }
+        public Builder home(Path value) {
+            home = value;
+            return this;
+        }
 
-    public ServerConfig withMavenRemote(Optional<URI> value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, value, rpc,
-                drainDelay, rollbackWindow, gateway, domain);
-    }
+        public Builder listen(InetSocketAddress value) {
+            listen = value;
+            return this;
+        }
 
-    public ServerConfig withDrainDelay(Duration value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                value, rollbackWindow, gateway, domain);
-    }
+        public Builder maxInstances(int value) {
+            maxInstances = value;
+            return this;
+        }
 
-    public ServerConfig withRollbackWindow(Duration value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                drainDelay, value, gateway, domain);
-    }
+        public Builder stopGrace(Duration value) {
+            stopGrace = value;
+            return this;
+        }
 
-    public ServerConfig withGateway(Optional<String> value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                drainDelay, rollbackWindow, value, domain);
-    }
+        public Builder mavenRemote(Optional<URI> value) {
+            mavenRemote = value;
+            return this;
+        }
 
-    public ServerConfig withRpc(String value) {
-        return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, value,
-                drainDelay, rollbackWindow, gateway, domain);
+        public Builder rpc(String value) {
+            rpc = value;
+            return this;
+        }
+
+        public Builder drainDelay(Duration value) {
+            drainDelay = value;
+            return this;
+        }
+
+        public Builder rollbackWindow(Duration value) {
+            rollbackWindow = value;
+            return this;
+        }
+
+        public Builder gateway(Optional<String> value) {
+            gateway = value;
+            return this;
+        }
+
+        public Builder gatewayKind(GatewayKind value) {
+            gatewayKind = value;
+            return this;
+        }
+
+        public Builder nginx(Optional<Path> value) {
+            nginx = value;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
+                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx);
+        }
     }
 }

@@ -1,10 +1,14 @@
 package dev.apollo.server;
 
 import dev.apollo.core.ApolloException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,31 +46,72 @@ public final class ServerMain {
         System.exit(0);
     }
 
+    /** The data dir's config file: {@code key = value} lines, one per flag (without its dashes); flags win over it. */
+    static final String CONFIG_FILE = "apollo.conf";
+
     static ServerConfig parse(String[] args) {
         String home = Optional.ofNullable(System.getenv("APOLLO_HOME"))
                 .orElse(Path.of(System.getProperty("user.home"), ".apollo").toString());
-        ServerConfig config = ServerConfig.defaults(Path.of(home));
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (i + 1 >= args.length) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--home")) {
+                home = args[i + 1];
+            }
+        }
+        List<String> flags = new ArrayList<>(configFile(Path.of(home).resolve(CONFIG_FILE)));
+        flags.addAll(List.of(args));
+        ServerConfig.Builder config = ServerConfig.defaults(Path.of(home)).toBuilder();
+        for (int i = 0; i < flags.size(); i++) {
+            String flag = flags.get(i);
+            if (i + 1 >= flags.size()) {
                 throw new ApolloException.Invalid("flag " + flag + " needs a value.");
             }
-            String value = args[++i];
-            config = switch (flag) {
-                case "--home" -> config.withHome(Path.of(value).toAbsolutePath());
-                case "--listen" -> config.withListen(listen(value));
-                case "--max-instances" -> config.withMaxInstances(number(flag, value));
-                case "--stop-grace" -> config.withStopGrace(Duration.ofSeconds(number(flag, value)));
-                case "--maven-remote" -> config.withMavenRemote(Optional.of(URI.create(value)));
-                case "--drain-ms" -> config.withDrainDelay(Duration.ofMillis(number(flag, value)));
-                case "--rollback-window" -> config.withRollbackWindow(Duration.ofSeconds(number(flag, value)));
-                case "--web" -> config.withGateway(value.equals("none") ? Optional.empty() : Optional.of(hostPort(value)));
-                case "--rpc" -> config.withRpc(hostPort(value));
+            String value = flags.get(++i);
+            switch (flag) {
+                case "--home" -> config.home(Path.of(value).toAbsolutePath());
+                case "--listen" -> config.listen(listen(value));
+                case "--max-instances" -> config.maxInstances(number(flag, value));
+                case "--stop-grace" -> config.stopGrace(Duration.ofSeconds(number(flag, value)));
+                case "--maven-remote" -> config.mavenRemote(Optional.of(URI.create(value)));
+                case "--drain-ms" -> config.drainDelay(Duration.ofMillis(number(flag, value)));
+                case "--rollback-window" -> config.rollbackWindow(Duration.ofSeconds(number(flag, value)));
+                case "--web" -> config.gateway(value.equals("none") ? Optional.empty() : Optional.of(hostPort(value)));
+                case "--rpc" -> config.rpc(hostPort(value));
+                case "--gateway" -> config.gatewayKind(ServerConfig.GatewayKind.parse(value));
+                case "--nginx" -> config.nginx(Optional.of(Path.of(value)));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
-                        + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc).");
-            };
+                        + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
+                        + " --gateway, --nginx; in " + CONFIG_FILE + " the same names without dashes).");
+            }
         }
-        return config;
+        return config.build();
+    }
+
+    /** The config file as flags; {@code #} starts a comment. No file is no flags. */
+    static List<String> configFile(Path file) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<String> flags = new ArrayList<>();
+        try {
+            int number = 0;
+            for (String line : Files.readAllLines(file)) {
+                number++;
+                String text = line.replaceFirst("#.*", "").strip();
+                if (text.isEmpty()) {
+                    continue;
+                }
+                int eq = text.indexOf('=');
+                if (eq <= 0) {
+                    throw new ApolloException.Invalid(file + " line " + number + ": '" + line.strip()
+                            + "' (expected: key = value, e.g. gateway = nginx)");
+                }
+                flags.add("--" + text.substring(0, eq).strip());
+                flags.add(text.substring(eq + 1).strip());
+            }
+        } catch (IOException e) {
+            throw new ApolloException.Invalid("cannot read " + file + ": " + e.getMessage());
+        }
+        return flags;
     }
 
     private static InetSocketAddress listen(String value) {

@@ -18,7 +18,11 @@ public enum EventType {
     ROLLED_BACK(true),
     TESTBED_DISCARDED(true),
     ROUTE_CHANGED(false),
-    UNDEPLOYED(true);
+    UNDEPLOYED(true),
+    /** The gateway could not serve the current table, or part of it (e.g. nginx refused a configuration). */
+    GATEWAY_ERROR(false),
+    /** The gateway serves the current table again, with nothing refused. */
+    GATEWAY_RECOVERED(false);
 
     private final boolean endsDeploy;
 

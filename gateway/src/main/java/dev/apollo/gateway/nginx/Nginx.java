@@ -127,6 +127,12 @@ public final class Nginx {
         signal(master, "HUP");
     }
 
+    /** The workers that accept requests now: after a reload, the old ones keep accepting for a moment (nginx waits 100 ms). */
+    public static java.util.Set<Long> acceptingWorkers(ProcessHandle master) {
+        return master.children().filter(c -> !commandLine(c).contains("shutting down")).map(ProcessHandle::pid)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Old workers still finishing requests after a reload. */
     public static int retiringWorkers(ProcessHandle master) {
         return (int) master.children().filter(c -> commandLine(c).contains("shutting down")).count();

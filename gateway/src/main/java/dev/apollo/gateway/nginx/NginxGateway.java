@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -190,6 +191,7 @@ public final class NginxGateway implements AutoCloseable {
         lastAttempt = clock.instant();
         try {
             Optional<NginxConfig> valid = validated(table);
+            long validatedAt = System.nanoTime();
             if (valid.isEmpty()) {
                 return false;
             }
@@ -199,10 +201,12 @@ public final class NginxGateway implements AutoCloseable {
                 applied = new Applied(table.version(), table.generatedAt(), config.digest(), applied.at());
                 return true;
             }
+            Set<Long> previousWorkers = Set.of();
             if (running) {
                 awaitRetiringWorkers();
                 Files.move(next(), settings.configFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                if (!config.digest().equals(Nginx.served(settings))) {
+                if (!config.digest().equals(Nginx.served(settings))) { // an adopted nginx may serve it already
+                    previousWorkers = Nginx.acceptingWorkers(master);
                     nginx.reload(master);
                 }
             } else {
@@ -212,14 +216,18 @@ public final class NginxGateway implements AutoCloseable {
                 Files.move(next(), settings.configFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 master = nginx.start(settings);
             }
-            if (!awaitServed(config.digest())) {
+            if (!awaitServed(config.digest(), previousWorkers)) {
                 trouble("nginx did not take the new configuration within " + options.applyTimeout().toSeconds() + " s; see "
                         + settings.errorLog());
                 return false;
             }
             applied = new Applied(table.version(), table.generatedAt(), config.digest(), clock.instant());
             reloads++;
-            lastApplyMs = (System.nanoTime() - started) / 1_000_000;
+            long done = System.nanoTime();
+            lastApplyMs = (done - started) / 1_000_000;
+            LOG.info("nginx serves route table " + table.version() + " (config " + config.digest().substring(0, 12) + ") after "
+                    + lastApplyMs + " ms: rendered and validated in " + (validatedAt - started) / 1_000_000
+                    + " ms, reloaded and answering in " + (done - validatedAt) / 1_000_000 + " ms");
             if (lastError != null && refusals.isEmpty()) {
                 lastError = null;
                 lastErrorAt = null;
@@ -293,10 +301,15 @@ public final class NginxGateway implements AutoCloseable {
         }
     }
 
-    private boolean awaitServed(String digest) {
+    /**
+     * Waits until new workers answer with {@code digest} and none of the previous workers accepts
+     * requests any more: until then a request may still meet the old configuration.
+     */
+    private boolean awaitServed(String digest, Set<Long> previousWorkers) {
         long deadline = System.nanoTime() + options.applyTimeout().toNanos();
         while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-            if (digest.equals(Nginx.served(settings))) {
+            if (digest.equals(Nginx.served(settings))
+                    && java.util.Collections.disjoint(previousWorkers, Nginx.acceptingWorkers(master))) {
                 return true;
             }
             pause(2); // new workers are forking; nginx tells no one when they accept

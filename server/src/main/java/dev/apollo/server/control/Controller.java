@@ -93,9 +93,14 @@ public final class Controller implements AutoCloseable {
      *     long enough for every gateway to apply the table and for in-flight requests to finish
      * @param rollbackWindow how long a replaced release is kept warm (0: stopped at once)
      * @param deployTimeout the deadline of a deploy started by a testbed promotion or a rollback
+     * @param trafficSync tells when the gateway serves a table without a drained instance; a drained
+     *     instance is stopped after the drain delay once it does, or at {@link #DRAIN_LIMIT} regardless
      */
     public record Settings(Duration stopGrace, URI rpcGateway, Duration drainDelay, Duration rollbackWindow,
-            Duration deployTimeout) {}
+            Duration deployTimeout, TrafficSync trafficSync) {}
+
+    /** A gateway that has not applied the table by then is stuck; the instance must not run forever for it. */
+    static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
     public Controller(Store store, Scheduler scheduler, ArtifactStore artifacts, EventBus events, RouteFeed routeFeed,
             Clock clock, Settings settings) {
@@ -474,7 +479,9 @@ public final class Controller implements AutoCloseable {
     private void stopDrained(Instant now) {
         for (Tracked instance : tracked.values()) {
             if (instance.drainingSince != null && instance.running() && !instance.observed.stopRequested()
-                    && !now.isBefore(instance.drainingSince.plus(settings.drainDelay()))) {
+                    && !now.isBefore(instance.drainingSince.plus(settings.drainDelay()))
+                    && (settings.trafficSync().servesTableOf(instance.drainingSince)
+                            || !now.isBefore(instance.drainingSince.plus(DRAIN_LIMIT)))) {
                 scheduler.stop(instance.observed.id(), settings.stopGrace());
             }
         }

@@ -1,0 +1,44 @@
+package dev.apollo.server;
+
+import dev.apollo.api.RouteTableView;
+import dev.apollo.core.ApolloException;
+import dev.apollo.gateway.GatewayException;
+import dev.apollo.gateway.nginx.NginxConfig;
+import dev.apollo.server.control.TrafficSync;
+import dev.apollo.server.http.GatewayInfo;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The gateway in front of the instances, whichever kind runs: where it listens, what it tells, how it stops. */
+interface Front extends GatewayInfo {
+    /** Where web traffic is served, HOST:PORT. */
+    String webAddress();
+
+    /** Where RPC calls are served, HOST:PORT; instances get it as RPC_INT. */
+    String rpcAddress();
+
+    TrafficSync trafficSync();
+
+    /** {@code apollo down}: the gateway finishes what it serves, then exits. */
+    void stop(Duration grace);
+
+    /** The control plane stops; the gateway keeps serving for the next one to adopt. */
+    void close();
+
+    /** One environment's part of a configuration, or all of it; an environment the table lacks is a 404. */
+    static String select(NginxConfig config, RouteTableView table, Optional<String> environment) {
+        if (environment.isEmpty()) {
+            return config.text();
+        }
+        String name = environment.get();
+        if (table.environments().stream().noneMatch(e -> e.name().equals(name))) {
+            throw new ApolloException.NotFound("no environment " + name + " in the route table; see them with: apollo env list");
+        }
+        return config.forEnvironment(name);
+    }
+
+    /** A table no gateway could serve is the platform's bug, not the caller's: kept apart from 4xx. */
+    static IllegalStateException unrenderable(GatewayException e) {
+        return new IllegalStateException("the route table cannot be rendered for nginx: " + e.getMessage(), e);
+    }
+}
