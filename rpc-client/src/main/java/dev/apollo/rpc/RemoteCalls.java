@@ -110,7 +110,7 @@ final class RemoteCalls implements InvocationHandler {
 
         HttpResponse<byte[]> response;
         try {
-            response = client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = sendRetryingAClosedIdleConnection(request.build());
         } catch (HttpConnectTimeoutException e) {
             throw unavailable(name, where, "no connection within the connect timeout", e);
         } catch (HttpTimeoutException e) {
@@ -148,6 +148,24 @@ final class RemoteCalls implements InvocationHandler {
         } catch (IOException e) {
             throw new RpcException(name + " answered what cannot be read as " + resultType.toCanonical() + " ("
                     + where + "): " + Json.excerpt(response.body()), status, "BadResponse", "", e);
+        }
+    }
+
+    /**
+     * Sends the call, once more if the gateway closed its kept-alive connection just as the call went
+     * out: the connection ended before a single byte of an answer. A gateway does that to an idle
+     * connection it is shutting down (nginx on every reload), never to a request it read, so the
+     * call never reached a service and sending it again is safe, as Go's HTTP client also does.
+     */
+    private HttpResponse<byte[]> sendRetryingAClosedIdleConnection(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return client().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            if (e instanceof HttpTimeoutException || e.getMessage() == null
+                    || !e.getMessage().contains("header parser received no bytes")) {
+                throw e;
+            }
+            return client().send(request, HttpResponse.BodyHandlers.ofByteArray());
         }
     }
 

@@ -29,6 +29,8 @@ public final class Nginx {
             Path.of("/usr/local/nginx/sbin/nginx"), Path.of("/opt/homebrew/bin/nginx"));
     private static final Pattern CULPRIT = Pattern.compile(" in (/\\S+):(\\d+)\\s*$", Pattern.MULTILINE);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+    private static final String INSTALL = "install it (Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx), "
+            + "or leave out --gateway nginx to use the embedded gateway.";
 
     private final Path binary;
 
@@ -41,8 +43,8 @@ public final class Nginx {
         if (configured.isPresent()) {
             Path path = configured.get();
             if (!Files.isExecutable(path)) {
-                throw new GatewayException("nginx: " + path + " is not an executable file; point --nginx at the nginx binary, "
-                        + "or leave it out to use the one on PATH");
+                throw new GatewayException("nginx: " + path + " is not an executable file. Point --nginx (or nginx = in "
+                        + "apollo.conf) at the nginx binary, or leave it out to use the one on PATH; " + INSTALL);
             }
             return new Nginx(path);
         }
@@ -54,9 +56,8 @@ public final class Nginx {
         }
         candidates.addAll(USUAL_PLACES);
         return candidates.stream().filter(Files::isExecutable).findFirst().map(Nginx::new).orElseThrow(() -> new GatewayException(
-                "--gateway nginx needs nginx, and there is none on PATH nor in /usr/sbin or /usr/local/sbin. Install it "
-                        + "(Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx), or name it with --nginx PATH, "
-                        + "or leave out --gateway nginx to use the embedded gateway."));
+                "--gateway nginx needs nginx, and there is none on PATH nor in /usr/sbin or /usr/local/sbin. Name it with "
+                        + "--nginx PATH, or " + INSTALL));
     }
 
     public Path binary() {
