@@ -83,7 +83,13 @@ public final class Nginx {
                 .map(String::strip).reduce((a, b) -> a + "; " + b).orElse("nginx -t failed with exit code " + result.exit());
         Matcher culprit = CULPRIT.matcher(result.output());
         int line = culprit.find() ? Integer.parseInt(culprit.group(2)) : 0;
-        return new Validation(false, message.replace("nginx: [emerg] ", ""), line);
+        return new Validation(false, plain(message), line);
+    }
+
+    /** nginx's complaint without its time, pid and file position: the same trouble reads the same every time. */
+    static String plain(String message) {
+        return message.replaceAll("(^|; )(nginx: )?(\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d )?\\[emerg\\] (\\d+#\\d+: )?", "$1")
+                .replaceAll(" in /\\S+:\\d+", "");
     }
 
     /** Starts a master on the settings' configuration file; it runs on its own (daemon) until stopped. */
