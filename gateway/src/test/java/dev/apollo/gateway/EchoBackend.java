@@ -23,6 +23,7 @@ final class EchoBackend implements AutoCloseable {
     private final String name;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     EchoBackend(String name) {
         this.name = name;
@@ -36,11 +37,29 @@ final class EchoBackend implements AutoCloseable {
         server.start();
     }
 
+    String name() {
+        return name;
+    }
+
     int port() {
         return server.getAddress().getPort();
     }
 
+    /** Requests being handled now. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            answer(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         if (path.equals("/slow")) {
             try {

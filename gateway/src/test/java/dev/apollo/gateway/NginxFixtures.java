@@ -42,6 +42,24 @@ public final class NginxFixtures {
                 new EnvironmentRoutes("lab", null, List.of(rule("/only", "rpc-service")), List.of(), List.of()));
     }
 
+    /** No environment at all: every request gets the no_route_table 503. */
+    public static RouteTableView emptyTable(long version) {
+        return Tables.table(version);
+    }
+
+    /**
+     * What the big table leaves out: an https external with a base path (and a trailing slash), a plain-http external
+     * on its default port, a live release with no healthy instance and a testbed with none; no fallbacks. The
+     * externals are at localhost so that {@code nginx -t} resolves them anywhere.
+     */
+    public static RouteTableView edgeTable(long version, int api) {
+        return Tables.table(version,
+                new EnvironmentRoutes("production", null, List.of(rule("/", "web-service"), rule("/api/", "api")),
+                        List.of(service("web-service", "r1", List.of()),
+                                service("api", "r2", List.of(backend("api-1", api)), "r3", List.of(), 0)),
+                        List.of(external("billing", "https://localhost:8443/api/v2/"), external("status", "http://localhost"))));
+    }
+
     public static NginxSettings settings(Path directory, String web, String rpc) {
         return new NginxSettings(directory, web, Optional.of(rpc), "apollo.localhost", "rpc.int", 1, Duration.ofSeconds(2),
                 Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10), Optional.empty());

@@ -16,6 +16,7 @@ final class StaticRoutes implements NginxGateway.Routes {
     };
 
     private final AtomicReference<RouteTableView> table;
+    private boolean held;
 
     private StaticRoutes(RouteTableView table) {
         this.table = new AtomicReference<>(table);
@@ -32,6 +33,16 @@ final class StaticRoutes implements NginxGateway.Routes {
         }
     }
 
+    /** Until {@link #release}, a manager waiting for a newer table hears of none ({@link #current} still answers the newest). */
+    synchronized void hold() {
+        held = true;
+    }
+
+    synchronized void release() {
+        held = false;
+        notifyAll();
+    }
+
     @Override
     public RouteTableView current() {
         return table.get();
@@ -40,7 +51,11 @@ final class StaticRoutes implements NginxGateway.Routes {
     @Override
     public synchronized RouteTableView awaitNewer(long version, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (table.get().version() <= version) {
+        while (held || table.get().version() <= version) {
+            if (held) {
+                wait(); // until release(); the manager's close() interrupts it
+                continue;
+            }
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 break;

@@ -44,11 +44,9 @@ final class NginxFront implements Front {
     static NginxFront start(ServerConfig config, RouteFeed routes, EventBus events, Clock clock) {
         Nginx nginx = Nginx.locate(config.nginx());
         Path stateFile = stateFile(config.home());
-        NginxSettings probe = settings(config, "", Optional.empty());
-        boolean adopting = nginx.master(probe).isPresent();
-        String web = adopting ? previous(stateFile, "web").orElse(concrete(config.gateway().orElseThrow()))
-                : concrete(config.gateway().orElseThrow());
-        String rpc = adopting ? previous(stateFile, "rpc").orElse(concrete(config.rpc())) : concrete(config.rpc());
+        boolean adopting = nginx.master(settings(config, "", Optional.empty())).isPresent();
+        String web = address(config.gateway().orElseThrow(), adopting ? previous(stateFile, "web") : Optional.empty());
+        String rpc = address(config.rpc(), adopting ? previous(stateFile, "rpc") : Optional.empty());
         NginxSettings settings = settings(config, web, Optional.of(rpc));
         NginxGateway.Listener listener = new NginxGateway.Listener() {
             @Override
@@ -142,11 +140,17 @@ final class NginxFront implements Front {
                 -1, -1, -1);
     }
 
-    /** HOST:PORT with a free port in place of port 0: nginx cannot tell which port it got. */
-    private static String concrete(String hostPort) {
+    /**
+     * HOST:PORT as configured; for port 0 the address the adopted nginx already serves, else a free
+     * port picked here: nginx cannot tell which port it got.
+     */
+    private static String address(String hostPort, Optional<String> adopted) {
         int colon = hostPort.lastIndexOf(':');
         if (!hostPort.substring(colon + 1).equals("0")) {
             return hostPort;
+        }
+        if (adopted.isPresent()) {
+            return adopted.get();
         }
         try (ServerSocket socket = new ServerSocket(0)) {
             return hostPort.substring(0, colon) + ":" + socket.getLocalPort();

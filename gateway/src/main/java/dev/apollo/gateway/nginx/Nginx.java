@@ -99,6 +99,7 @@ public final class Nginx {
         } catch (IOException e) {
             throw new GatewayException("cannot remove the stale " + settings.controlSocket() + ": " + e.getMessage());
         }
+        retireOrphanedWorkers(settings);
         Result result = run(List.of(binary.toString(), "-p", settings.directory().toString(), "-c", settings.configFile().toString()));
         if (result.exit() != 0) {
             throw new GatewayException("nginx did not start: " + result.output().strip().replace("nginx: [emerg] ", "")
@@ -113,6 +114,45 @@ public final class Nginx {
             pause(10); // the master writes its pid file right after it forks; nothing to wait on
         }
         throw new GatewayException("nginx started but wrote no pid file within 10 s; see " + settings.errorLog());
+    }
+
+    /**
+     * Workers of a master that was killed outlive it and keep its listening sockets, so no new master
+     * could bind them: they are told to finish their requests and go (a graceful stop closes the
+     * sockets at once). They are this configuration's workers when they hold its error log open.
+     */
+    private static void retireOrphanedWorkers(NginxSettings settings) {
+        Path log;
+        try {
+            log = settings.errorLog().toRealPath(); // as /proc names it: symbolic links resolved
+        } catch (IOException e) {
+            return; // no log yet: no nginx ever ran here
+        }
+        ProcessHandle.allProcesses()
+                .filter(p -> commandLine(p).startsWith("nginx: worker process"))
+                .filter(p -> p.parent().map(parent -> !commandLine(parent).contains("master process")).orElse(true))
+                .filter(p -> holdsOpen(p, log))
+                .forEach(orphan -> {
+                    try {
+                        signal(orphan, "QUIT");
+                    } catch (GatewayException e) {
+                        // gone meanwhile
+                    }
+                });
+    }
+
+    private static boolean holdsOpen(ProcessHandle process, Path file) {
+        try (var descriptors = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return descriptors.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file);
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false; // no /proc (macOS), or not ours to look at
+        }
     }
 
     /** The running master of this configuration, if any: its pid file names a live nginx master of this file. */
@@ -176,12 +216,24 @@ public final class Nginx {
     public static void stop(ProcessHandle master, Duration grace) {
         List<ProcessHandle> workers = master.children().toList();
         signal(master, "QUIT");
-        try {
-            master.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
+        // Not onExit(): of a process that is not our child it completes only once someone reaps it.
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (running(master) && System.nanoTime() < deadline) {
+            pause(10);
+        }
+        if (running(master)) {
             master.destroyForcibly();
         }
         workers.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Whether a master still runs. Not just {@link ProcessHandle#isAlive}: a master that exited or was
+     * killed stays a zombie, alive to it, until its parent (init, or a control plane that is PID 1 in
+     * a container) reaps it; a zombie has no command line.
+     */
+    public static boolean running(ProcessHandle master) {
+        return master.isAlive() && commandLine(master).contains("master process");
     }
 
     private static void signal(ProcessHandle process, String signal) {
@@ -203,10 +255,11 @@ public final class Nginx {
 
     private static Result run(List<String> command) {
         Path output = null;
+        Process process = null;
         try {
             // To a file, not a pipe: a daemonizing nginx hands its stderr to the master, which would hold a pipe open.
             output = Files.createTempFile("apollo-nginx", ".out");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -216,6 +269,9 @@ public final class Nginx {
         } catch (IOException e) {
             throw new GatewayException("cannot run " + command.getFirst() + ": " + e.getMessage());
         } catch (InterruptedException e) {
+            if (process != null) {
+                process.destroyForcibly(); // a start nobody waits for would leave a master nobody knows of
+            }
             Thread.currentThread().interrupt();
             throw new GatewayException("interrupted while running " + command.getFirst());
         } finally {

@@ -60,7 +60,8 @@ public final class NginxGateway implements AutoCloseable {
 
     /**
      * @param minReloadInterval at most one reload per interval; changes within it are coalesced
-     * @param maxRetiringWorkers a reload waits while more old workers than this are still finishing
+     * @param maxRetiringWorkers at most this many old workers still finishing: a reload, which retires the workers
+     *     that accept now, waits until they fit (until none is left when there are more workers than this)
      * @param applyTimeout how long new workers have to answer with the new configuration's digest
      * @param refusalRetry how long an external nginx refused stays refused before it is tried again
      */
@@ -137,7 +138,7 @@ public final class NginxGateway implements AutoCloseable {
         ProcessHandle running = master;
         return new Status(nginx.binary().toString(), version, now == null ? 0 : now.routesVersion(),
                 now == null ? "" : now.digest(), now == null ? null : now.at(), reloads, lastApplyMs,
-                running == null || !running.isAlive() ? 0 : Nginx.retiringWorkers(running), lastError, lastErrorAt);
+                running == null || !Nginx.running(running) ? 0 : Nginx.retiringWorkers(running), lastError, lastErrorAt);
     }
 
     /** The configuration for the current table, as nginx gets it (the parts it refused rendered as errors). */
@@ -181,7 +182,7 @@ public final class NginxGateway implements AutoCloseable {
     private synchronized boolean dueForRetry() {
         Instant now = clock.instant();
         boolean expired = refusals.removeIf(r -> r.since().plus(options.refusalRetry()).isBefore(now));
-        boolean masterGone = master == null || !master.isAlive();
+        boolean masterGone = master == null || !Nginx.running(master);
         return expired || masterGone || lastError != null && lastAttempt.plus(RETRY_AFTER_ERROR).isBefore(now);
     }
 
@@ -196,9 +197,10 @@ public final class NginxGateway implements AutoCloseable {
                 return false;
             }
             NginxConfig config = valid.get();
-            boolean running = master != null && master.isAlive();
+            boolean running = master != null && Nginx.running(master);
             if (running && applied != null && applied.digest().equals(config.digest())) {
                 applied = new Applied(table.version(), table.generatedAt(), config.digest(), applied.at());
+                recovered(table, config); // back to the served table after a refused one
                 return true;
             }
             Set<Long> previousWorkers = Set.of();
@@ -228,12 +230,7 @@ public final class NginxGateway implements AutoCloseable {
             LOG.info("nginx serves route table " + table.version() + " (config " + config.digest().substring(0, 12) + ") after "
                     + lastApplyMs + " ms: rendered and validated in " + (validatedAt - started) / 1_000_000
                     + " ms, reloaded and answering in " + (done - validatedAt) / 1_000_000 + " ms");
-            if (lastError != null && refusals.isEmpty()) {
-                lastError = null;
-                lastErrorAt = null;
-                listener.recovered("nginx serves route table " + table.version() + " (config " + config.digest().substring(0, 12)
-                        + "); nothing is refused any more");
-            }
+            recovered(table, config);
             return true;
         } catch (IOException e) {
             trouble("cannot write " + settings.configFile() + ": " + e.getMessage());
@@ -278,6 +275,15 @@ public final class NginxGateway implements AutoCloseable {
         return Optional.empty();
     }
 
+    private void recovered(RouteTableView table, NginxConfig config) {
+        if (lastError != null && refusals.isEmpty()) {
+            lastError = null;
+            lastErrorAt = null;
+            listener.recovered("nginx serves route table " + table.version() + " (config " + config.digest().substring(0, 12)
+                    + "); nothing is refused any more");
+        }
+    }
+
     private static Optional<Refused> refusable(Part part, RouteTableView table, String reason) {
         if (part.external().isEmpty()) {
             return Optional.empty();
@@ -296,7 +302,9 @@ public final class NginxGateway implements AutoCloseable {
 
     private void awaitRetiringWorkers() {
         long deadline = System.nanoTime() + settings.workerShutdownTimeout().plusSeconds(1).toNanos();
-        while (Nginx.retiringWorkers(master) > options.maxRetiringWorkers() && System.nanoTime() < deadline) {
+        // The reload retires every worker that accepts now: the old ones must leave room for them.
+        int before = Math.max(0, options.maxRetiringWorkers() - settings.workers());
+        while (Nginx.retiringWorkers(master) > before && System.nanoTime() < deadline) {
             pause(20); // old workers exit when their last request ends, or at worker_shutdown_timeout
         }
     }
@@ -345,7 +353,7 @@ public final class NginxGateway implements AutoCloseable {
     public void stop(Duration grace) {
         close();
         ProcessHandle running = master;
-        if (running != null && running.isAlive()) {
+        if (running != null && Nginx.running(running)) {
             Nginx.stop(running, grace);
         }
     }

@@ -207,7 +207,7 @@ public final class NginxRenderer {
             pools.forEach((name, pool) -> {
                 out.beginPart(pool.environment(), "");
                 out.open("upstream " + name);
-                pool.addresses().forEach(address -> out.line("server " + address + ";"));
+                addresses(pool).forEach(address -> out.line("server " + address + ";"));
                 upstreamKeepAlive(32);
                 out.close();
                 out.endPart();
@@ -324,7 +324,7 @@ public final class NginxRenderer {
                 out.line("error_page 504 @" + kind + "_504_" + name + ";");
                 out.close();
                 out.open("location @" + kind + "_502_" + name);
-                reply(Rejects.backendUnreachable(pool.environment(), pool.service(), pool.addresses()));
+                reply(Rejects.backendUnreachable(pool.environment(), pool.service(), addresses(pool)));
                 out.close();
                 out.open("location @" + kind + "_504_" + name);
                 reply(Rejects.backendTimeout(pool.environment(), pool.service()));
@@ -480,6 +480,11 @@ public final class NginxRenderer {
 
     private static String safe(String name) {
         return UNSAFE_NAME.matcher(name).replaceAll("_");
+    }
+
+    /** Sorted: the same instances in another order are the same pool, and must not cost a reload. */
+    private static List<String> addresses(BackendPool pool) {
+        return pool.addresses().stream().sorted().toList();
     }
 
     private static String hostPort(ExternalEndpoint external) {
