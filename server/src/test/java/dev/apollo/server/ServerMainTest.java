@@ -1,0 +1,65 @@
+package dev.apollo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.apollo.core.ApolloException;
+import dev.apollo.server.ServerConfig.GatewayKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Flags and the data dir's apollo.conf to a ServerConfig. */
+class ServerMainTest {
+    @TempDir
+    Path home;
+
+    private ServerConfig parse(String... flags) {
+        String[] all = new String[flags.length + 2];
+        all[0] = "--home";
+        all[1] = home.toString();
+        System.arraycopy(flags, 0, all, 2, flags.length);
+        return ServerMain.parse(all);
+    }
+
+    @Test
+    void theEmbeddedGatewayIsTheDefault() {
+        ServerConfig config = parse();
+        assertThat(config.gatewayKind()).isEqualTo(GatewayKind.EMBEDDED);
+        assertThat(config.nginx()).isEmpty();
+    }
+
+    @Test
+    void theConfigFileSetsWhatFlagsDoAndFlagsWin() throws IOException {
+        Files.writeString(home.resolve("apollo.conf"), """
+                # the gateway of this data dir
+                gateway = nginx
+                nginx = /opt/nginx/sbin/nginx   # not on PATH here
+                web = 127.0.0.1:8081
+
+                """);
+        ServerConfig fromFile = parse();
+        assertThat(fromFile.gatewayKind()).isEqualTo(GatewayKind.NGINX);
+        assertThat(fromFile.nginx()).contains(Path.of("/opt/nginx/sbin/nginx"));
+        assertThat(fromFile.gateway()).isEqualTo(Optional.of("127.0.0.1:8081"));
+
+        ServerConfig overridden = parse("--gateway", "embedded", "--web", "127.0.0.1:9999");
+        assertThat(overridden.gatewayKind()).isEqualTo(GatewayKind.EMBEDDED);
+        assertThat(overridden.gateway()).isEqualTo(Optional.of("127.0.0.1:9999"));
+    }
+
+    @Test
+    void aBadLineOrKeyOrGatewayIsNamed() throws IOException {
+        assertThatThrownBy(() -> parse("--gateway", "haproxy")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("'haproxy'").hasMessageContaining("embedded or nginx");
+        Files.writeString(home.resolve("apollo.conf"), "gateway nginx\n");
+        assertThatThrownBy(this::parse).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("apollo.conf line 1").hasMessageContaining("key = value");
+        Files.writeString(home.resolve("apollo.conf"), "gatway = nginx\n");
+        assertThatThrownBy(this::parse).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("unknown flag --gatway").hasMessageContaining("without dashes");
+    }
+}
