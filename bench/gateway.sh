@@ -1,35 +1,68 @@
 #!/usr/bin/env bash
-# Gateway benchmark: wrk against (a) one web-service instance directly, (b) Apollo's web gateway,
-# (c) nginx proxying the same instance with keep-alive upstreams; same connections, threads and
-# duration. Then route propagation (API change -> first request that sees it) and rollback switch
-# time. Writes a section of docs/BENCHMARKS.md. Loopback only; every run is bounded.
+# Gateway benchmark: wrk against (a) one web-service instance directly, (b) Apollo's embedded web
+# gateway, (c) nginx configured by hand to proxy the same instance with keep-alive upstreams, (d)
+# Apollo's nginx gateway (a second control plane, `apollo up --gateway nginx`, with an instance of
+# its own); same connections, threads and duration. Then, for both gateway modes, route propagation
+# (API change -> first request that sees it) and rollback switch time, and for the nginx mode what
+# its reloads cost (from its server.log) and how many there were. Writes a section of
+# docs/BENCHMARKS.md. Loopback only; every run is bounded.
+# Knobs: THREADS (2), CONNS (32), DURATION (15s), WARMUP (as long as DURATION, same wrk, before every measured run:
+# the embedded gateway's JIT needs it, its first 15 s ran at about half its later rate), ROUNDS (20 propagation rounds per mode),
+# KEEP=1 (leave the data dirs, logs and wrk/Propagation outputs in the work dir, for a closer look).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/jdk.sh"; apollo_find_jdk
 . "$root/bench/lib.sh"
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if ((${#missing[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-"$root/apollo" --version >/dev/null   # builds apollo.jar when needed
+jar=$root/dist/target/apollo.jar
+[ -f "$jar" ] || "$root/apollo" --version >/dev/null   # builds apollo.jar on first use; an existing one is benchmarked as it is
 
-threads=${THREADS:-2}; conns=${CONNS:-32}; duration=${DURATION:-15s}
-home=$(mktemp -d /tmp/apollo-bench.XXXXXX)
-export APOLLO_HOME=$home
-apollo() { "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$root/dist/target/apollo.jar" "$@"; }
-ngx=$home/nginx
-cleanup() { [ -f "$ngx/nginx.pid" ] && kill "$(cat "$ngx/nginx.pid")" 2>/dev/null; apollo down >/dev/null 2>&1 || true; rm -rf "$home"; }
+threads=${THREADS:-2}; conns=${CONNS:-32}; duration=${DURATION:-15s}; warmup=${WARMUP:-$duration}; rounds=${ROUNDS:-20}
+work=$(mktemp -d /tmp/apollo-bench.XXXXXX)
+ehome=$work/embedded   # data dir of the control plane with the embedded gateway
+nhome=$work/nginx      # data dir of the control plane with the nginx gateway
+ngx=$work/by-hand      # the hand-written nginx
+mkdir -p "$ehome" "$nhome" "$ngx/logs"
+# A private copy of the jar: a build that replaces dist/target/apollo.jar meanwhile cannot reach the running JVMs.
+for attempt in 1 2 3 4 5; do
+  cp "$jar" "$work/apollo.jar" && "$JAVA_HOME/bin/jar" tf "$work/apollo.jar" >/dev/null 2>&1 && break
+  [ "$attempt" = 5 ] && { echo "gateway.sh: $jar is not a readable jar (being rebuilt?)" >&2; exit 1; }
+  sleep 10
+done
+jar_built=$(date -u -r "$jar" +%Y-%m-%dT%H:%MZ)
+apollo() { # data-dir args...
+  APOLLO_HOME=$1 "$JAVA_HOME/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$work/apollo.jar" "${@:2}"
+}
+cleanup() {
+  [ -f "$ngx/nginx.pid" ] && kill "$(cat "$ngx/nginx.pid")" 2>/dev/null
+  [ -f "$nhome/server.json" ] && { apollo "$nhome" down >/dev/null 2>&1 || true; }   # stops its nginx too
+  [ -f "$ehome/server.json" ] && { apollo "$ehome" down >/dev/null 2>&1 || true; }
+  if [ "${KEEP:-0}" = 1 ]; then echo "gateway.sh: kept $work" >&2; else rm -rf "$work"; fi
+}
 trap cleanup EXIT
 
-apollo up --detach --listen 127.0.0.1:0 --web 127.0.0.1:0 >/dev/null
-apollo artifact push "$root/examples/web-service/target/web-service.jar" --name web-service --version 1.0.0 >/dev/null
-apollo artifact push "$root/examples/web-service/target/web-service.jar" --name web-service --version 2.0.0 >/dev/null
-apollo artifact-deploy web-service:1.0.0 -n 1 --path / >/dev/null
-instance=$(apollo status web-service -o json | sed -n 's/.*"address" *: *"\([^"]*\)".*/\1/p' | head -1)
-gateway=$(sed -n 's/.*"web":"\([^"]*\)".*/\1/p' "$home/gateway.json")
+field() { grep -o '"'"$1"'" *: *"\{0,1\}[^",}]*' | sed -n '1s/^[^:]*: *"\{0,1\}//p'; }   # field NAME < JSON: its first value
+api_url() { field url < "$1/server.json"; }
+api() { curl -fsS -H "Authorization: Bearer $(cat "$1/token")" "${@:3}" "$(api_url "$1")$2"; }   # data-dir path curl-args...
 
-mkdir -p "$ngx/logs"
+for h in "$ehome" "$nhome"; do
+  if [ "$h" = "$nhome" ]; then mode=(--gateway nginx --nginx "$NGINX"); else mode=(); fi
+  apollo "$h" up --detach "${mode[@]}" --listen 127.0.0.1:0 --web 127.0.0.1:0 --rpc 127.0.0.1:0 >/dev/null
+  apollo "$h" artifact push "$root/examples/web-service/target/web-service.jar" --name web-service --version 1.0.0 >/dev/null
+  apollo "$h" artifact push "$root/examples/web-service/target/web-service.jar" --name web-service --version 2.0.0 >/dev/null
+  apollo "$h" artifact-deploy web-service:1.0.0 -n 1 --path / >/dev/null
+done
+[ "$(field kind < "$nhome/gateway.json")" = nginx ] || { echo "gateway.sh: $nhome does not run an nginx gateway" >&2; exit 1; }
+instance=$(apollo "$ehome" status web-service -o json | field address)
+ninstance=$(apollo "$nhome" status web-service -o json | field address)
+gateway=$(field web < "$ehome/gateway.json")
+ngateway=$(field web < "$nhome/gateway.json")
+
 nport=$(( 30000 + RANDOM % 20000 ))
 cat > "$ngx/nginx.conf" <<CONF
 worker_processes auto;
@@ -55,41 +88,118 @@ http {
 CONF
 "$NGINX" -p "$ngx" -c "$ngx/nginx.conf"
 
-run_wrk() { # url -> "req/s p50 p99"
-  wrk -t1 -c8 -d3s -H 'X-Apollo-Env: production' "$1" >/dev/null 2>&1 || true   # warm-up
-  wrk -t"$threads" -c"$conns" -d"$duration" --latency -H 'X-Apollo-Env: production' "$1" > "$home/wrk.out"
+run_wrk() { # url name -> "req/s p50 p99 errors"; wrk's whole output stays in $work/wrk-NAME.out
+  wrk -t"$threads" -c"$conns" -d"$warmup" -H 'X-Apollo-Env: production' "$1" >/dev/null 2>&1 || true   # warm-up, not reported
+  wrk -t"$threads" -c"$conns" -d"$duration" --latency -H 'X-Apollo-Env: production' "$1" > "$work/wrk-$2.out"
   local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' "$home/wrk.out")
-  p50=$(awk '$1 == "50%" {print $2}' "$home/wrk.out")
-  p99=$(awk '$1 == "99%" {print $2}' "$home/wrk.out")
-  errors=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' "$home/wrk.out")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$2.out")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/wrk-$2.out")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk-$2.out")
+  errors=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s ", $0}' "$work/wrk-$2.out")
   echo "$rps $p50 $p99 ${errors:-none}"
 }
-read -r d_rps d_p50 d_p99 d_err <<<"$(run_wrk "http://$instance/")"
-read -r g_rps g_p50 g_p99 g_err <<<"$(run_wrk "http://$gateway/")"
-read -r n_rps n_p50 n_p99 n_err <<<"$(run_wrk "http://127.0.0.1:$nport/")"
+read -r d_rps d_p50 d_p99 d_err <<<"$(run_wrk "http://$instance/" direct)"
+read -r g_rps g_p50 g_p99 g_err <<<"$(run_wrk "http://$gateway/" embedded)"
+read -r n_rps n_p50 n_p99 n_err <<<"$(run_wrk "http://127.0.0.1:$nport/" by-hand)"
+# The nginx gateway proxies the second control plane's instance: it gets the same direct run first (warm-up, and a check that the two instances compare).
+read -r d2_rps d2_p50 d2_p99 d2_err <<<"$(run_wrk "http://$ninstance/" direct2)"
+read -r a_rps a_p50 a_p99 a_err <<<"$(run_wrk "http://$ngateway/" nginx-gateway)"
+for out in "$work"/wrk-*.out; do grep -q 'Non-2xx\|Socket errors' "$out" && { echo "== $out"; cat "$out"; } >&2; done
 
-apollo artifact-deploy web-service:2.0.0 -n 1 >/dev/null
-prop=$("$JAVA_HOME/bin/java" "$root/bench/Propagation.java" "$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$home/server.json")" \
-  "$(cat "$home/token")" "$gateway" 20)
+hwm() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }   # peak RSS, MiB
+gpid=$(field pid < "$ehome/gateway.json")
+npid=$(field pid < "$nhome/gateway.json")
+workers=$(ps -o pid= --ppid "$npid" | xargs)
+rss_line="embedded gateway JVM $(hwm "$gpid") MiB; nginx gateway: master $(hwm "$npid") MiB, workers $(for w in $workers; do printf '%s ' "$(hwm "$w")"; done | sed 's/ $//; s/ /, /g') MiB"
+
+status() { api "$nhome" /v1/gateway; }   # the nginx gateway's view: reloads, appliedRoutesVersion, lastApplyMs
+propagate() { # data-dir -> Propagation.java output
+  apollo "$1" artifact-deploy web-service:2.0.0 -n 1 >/dev/null   # 1.0.0 stays warm as the previous release: rollback is a switch
+  "$JAVA_HOME/bin/java" "$root/bench/Propagation.java" "$(api_url "$1")" "$(cat "$1/token")" "$(field web < "$1/gateway.json")" "$rounds"
+}
+eprop=$(propagate "$ehome"); echo "$eprop" > "$work/propagation-embedded.out"
+apollo "$nhome" artifact-deploy web-service:2.0.0 -n 1 >/dev/null
+sleep 1   # the deploy's own table changes are applied and logged before counting starts
+before=$(status); log_from=$(( $(wc -l < "$nhome/server.log") + 1 ))
+nprop=$("$JAVA_HOME/bin/java" "$root/bench/Propagation.java" "$(api_url "$nhome")" "$(cat "$nhome/token")" "$ngateway" "$rounds")
+echo "$nprop" > "$work/propagation-nginx.out"
+sleep 1   # the last change's reload, if it is still running, lands in the log and the count
+after=$(status)
+tail -n +"$log_from" "$nhome/server.log" | grep 'nginx serves route table' > "$work/applies.log" || true
+reloads=$(( $(echo "$after" | field reloads) - $(echo "$before" | field reloads) ))
+tables=$(( $(echo "$after" | field appliedRoutesVersion) - $(echo "$before" | field appliedRoutesVersion) ))
+changes=$(echo "$nprop" | sed -n 's/^api_changes //p')
+
+# Burst: route changes sent back to back, without waiting for any to be served.
+burst=20
+b_before=$(status | field reloads)
+b_start=$(date +%s%N)
+for i in $(seq 1 "$burst"); do
+  api "$nhome" /v1/environments/production/routes -X PUT -H 'Content-Type: application/json' \
+    -d "{\"path\":\"/burst-$i\",\"service\":\"web-service\"}" >/dev/null
+done
+b_sent=$(( ($(date +%s%N) - b_start) / 1000000 ))
+b_target=$(api "$nhome" /v1/routes | field version)
+until [ "$(status | field appliedRoutesVersion)" -ge "$b_target" ] || [ $(( ($(date +%s%N) - b_start) / 1000000 )) -gt 10000 ]; do sleep 0.005; done
+b_served=$(( ($(date +%s%N) - b_start) / 1000000 ))
+sleep 1
+b_reloads=$(( $(status | field reloads) - b_before ))
+
+stats() { # sed-pattern -> "median X, p95 Y, max Z" over the applies of the propagation rounds
+  sed -n "s/.*$1.*/\1/p" "$work/applies.log" | sort -n | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "no applies logged"; exit }
+    p = int(NR * 0.95); if (p < NR * 0.95) p++
+    printf "%d | %d | %d", v[int(NR / 2) + 1], v[p], v[NR] }'
+}
+applies=$(wc -l < "$work/applies.log")
+pick() { echo "$1" | sed -n "s/^$2 //p" | sed 's/ n=[0-9]*//; s/=/ /g; s/median //; s/ p95 / \/ /; s/ max / \/ /'; }   # "median / p95 / max"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 report="## Gateway (bench/gateway.sh)
-$(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $("$NGINX" -v 2>&1)
+$(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $("$NGINX" -v 2>&1), apollo.jar built $jar_built
 
-wrk -t$threads -c$conns -d$duration against one web-service instance; wrk, the proxy and the instance share the 2 cores.
+wrk -t$threads -c$conns -d$duration, each run after an unreported warm-up run of $warmup with the same wrk, against one web-service instance. Two control planes run
+side by side, each in its own data dir with its own instance: one with the embedded gateway (its instance is the
+one measured directly and the one the hand-written nginx proxies), one with \`--gateway nginx\`. wrk, the proxies,
+both instances and both (idle) control planes share the $(nproc) cores.
 
 | target | req/s | p50 | p99 | errors |
 | --- | --- | --- | --- | --- |
 | instance directly | $d_rps | $d_p50 | $d_p99 | $d_err |
-| Apollo web gateway | $g_rps | $g_p50 | $g_p99 | $g_err |
-| nginx, keep-alive upstream | $n_rps | $n_p50 | $n_p99 | $n_err |
+| Apollo embedded gateway | $g_rps | $g_p50 | $g_p99 | $g_err |
+| nginx by hand, keep-alive upstream | $n_rps | $n_p50 | $n_p99 | $n_err |
+| Apollo nginx gateway | $a_rps | $a_p50 | $a_p99 | $a_err |
 
-gateway/nginx req/s: $(ratio "$g_rps" "$n_rps"); gateway/direct req/s: $(ratio "$g_rps" "$d_rps").
+req/s ratios: embedded/direct $(ratio "$g_rps" "$d_rps"), embedded/nginx by hand $(ratio "$g_rps" "$n_rps"); Apollo nginx/direct $(ratio "$a_rps" "$d2_rps"), Apollo nginx/nginx by hand $(ratio "$a_rps" "$n_rps"); embedded/Apollo nginx $(ratio "$g_rps" "$a_rps").
+The nginx gateway's own instance, measured directly just before it (same warm-up and wrk): $d2_rps req/s, p50 $d2_p50, p99 $d2_p99, errors $d2_err; Apollo nginx/direct uses this figure.
+Peak RSS (VmHWM) after the wrk runs: $rss_line (each worker's figure includes pages it shares with the master).
 
-Change propagation, measured from the API call to the first request through the gateway that sees it (20 rounds):
-- route added: $(echo "$prop" | sed -n 's/^route_ms //p') ms
-- rollback within the window (route switch to the warm previous release): $(echo "$prop" | sed -n 's/^rollback_ms //p') ms
+Change propagation, from sending the API call to the first request through that gateway that sees the change; $rounds rounds per mode, one
+change at a time (the next is sent once the previous one is seen), polled every ~1 ms. Route added: a new path rule for web-service, until the
+first request on it is no longer the gateway's \"no route\" (the \`/\` rule is taken out for these rounds, or it would answer
+every path). Rollback: within the window, a route switch to the warm previous release, until the first request answered by it.
+
+| change, median / p95 / max ms | embedded | nginx |
+| --- | --- | --- |
+| route added | $(pick "$eprop" route_ms) | $(pick "$nprop" route_ms) |
+| rollback (route switch) | $(pick "$eprop" rollback_ms) | $(pick "$nprop" rollback_ms) |
+| of which the API call: route added | $(pick "$eprop" route_api_ms) | $(pick "$nprop" route_api_ms) |
+| of which the API call: rollback | $(pick "$eprop" rollback_api_ms) | $(pick "$nprop" rollback_api_ms) |
+
+Failed polls (connection closed, counted as not seen yet): embedded $(echo "$eprop" | sed -n 's/^poll_errors //p'), nginx $(echo "$nprop" | sed -n 's/^poll_errors //p').
+
+nginx reload cost: the $applies applies of the nginx rounds above, from the control plane's server.log (\"nginx serves route
+table N ... after T ms: rendered and validated in A ms, reloaded and answering in B ms\"):
+
+| ms | median | p95 | max |
+| --- | --- | --- | --- |
+| T, whole apply | $(stats 'after \([0-9]*\) ms:') |
+| A, render + nginx -t | $(stats 'validated in \([0-9]*\) ms') |
+| B, reload until the new workers answer with the new config and no old worker accepts | $(stats 'answering in \([0-9]*\) ms') |
+
+Coalescing: the nginx rounds made $changes route changes through the API; the route table advanced $tables versions and nginx
+reloaded $reloads times (GET /v1/gateway, before and after). A burst of $burst route changes sent back to back ($b_sent ms for all
+the API calls, curl one after the other) was served $b_served ms after the first was sent, with $b_reloads reloads.
 "
 echo "$report"
 write_section "$root/docs/BENCHMARKS.md" "Gateway (bench/gateway.sh)" "$report"

@@ -29,6 +29,8 @@ public final class Nginx {
             Path.of("/usr/local/nginx/sbin/nginx"), Path.of("/opt/homebrew/bin/nginx"));
     private static final Pattern CULPRIT = Pattern.compile(" in (/\\S+):(\\d+)\\s*$", Pattern.MULTILINE);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+    /** nginx answers the control socket in well under a millisecond; a worker that does not is asked again. */
+    private static final Duration ASK_TIMEOUT = Duration.ofMillis(200);
     private static final String INSTALL = "install it (Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx), "
             + "or leave out --gateway nginx to use the embedded gateway.";
 
@@ -187,17 +189,30 @@ public final class Nginx {
 
     /** The digest of the configuration the workers serve, asked over the control socket; "" when none answers. */
     public static String served(NginxSettings settings) {
-        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> ask(settings.controlSocket()));
+        SocketChannel channel;
         try {
-            return answer.get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            answer.cancel(true);
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
             return "";
+        }
+        // A unix socket channel has no read timeout: a virtual thread asks, and closing the channel ends a stuck ask.
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> answer.complete(ask(channel, settings.controlSocket())));
+        try {
+            return answer.get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return "";
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed already
+            }
         }
     }
 
-    private static String ask(Path socket) {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+    private static String ask(SocketChannel channel, Path socket) {
+        try {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.write(ByteBuffer.wrap("GET /config HTTP/1.0\r\nHost: apollo\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer buffer = ByteBuffer.allocate(4096);
