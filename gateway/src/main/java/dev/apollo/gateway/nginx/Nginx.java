@@ -3,6 +3,7 @@ package dev.apollo.gateway.nginx;
 import dev.apollo.gateway.GatewayException;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -71,6 +72,18 @@ public final class Nginx {
         Result result = run(List.of(binary.toString(), "-v"));
         String text = result.output().strip();
         return text.startsWith("nginx version: ") ? text.substring("nginx version: ".length()) : text;
+    }
+
+    /** Creates what nginx expects to exist before it starts (or tests a file): its log and temporary directories. */
+    public static void prepareDirectories(NginxSettings settings) {
+        try {
+            Files.createDirectories(settings.errorLog().getParent());
+            for (Path temporary : settings.temporaryDirectories().values()) {
+                Files.createDirectories(temporary); // nginx creates the last level only
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + settings.directory() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The outcome of {@code nginx -t} on a file; {@code line} is the line nginx complained of, 0 when it named none. */
@@ -152,7 +165,7 @@ public final class Nginx {
                     return false;
                 }
             });
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false; // no /proc (macOS), or not ours to look at
         }
     }

@@ -5,7 +5,6 @@ import dev.apollo.gateway.GatewayException;
 import dev.apollo.gateway.nginx.NginxConfig.Part;
 import dev.apollo.gateway.nginx.NginxRenderer.Refused;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -117,7 +116,7 @@ public final class NginxGateway implements AutoCloseable {
     public static NginxGateway start(Nginx nginx, NginxRenderer renderer, Routes routes, Listener listener, Clock clock,
             Options options) {
         NginxGateway gateway = new NginxGateway(nginx, renderer, routes, listener, clock, options);
-        gateway.prepareDirectories();
+        Nginx.prepareDirectories(gateway.settings);
         gateway.master = nginx.master(gateway.settings).orElse(null);
         if (gateway.master != null) {
             LOG.info("adopted the running nginx (pid " + gateway.master.pid() + ")");
@@ -336,17 +335,6 @@ public final class NginxGateway implements AutoCloseable {
 
     private Path next() {
         return settings.directory().resolve("nginx.conf.next");
-    }
-
-    private void prepareDirectories() {
-        try {
-            Files.createDirectories(settings.errorLog().getParent());
-            for (String kind : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-                Files.createDirectories(settings.directory().resolve("tmp").resolve(kind));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + settings.directory() + ": " + e.getMessage(), e);
-        }
     }
 
     /** {@code apollo down}: nginx finishes the requests it serves, then exits. */

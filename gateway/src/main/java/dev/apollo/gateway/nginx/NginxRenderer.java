@@ -126,9 +126,7 @@ public final class NginxRenderer {
             out.line("access_log off;");
             out.line("server_tokens off;");
             out.line("default_type application/json;");
-            for (String kind : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-                out.line(kind + "_temp_path " + quoted(settings.directory().resolve("tmp").resolve(kind).toString()) + ";");
-            }
+            settings.temporaryDirectories().forEach((kind, path) -> out.line(kind + "_temp_path " + quoted(path.toString()) + ";"));
             out.line("client_max_body_size 0;");
             out.line("proxy_request_buffering off;");
             out.line("proxy_http_version 1.1;");

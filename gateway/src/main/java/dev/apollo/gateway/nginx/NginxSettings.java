@@ -2,7 +2,10 @@ package dev.apollo.gateway.nginx;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -56,6 +59,15 @@ public record NginxSettings(
 
     public Path errorLog() {
         return directory.resolve("logs").resolve("error.log");
+    }
+
+    /** nginx's temporary directories by the directive that names each ({@code proxy} for {@code proxy_temp_path}). */
+    public Map<String, Path> temporaryDirectories() {
+        Map<String, Path> directories = new LinkedHashMap<>();
+        for (String kind : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
+            directories.put(kind, directory.resolve("tmp").resolve(kind));
+        }
+        return directories;
     }
 
     /** A unix socket nginx answers {@code GET /config} on with the digest of the configuration it serves. */

@@ -81,20 +81,12 @@ class NginxRendererTest {
     @ValueSource(strings = {"full", "empty", "edges"})
     void everyGoldenFilePassesNginxT(String name, @TempDir Path dir) throws IOException {
         NginxSettings settings = NginxFixtures.settings(dir, "127.0.0.1:8080", "127.0.0.1:9090");
-        prepareDirectories(settings);
+        Nginx.prepareDirectories(settings);
         // The golden file as it would be rendered for a directory of this test's own.
         Files.writeString(settings.configFile(), golden(name).replace(DIRECTORY.toString(), dir.toString()));
         Nginx.Validation validation = Nginx.locate(Optional.empty()).test(settings.configFile(), settings);
         assertThat(validation.valid()).as("nginx -t on %s.conf: %s (line %s)", name, validation.message(), validation.line())
                 .isTrue();
-    }
-
-    /** What {@code NginxGateway.prepareDirectories} makes: nginx needs its log and temporary directories. */
-    static void prepareDirectories(NginxSettings settings) throws IOException {
-        Files.createDirectories(settings.errorLog().getParent());
-        for (String kind : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-            Files.createDirectories(settings.directory().resolve("tmp").resolve(kind));
-        }
     }
 
     @Test
@@ -247,7 +239,7 @@ class NginxRendererTest {
                 .isEqualTo(renderer.render(table).text());
         // And what is left is still a configuration nginx takes.
         NginxSettings settings = NginxFixtures.settings(dir, "127.0.0.1:8080", "127.0.0.1:9090");
-        prepareDirectories(settings);
+        Nginx.prepareDirectories(settings);
         Files.writeString(settings.configFile(), new NginxRenderer(settings).render(table, List.of(refused)).text());
         Nginx.Validation validation = Nginx.locate(Optional.empty()).test(settings.configFile(), settings);
         assertThat(validation.valid()).as(validation.message()).isTrue();
