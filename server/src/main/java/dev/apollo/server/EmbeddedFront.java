@@ -1,8 +1,6 @@
 package dev.apollo.server;
 
-import dev.apollo.api.RouteTableView;
 import dev.apollo.api.Views.GatewayView;
-import dev.apollo.gateway.GatewayException;
 import dev.apollo.gateway.nginx.NginxRenderer;
 import dev.apollo.server.control.RouteFeed;
 import dev.apollo.server.control.TrafficSync;
@@ -47,12 +45,7 @@ final class EmbeddedFront implements Front {
 
     @Override
     public String config(Optional<String> environment) {
-        RouteTableView table = routes.current();
-        try {
-            return Front.select(renderer.render(table), table, environment);
-        } catch (GatewayException e) {
-            throw Front.unrenderable(e);
-        }
+        return Front.config(renderer::render, routes.current(), environment);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.apollo.server.control.TrafficSync;
 import dev.apollo.server.http.GatewayInfo;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The gateway in front of the instances, whichever kind runs: where it listens, what it tells, how it stops. */
 interface Front extends GatewayInfo {
@@ -25,20 +26,22 @@ interface Front extends GatewayInfo {
     /** The control plane stops; the gateway keeps serving for the next one to adopt. */
     void close();
 
-    /** One environment's part of a configuration, or all of it; an environment the table lacks is a 404. */
-    static String select(NginxConfig config, RouteTableView table, Optional<String> environment) {
-        if (environment.isEmpty()) {
-            return config.text();
-        }
-        String name = environment.get();
-        if (table.environments().stream().noneMatch(e -> e.name().equals(name))) {
+    /**
+     * The configuration {@code render} makes of the table, or one environment's part of it; an
+     * environment the table lacks is a 404. A table that cannot be rendered is the platform's bug,
+     * not the caller's, so it is no 4xx.
+     */
+    static String config(Function<RouteTableView, NginxConfig> render, RouteTableView table, Optional<String> environment) {
+        String name = environment.orElse("");
+        if (!name.isEmpty() && table.environments().stream().noneMatch(e -> e.name().equals(name))) {
             throw new ApolloException.NotFound("no environment " + name + " in the route table; see them with: apollo env list");
         }
-        return config.forEnvironment(name);
-    }
-
-    /** A table no gateway could serve is the platform's bug, not the caller's: kept apart from 4xx. */
-    static IllegalStateException unrenderable(GatewayException e) {
-        return new IllegalStateException("the route table cannot be rendered for nginx: " + e.getMessage(), e);
+        NginxConfig config;
+        try {
+            config = render.apply(table);
+        } catch (GatewayException e) {
+            throw new IllegalStateException("the route table cannot be rendered for nginx: " + e.getMessage(), e);
+        }
+        return name.isEmpty() ? config.text() : config.forEnvironment(name);
     }
 }

@@ -2,11 +2,11 @@ package dev.apollo.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apollo.api.Json;
-import dev.apollo.api.RouteTableView;
 import dev.apollo.api.Views.GatewayView;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
+import dev.apollo.gateway.AtomicFiles;
 import dev.apollo.gateway.GatewayException;
 import dev.apollo.gateway.nginx.Nginx;
 import dev.apollo.gateway.nginx.NginxGateway;
@@ -18,7 +18,6 @@ import dev.apollo.server.control.TrafficSync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,17 +58,8 @@ final class NginxFront implements Front {
                 events.publish(event(clock, EventType.GATEWAY_RECOVERED, message));
             }
         };
-        NginxGateway gateway = NginxGateway.start(nginx, new NginxRenderer(settings), new NginxGateway.Routes() {
-            @Override
-            public RouteTableView current() {
-                return routes.current();
-            }
-
-            @Override
-            public RouteTableView awaitNewer(long version, Duration timeout) throws InterruptedException {
-                return routes.awaitNewer(version, timeout);
-            }
-        }, listener, clock, NginxGateway.Options.defaults());
+        NginxGateway gateway = NginxGateway.start(nginx, new NginxRenderer(settings), routes, listener, clock,
+                NginxGateway.Options.defaults());
         writeState(stateFile, nginx.master(settings).map(ProcessHandle::pid).orElse(0L), web, rpc);
         return new NginxFront(gateway, routes);
     }
@@ -118,11 +108,7 @@ final class NginxFront implements Front {
 
     @Override
     public String config(Optional<String> environment) {
-        try {
-            return Front.select(gateway.currentConfig(), routes.current(), environment);
-        } catch (GatewayException e) {
-            throw Front.unrenderable(e);
-        }
+        return Front.config(gateway::configFor, routes.current(), environment);
     }
 
     @Override
@@ -180,10 +166,7 @@ final class NginxFront implements Front {
         state.put("web", web);
         state.put("rpc", rpc);
         try {
-            Path temporary = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-            Json.mapper().writeValue(temporary.toFile(), state);
-            Files.move(temporary, stateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(stateFile, Json.mapper().writeValueAsBytes(state));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + stateFile + ": " + e.getMessage(), e);
         }

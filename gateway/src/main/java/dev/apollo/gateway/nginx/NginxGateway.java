@@ -141,8 +141,13 @@ public final class NginxGateway implements AutoCloseable {
     }
 
     /** The configuration for the current table, as nginx gets it (the parts it refused rendered as errors). */
-    public synchronized NginxConfig currentConfig() {
-        return renderer.render(routes.current(), refusedParts());
+    public NginxConfig currentConfig() {
+        return configFor(routes.current());
+    }
+
+    /** The configuration for {@code table}, with the parts nginx refused rendered as errors. */
+    public synchronized NginxConfig configFor(RouteTableView table) {
+        return renderer.render(table, refusedParts());
     }
 
     /**

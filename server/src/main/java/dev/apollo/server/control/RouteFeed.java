@@ -2,6 +2,7 @@ package dev.apollo.server.control;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.EnvironmentRoutes;
+import dev.apollo.gateway.nginx.NginxGateway;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * when the content changes; versions start from the clock at start-up so they keep growing across
  * control-plane restarts.
  */
-public final class RouteFeed {
+public final class RouteFeed implements NginxGateway.Routes {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -25,6 +26,7 @@ public final class RouteFeed {
         this.current = new RouteTableView(clock.millis() * 1000, clock.instant(), List.of());
     }
 
+    @Override
     public RouteTableView current() {
         return current;
     }
@@ -45,6 +47,7 @@ public final class RouteFeed {
     }
 
     /** Waits until a version newer than {@code version} exists and returns it, or the same table at the timeout. */
+    @Override
     public RouteTableView awaitNewer(long version, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
