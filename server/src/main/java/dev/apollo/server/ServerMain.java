@@ -59,6 +59,7 @@ public final class ServerMain {
         }
         List<String> flags = new ArrayList<>(configFile(Path.of(home).resolve(CONFIG_FILE)));
         flags.addAll(List.of(args));
+        boolean nginxFlag = List.of(args).contains("--nginx");
         ServerConfig.Builder config = ServerConfig.defaults(Path.of(home)).toBuilder();
         for (int i = 0; i < flags.size(); i++) {
             String flag = flags.get(i);
@@ -83,7 +84,13 @@ public final class ServerMain {
                         + " --gateway, --nginx; in " + CONFIG_FILE + " the same names without dashes).");
             }
         }
-        return config.build();
+        ServerConfig built = config.build();
+        if (nginxFlag && built.gatewayKind() != ServerConfig.GatewayKind.NGINX) {
+            // Accepting it would let a forgotten --gateway nginx start the embedded gateway without a word.
+            throw new ApolloException.Invalid("--nginx only applies to the nginx gateway; add --gateway nginx (or gateway = nginx"
+                    + " in " + CONFIG_FILE + "), or drop --nginx.");
+        }
+        return built;
     }
 
     /** The config file as flags; {@code #} starts a comment. No file is no flags. */

@@ -62,4 +62,12 @@ class ServerMainTest {
         assertThatThrownBy(this::parse).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessageContaining("unknown flag --gatway").hasMessageContaining("without dashes");
     }
+
+    @Test
+    void nginxWithoutTheNginxGatewayIsRefusedUnlessTheConfigFileChoseIt() throws IOException {
+        assertThatThrownBy(() -> parse("--nginx", "/opt/nginx/sbin/nginx")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--nginx only applies to the nginx gateway").hasMessageContaining("gateway = nginx");
+        Files.writeString(home.resolve("apollo.conf"), "gateway = nginx\n");
+        assertThat(parse("--nginx", "/opt/nginx/sbin/nginx").nginx()).contains(Path.of("/opt/nginx/sbin/nginx"));
+    }
 }

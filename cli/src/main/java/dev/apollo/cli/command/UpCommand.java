@@ -4,12 +4,9 @@ import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.local.LocalControlPlane;
 import dev.apollo.client.ServerFile;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +19,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Start the control plane: in this terminal (Ctrl-C stops it), or in the background with --detach.")
 public final class UpCommand implements Callable<Integer> {
-    static final String DEFAULT_NGINX = "/usr/sbin/nginx";
     private static final List<String> GATEWAYS = List.of("embedded", "nginx");
 
     @Mixin
@@ -68,7 +64,7 @@ public final class UpCommand implements Callable<Integer> {
     private String gateway;
 
     @Option(names = "--nginx", paramLabel = "PATH",
-            description = "The nginx binary for --gateway nginx (default: nginx on PATH, else " + DEFAULT_NGINX + ").")
+            description = "The nginx binary for --gateway nginx (default: nginx on PATH, else /usr/sbin or /usr/local/sbin).")
     private Path nginx;
 
     @Override
@@ -127,31 +123,15 @@ public final class UpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "gateway '" + gateway + "': expected embedded|nginx"
                     + " (embedded is Apollo's own gateway; nginx runs the nginx binary given with --nginx).");
         }
-        if (!"nginx".equals(gateway)) {
-            if (nginx != null) {
-                // Accepting it would let a forgotten --gateway nginx start the embedded gateway without a word.
-                throw new ParameterException(spec.commandLine(), "--nginx only applies with --gateway nginx;"
-                        + " add --gateway nginx, or drop --nginx.");
-            }
-            return gateway == null ? List.of() : List.of("--gateway", gateway);
+        // The server finds nginx when --nginx is left out, and knows the data dir's apollo.conf, which may choose it.
+        List<String> flags = new ArrayList<>();
+        if (gateway != null) {
+            flags.addAll(List.of("--gateway", gateway));
         }
-        Path binary = nginx != null ? nginx : findNginx(global.env());
-        return List.of("--gateway", gateway, "--nginx", binary.toString());
-    }
-
-    /** nginx on the PATH, else where Debian and most distributions install it; the server checks that it runs. */
-    static Path findNginx(Map<String, String> env) {
-        String path = env.getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, "nginx");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toAbsolutePath();
-            }
+        if (nginx != null) {
+            flags.addAll(List.of("--nginx", nginx.toString()));
         }
-        return Path.of(DEFAULT_NGINX);
+        return flags;
     }
 
     static String runningAt(ServerFile file, LocalControlPlane plane) {
