@@ -33,12 +33,15 @@ public final class GatewayViews {
         }
     }
 
-    /** The line `apollo status` prints under the services when nginx refused the last config, so it is not missed. */
+    /**
+     * The line `apollo status` prints under the services while the gateway reports trouble (a config
+     * nginx refused, an nginx that had to be started again), so it is not missed.
+     */
     public static Optional<String> refusedConfigWarning(GatewayView g) {
         if (g == null || g.lastError() == null) {
             return Optional.empty();
         }
-        return Optional.of("gateway (" + g.kind() + "): last config refused"
+        return Optional.of("gateway (" + g.kind() + ")"
                 + (g.lastErrorAt() == null ? "" : " at " + Times.shortIso(g.lastErrorAt())) + ": " + oneLine(g.lastError())
                 + "   (details: apollo gateway status)");
     }
@@ -52,10 +55,9 @@ public final class GatewayViews {
                 + (g.appliedAt() == null ? "" : " since " + Times.shortIso(g.appliedAt()) + " (" + Times.relative(g.appliedAt(), now) + ")");
     }
 
-    /** The first hex digits are enough to tell two configs apart by eye; a "sha256:" prefix, if any, is not a digit. */
+    /** The first hex digits are enough to tell two configs apart by eye. */
     static String shortDigest(String digest) {
-        String hex = digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
-        return hex.length() <= SHORT_DIGEST ? hex : hex.substring(0, SHORT_DIGEST);
+        return digest.length() <= SHORT_DIGEST ? digest : digest.substring(0, SHORT_DIGEST);
     }
 
     /** nginx's complaints span lines (the error, then "test failed"); a status line must stay one line. */

@@ -66,7 +66,7 @@ class StatusCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).endsWith("""
                 production  web-service  1.6.0    r7       2/2             deploying r8 (0/2)  3
-                gateway (nginx): last config refused at 2025-01-01 00:05:00Z: nginx: [emerg] unknown directive "proxy_pas" \
+                gateway (nginx) at 2025-01-01 00:05:00Z: nginx: [emerg] unknown directive "proxy_pas" \
                 in nginx.conf:12; nginx: configuration file nginx.conf test failed   (details: apollo gateway status)
                 """);
     }
