@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One nginx binary and what Apollo does with it: validate a file, start a master, reload it, ask
@@ -190,9 +192,18 @@ public final class Nginx {
     }
 
     /** The workers that accept requests now: after a reload, the old ones keep accepting for a moment (nginx waits 100 ms). */
-    public static java.util.Set<Long> acceptingWorkers(ProcessHandle master) {
-        return master.children().filter(c -> !commandLine(c).contains("shutting down")).map(ProcessHandle::pid)
-                .collect(java.util.stream.Collectors.toSet());
+    public static Set<Long> acceptingWorkers(ProcessHandle master) {
+        return master.children().filter(Nginx::accepting).map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** Whether any of these workers still accepts: a look at each, not a scan of every process as children() makes. */
+    public static boolean anyAccepting(Set<Long> workers) {
+        return workers.stream().map(ProcessHandle::of).flatMap(Optional::stream).anyMatch(Nginx::accepting);
+    }
+
+    private static boolean accepting(ProcessHandle worker) {
+        String commandLine = commandLine(worker);
+        return commandLine.startsWith("nginx: worker process") && !commandLine.contains("shutting down");
     }
 
     /** Old workers still finishing requests after a reload. */

@@ -321,7 +321,7 @@ public final class NginxGateway implements AutoCloseable {
         long deadline = System.nanoTime() + options.applyTimeout().toNanos();
         while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
             if (digest.equals(Nginx.served(settings))
-                    && java.util.Collections.disjoint(previousWorkers, Nginx.acceptingWorkers(master))) {
+                    && !Nginx.anyAccepting(previousWorkers)) {
                 return true;
             }
             pause(2); // new workers are forking; nginx tells no one when they accept
