@@ -4,6 +4,7 @@ import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.model.Version;
+import dev.apollo.core.port.ArtifactKind;
 import dev.apollo.core.port.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -168,7 +169,7 @@ public final class FileArtifactStore implements ArtifactStore {
 
     private StoredArtifact stored(ServiceName name, Version version, ArtifactMetadata metadata) {
         URI location = artifactDir(name, version).resolve(JAR).toUri();
-        return new StoredArtifact(name, version, metadata.sha256(), metadata.size(), metadata.storedAt(), location);
+        return new StoredArtifact(name, version, ArtifactKind.JAR, metadata.sha256(), metadata.size(), metadata.storedAt(), location);
     }
 
     private ApolloException.NotFound notStored(ServiceName name, Version version) {

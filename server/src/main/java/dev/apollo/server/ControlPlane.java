@@ -9,6 +9,7 @@ import dev.apollo.gateway.nginx.NginxRenderer;
 import dev.apollo.scheduler.local.ProcessScheduler;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
+import dev.apollo.server.control.HttpHealthProbe;
 import dev.apollo.server.control.RouteFeed;
 import dev.apollo.server.control.TrafficSync;
 import dev.apollo.server.http.ApiServer;
@@ -53,7 +54,8 @@ public final class ControlPlane implements AutoCloseable {
         // The gateway comes first: instances are told its real RPC address (the port may have been 0).
         this.gateway = config.gateway().map(web -> front(config, routes, events, clock));
         String rpc = gateway.map(Front::rpcAddress).filter(a -> !a.isEmpty()).orElse(config.rpc());
-        this.controller = new Controller(store, scheduler, artifacts, events, routes, clock, new Controller.Settings(
+        this.controller = new Controller(store, scheduler, artifacts, events, routes, new HttpHealthProbe(), clock,
+                new Controller.Settings(
                 config.stopGrace(), URI.create("http://" + rpc), config.drainDelay(), config.rollbackWindow(),
                 config.deployTimeout(), gateway.map(Front::trafficSync).orElse(TrafficSync.IMMEDIATE)));
         this.api = new ApiServer(new ApiServer.Parts(config, dataDir.token(), controller, store, scheduler, artifacts, events,

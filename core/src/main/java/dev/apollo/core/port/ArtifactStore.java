@@ -26,6 +26,7 @@ public interface ArtifactStore {
      */
     StoredArtifact resolve(ArtifactRef ref);
 
-    /** A stored artifact; {@code location} is what the scheduler is given. */
-    record StoredArtifact(ServiceName name, Version version, String sha256, long size, Instant storedAt, URI location) {}
+    /** A stored artifact; {@code kind} and {@code location} are what the scheduler is given. */
+    record StoredArtifact(ServiceName name, Version version, ArtifactKind kind, String sha256, long size, Instant storedAt,
+            URI location) {}
 }

@@ -34,6 +34,20 @@ public record ObservedInstance(
         return exit.isEmpty();
     }
 
+    /** Where the instance is in its life, as far as the backend knows. */
+    public State state() {
+        if (exit.isPresent()) {
+            return State.EXITED;
+        }
+        if (stopRequested) {
+            return State.STOPPING;
+        }
+        return address.isPresent() ? State.RUNNING : State.STARTING;
+    }
+
+    /** The life of an instance: starting (no address yet), running, stopping on request, exited. */
+    public enum State { STARTING, RUNNING, STOPPING, EXITED }
+
     /**
      * How an instance ended.
      *

@@ -1,25 +1,50 @@
 package dev.apollo.core.port;
 
 import dev.apollo.core.model.InstanceId;
+import dev.apollo.core.model.ReleaseId;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * The backend that runs instances: local processes, later Docker Swarm or Kubernetes. It speaks
- * of instances by id and address only. Calls return at once; what happened shows in
- * {@link #instances()}, which is the truth of what runs ("the scheduler knows").
+ * The backend that runs releases: local processes today, Docker Swarm or Kubernetes next. It is
+ * shaped for engines that own their instances: the platform asks for a release at a count, and
+ * learns what runs from {@link #instances()} ("the scheduler knows"). Calls return at once.
+ *
+ * <p>Who decides what: the platform decides how many instances a release should have, when a
+ * failed one is replaced (its backoff), and which instance leaves first (it drains an instance out
+ * of the gateways before it stops it). The scheduler starts, stops and reports; it never replaces an
+ * instance on its own, so the two never fight over restarts.
  */
 public interface Scheduler extends AutoCloseable {
 
-    /** Starts an instance. Its address appears in {@link #instances()} as soon as it is known. */
-    void launch(InstanceSpec spec);
+    /** The kinds of artifact this backend runs. */
+    Set<ArtifactKind> runs();
 
-    /** Asks an instance to stop gracefully, then forces it after {@code grace}. Idempotent. */
+    /**
+     * Makes {@code release} run {@code instances} instances, counting those running or starting
+     * that the platform has not asked to stop. Starts the missing ones, so a second call with the
+     * same count starts nothing. Never stops one: the platform drains a surplus instance first and
+     * then {@linkplain #stop stops} it by id.
+     *
+     * @return the instances this call started, as far as the backend knows them yet (an engine that
+     *     names its instances later returns fewer; they appear in {@link #instances()})
+     */
+    List<ObservedInstance> ensure(ReleaseSpec release, int instances);
+
+    /** Asks one instance to stop gracefully, then forces it after {@code grace}. Idempotent. */
     void stop(InstanceId id, Duration grace);
 
     /**
-     * Every instance the scheduler runs, including those adopted from an earlier run of the
-     * control plane and those that exited and are not yet {@linkplain #forget forgotten}.
+     * Stops every instance of a release that still runs, and lets the backend drop what it keeps for
+     * the release (an engine's service object) once they have exited. Idempotent.
+     */
+    void retire(ReleaseId release, Duration grace);
+
+    /**
+     * Every instance the scheduler runs, including those adopted from an earlier run of the control
+     * plane and those that exited and are not yet {@linkplain #forget forgotten}, by id.
      */
     List<ObservedInstance> instances();
 
@@ -27,10 +52,11 @@ public interface Scheduler extends AutoCloseable {
     void forget(InstanceId id);
 
     /**
-     * Reads an instance's output (stdout and stderr, as one stream) from a byte offset.
-     * Unknown instances read as empty.
+     * Reads an instance's output (stdout and stderr as one stream) from a cursor: {@link LogCursor#START}
+     * for all that is kept, {@link LogCursor#END} for what comes from now on, or the cursor of the
+     * previous page. Unknown instances read as empty.
      */
-    LogChunk readLog(InstanceId id, long offset, int maxBytes);
+    LogPage readLog(InstanceId id, LogCursor from, int maxBytes);
 
     /** The last {@code lines} lines of an instance's output. */
     List<String> tailLog(InstanceId id, int lines);
@@ -40,10 +66,18 @@ public interface Scheduler extends AutoCloseable {
     void close();
 
     /**
-     * A piece of an instance's output.
-     *
-     * @param next the offset to read from next time; smaller than the asked offset when the log
-     *     was rotated in between (the reader then starts over at {@code next})
+     * A position in an instance's output, meaningful only to the scheduler that made it: a byte
+     * offset for a file, a timestamp for an engine's log API.
      */
-    record LogChunk(byte[] bytes, long next) {}
+    record LogCursor(String token) {
+        public static final LogCursor START = new LogCursor("start");
+        public static final LogCursor END = new LogCursor("end");
+
+        public LogCursor {
+            Objects.requireNonNull(token, "token");
+        }
+    }
+
+    /** A piece of an instance's output and where to read on from. */
+    record LogPage(byte[] bytes, LogCursor next) {}
 }

@@ -1,6 +1,7 @@
 package dev.apollo.scheduler.local;
 
-import dev.apollo.core.port.InstanceSpec;
+import dev.apollo.core.model.InstanceId;
+import dev.apollo.core.port.ReleaseSpec;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ final class InstanceCommand {
      * The process for {@code spec}, run in its directory. Output goes to a file the instance
      * appends to itself, never through a pipe to us: it keeps logging when the control plane dies.
      */
-    static ProcessBuilder of(InstanceSpec spec, Path java, HomeMarker marker, int port, Path dir) {
+    static ProcessBuilder of(ReleaseSpec spec, InstanceId id, Path java, HomeMarker marker, int port, Path dir) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
@@ -61,7 +62,7 @@ final class InstanceCommand {
                 "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto",
                 marker.homeArgument(),
-                HomeMarker.instanceArgument(spec.id()),
+                HomeMarker.instanceArgument(id),
                 "-jar",
                 Path.of(spec.artifact()).toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -73,7 +74,8 @@ final class InstanceCommand {
                 environment.put(name, inherited.get(name));
             }
         }
-        environment.putAll(spec.environment());
+        environment.putAll(spec.variables());
+        environment.put("APOLLO_INSTANCE_ID", id.value());
         environment.put("PORT", Integer.toString(port));
         return builder.directory(dir.toFile())
                 .redirectErrorStream(true)

@@ -1,6 +1,5 @@
 package dev.apollo.scheduler.local;
 
-import dev.apollo.core.port.Scheduler.LogChunk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,11 +43,23 @@ final class InstanceLog {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
+    /** Bytes read from the log and the offset to read from next. */
+    record Chunk(byte[] bytes, long next) {}
+
+    /** The current size of the log: where a reader of new output starts. */
+    long end() throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
     /**
      * Reads from {@code offset}. An offset past the end means the log was rotated since the reader's
      * last call: the reader then starts over at the beginning of the current file.
      */
-    LogChunk read(long offset, int maxBytes) throws IOException {
+    Chunk read(long offset, int maxBytes) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             long from = offset > size ? 0 : offset;
@@ -61,9 +72,9 @@ final class InstanceLog {
             }
             byte[] bytes = new byte[buffer.position()];
             buffer.flip().get(bytes);
-            return new LogChunk(bytes, from + bytes.length);
+            return new Chunk(bytes, from + bytes.length);
         } catch (NoSuchFileException e) {
-            return new LogChunk(new byte[0], 0);
+            return new Chunk(new byte[0], 0);
         }
     }
 

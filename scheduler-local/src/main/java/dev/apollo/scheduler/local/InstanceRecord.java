@@ -6,7 +6,7 @@ import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.model.Version;
-import dev.apollo.core.port.InstanceSpec;
+import dev.apollo.core.port.ReleaseSpec;
 import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.ObservedInstance.Exit;
 import java.io.ByteArrayOutputStream;
@@ -64,8 +64,8 @@ record InstanceRecord(
         Objects.requireNonNull(exit, "exit");
     }
 
-    static InstanceRecord starting(InstanceSpec spec, Optional<Address> address, Instant now) {
-        return new InstanceRecord(spec.id(), spec.release(), spec.env(), spec.service(), spec.version(),
+    static InstanceRecord starting(InstanceId id, ReleaseSpec spec, Optional<Address> address, Instant now) {
+        return new InstanceRecord(id, spec.id(), spec.environment(), spec.service(), spec.version(),
                 spec.artifact(), address, now, Optional.empty(), false, Optional.empty(), Optional.empty());
     }
 

@@ -3,7 +3,9 @@ package dev.apollo.scheduler.local;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.Address;
 import dev.apollo.core.model.InstanceId;
-import dev.apollo.core.port.InstanceSpec;
+import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.port.ArtifactKind;
+import dev.apollo.core.port.ReleaseSpec;
 import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.ObservedInstance.Exit;
 import dev.apollo.core.port.Scheduler;
@@ -44,6 +46,9 @@ import java.util.stream.Stream;
  * and reports the others as exited. Processes carrying this state directory's marker but no
  * record are killed on open, so nothing is left orphaned.
  *
+ * <p>A release is a set of processes: {@link #ensure} starts the missing ones, {@link #retire} stops
+ * them all; there is no engine object to keep.
+ *
  * <p>{@link #forget} refuses a running instance with {@link ApolloException.Conflict}: forgetting
  * it would orphan the process.
  */
@@ -64,6 +69,7 @@ public final class ProcessScheduler implements Scheduler {
     private final Map<InstanceId, Tracked> tracked = new ConcurrentHashMap<>();
     // Serializes changes so that each instance's record file is written in the order of its changes.
     private final Object changes = new Object();
+    private final Object ensuring = new Object();
     private volatile boolean closed;
 
     /**
@@ -188,23 +194,47 @@ public final class ProcessScheduler implements Scheduler {
     }
 
     @Override
-    public void launch(InstanceSpec spec) {
-        Objects.requireNonNull(spec, "spec");
+    public Set<ArtifactKind> runs() {
+        return Set.of(ArtifactKind.JAR);
+    }
+
+    @Override
+    public List<ObservedInstance> ensure(ReleaseSpec release, int instances) {
+        Objects.requireNonNull(release, "release");
         requireOpen();
-        if (spec.memoryMb() < 1) {
-            throw new ApolloException.Invalid("memory: " + spec.memoryMb() + " MB (expected: >= 1)");
+        if (instances < 0) {
+            throw new ApolloException.Invalid("instances: " + instances + " (expected: >= 0)");
         }
-        Path dir = instancesDir.resolve(spec.id().value());
+        if (release.memoryMb() < 1) {
+            throw new ApolloException.Invalid("memory: " + release.memoryMb() + " MB (expected: >= 1)");
+        }
+        if (!runs().contains(release.kind())) {
+            throw new ApolloException.Invalid("the local scheduler runs executable jars, not " + release.kind().description()
+                    + " (" + release.artifact() + "); run it on a scheduler for containers.");
+        }
+        // One caller at a time counts and starts, or two could both see the same instance missing.
+        synchronized (ensuring) {
+            long counted = tracked.values().stream()
+                    .map(Tracked::record)
+                    .filter(r -> r.release().equals(release.id()) && r.running() && !r.stopRequested())
+                    .count();
+            List<ObservedInstance> started = new ArrayList<>();
+            for (long i = counted; i < instances; i++) {
+                started.add(launch(release, InstanceId.newFor(release.service())));
+            }
+            return List.copyOf(started);
+        }
+    }
+
+    private ObservedInstance launch(ReleaseSpec spec, InstanceId id) {
+        Path dir = instancesDir.resolve(id.value());
         Optional<String> problem = InstanceCommand.artifactProblem(spec.artifact());
         InstanceRecord record;
         synchronized (changes) {
-            if (tracked.containsKey(spec.id())) {
-                throw new ApolloException.Conflict("Instance " + spec.id() + " already exists; launch each id once.");
-            }
             Optional<Address> address = problem.isPresent()
                     ? Optional.empty()
                     : Optional.of(new Address(options.host(), ports.allocate(portsInUse())));
-            record = InstanceRecord.starting(spec, address, options.clock().instant());
+            record = InstanceRecord.starting(id, spec, address, options.clock().instant());
             try {
                 deleteTree(dir); // leftovers of a forget that did not finish
                 Files.createDirectories(dir);
@@ -212,29 +242,34 @@ public final class ProcessScheduler implements Scheduler {
                 // control plane finds the record and adopts the process by its marker.
                 record.write(dir);
             } catch (IOException e) {
-                throw new UncheckedIOException("Could not write the record of instance " + spec.id() + " in " + dir, e);
+                throw new UncheckedIOException("Could not write the record of instance " + id + " in " + dir, e);
             }
-            tracked.put(spec.id(), new Tracked(record, Optional.empty(), false));
+            tracked.put(id, new Tracked(record, Optional.empty(), false));
         }
         if (problem.isPresent()) {
-            failedToStart(spec.id(), problem.get());
-            return;
+            failedToStart(id, problem.get());
+            return observed(id);
         }
         Process process;
         try {
             int port = record.address().orElseThrow().port();
-            process = InstanceCommand.of(spec, options.java(), marker, port, dir).start();
+            process = InstanceCommand.of(spec, id, options.java(), marker, port, dir).start();
         } catch (IOException | RuntimeException e) {
-            failedToStart(spec.id(), "running " + options.java() + " failed: " + e.getMessage());
-            return;
+            failedToStart(id, "running " + options.java() + " failed: " + e.getMessage());
+            return observed(id);
         }
         closeQuietly(process.getOutputStream()); // stdin: the instance reads end-of-file, not a pipe to us
         ProcessHandle handle = process.toHandle();
-        Tracked attached = change(spec.id(), t -> new Tracked(t.record().withPid(handle.pid()), Optional.of(handle), false));
-        process.onExit().thenAccept(done -> exited(spec.id(), done.exitValue()));
+        Tracked attached = change(id, t -> new Tracked(t.record().withPid(handle.pid()), Optional.of(handle), false));
+        process.onExit().thenAccept(done -> exited(id, done.exitValue()));
         if (attached != null && attached.record().stopRequested()) {
             terminate(attached); // a stop that came in while the process was being started
         }
+        return observed(id);
+    }
+
+    private ObservedInstance observed(InstanceId id) {
+        return tracked.get(id).record().observed();
     }
 
     private void failedToStart(InstanceId id, String why) {
@@ -278,6 +313,17 @@ public final class ProcessScheduler implements Scheduler {
         if (stopping != null && stopping.record().running()) {
             terminate(stopping);
         }
+    }
+
+    @Override
+    public void retire(ReleaseId release, Duration grace) {
+        Objects.requireNonNull(release, "release");
+        List<InstanceId> running = tracked.values().stream()
+                .map(Tracked::record)
+                .filter(r -> r.release().equals(release) && r.running())
+                .map(InstanceRecord::id)
+                .toList();
+        running.forEach(id -> stop(id, grace));
     }
 
     /** SIGTERM now, SIGKILL at the recorded deadline if the instance is still alive then. */
@@ -330,21 +376,36 @@ public final class ProcessScheduler implements Scheduler {
     }
 
     @Override
-    public LogChunk readLog(InstanceId id, long offset, int maxBytes) {
-        if (offset < 0) {
-            throw new ApolloException.Invalid("log offset: " + offset + " (expected: >= 0)");
-        }
+    public LogPage readLog(InstanceId id, LogCursor from, int maxBytes) {
+        Objects.requireNonNull(from, "from");
         if (maxBytes < 0) {
             throw new ApolloException.Invalid("log max bytes: " + maxBytes + " (expected: >= 0)");
         }
         if (!tracked.containsKey(id)) {
-            return new LogChunk(new byte[0], offset);
+            return new LogPage(new byte[0], from);
         }
+        InstanceLog log = new InstanceLog(instancesDir.resolve(id.value()));
         try {
-            return new InstanceLog(instancesDir.resolve(id.value())).read(offset, maxBytes);
+            long offset = from.equals(LogCursor.START) ? 0 : from.equals(LogCursor.END) ? log.end() : offsetOf(from);
+            InstanceLog.Chunk chunk = log.read(offset, maxBytes);
+            return new LogPage(chunk.bytes(), new LogCursor(Long.toString(chunk.next())));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the log of instance " + id, e);
         }
+    }
+
+    /** Our cursors are byte offsets into output.log; one past its end means it was rotated since. */
+    private static long offsetOf(LogCursor cursor) {
+        try {
+            long offset = Long.parseLong(cursor.token());
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ApolloException.Invalid("log cursor '" + cursor.token() + "' was not made by the local scheduler;"
+                + " start from LogCursor.START or LogCursor.END.");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.apollo.scheduler.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.Address;
 import dev.apollo.core.port.ObservedInstance.Exit;
 import java.net.URI;
@@ -17,7 +18,7 @@ class AdoptionTest {
     private static final ProcessHandle OTHER = ProcessHandle.current().parent().orElseThrow();
 
     private static InstanceRecord record() {
-        return InstanceRecord.starting(Fixtures.spec("web-service-1", URI.create("file:/x.jar")),
+        return InstanceRecord.starting(new InstanceId("web-service-1"), Fixtures.spec(URI.create("file:/x.jar")),
                 Optional.of(new Address("127.0.0.1", 40000)), STARTED);
     }
 

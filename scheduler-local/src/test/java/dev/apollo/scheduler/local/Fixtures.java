@@ -2,11 +2,11 @@ package dev.apollo.scheduler.local;
 
 import dev.apollo.core.model.Address;
 import dev.apollo.core.model.EnvironmentName;
-import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.model.Version;
-import dev.apollo.core.port.InstanceSpec;
+import dev.apollo.core.port.ArtifactKind;
+import dev.apollo.core.port.ReleaseSpec;
 import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.examples.web.WebService;
@@ -48,17 +48,23 @@ final class Fixtures {
         return built;
     }
 
-    static InstanceSpec spec(String id, URI artifact) {
-        return new InstanceSpec(new InstanceId(id), new ReleaseId(7), EnvironmentName.PRODUCTION, SERVICE, VERSION,
+    static ReleaseSpec spec(URI artifact) {
+        return new ReleaseSpec(new ReleaseId(7), EnvironmentName.PRODUCTION, SERVICE, VERSION, ArtifactKind.JAR,
                 artifact, 64, Map.of(
                         "APOLLO_SERVICE", SERVICE.value(),
                         "APOLLO_VERSION", VERSION.value(),
-                        "APOLLO_INSTANCE_ID", id,
                         "APOLLO_ENV", "production"));
     }
 
-    static InstanceSpec webService(String id) {
-        return spec(id, webServiceJar().toUri());
+    static ReleaseSpec webService() {
+        return spec(webServiceJar().toUri());
+    }
+
+    /** Starts one more instance of {@code release} and returns its id. */
+    static String startOne(Scheduler scheduler, ReleaseSpec release) {
+        long running = scheduler.instances().stream()
+                .filter(i -> i.release().equals(release.id()) && i.running() && !i.stopRequested()).count();
+        return scheduler.ensure(release, (int) running + 1).get(0).id().value();
     }
 
     static ObservedInstance observed(Scheduler scheduler, String id) {

@@ -2,7 +2,6 @@ package dev.apollo.scheduler.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apollo.core.port.Scheduler.LogChunk;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,8 @@ class InstanceLogTest {
         write("output.log", "hello world\n");
         InstanceLog log = new InstanceLog(dir);
 
-        LogChunk middle = log.read(6, 5);
-        LogChunk rotated = log.read(100, 1000);
+        InstanceLog.Chunk middle = log.read(6, 5);
+        InstanceLog.Chunk rotated = log.read(100, 1000);
 
         assertThat(new String(middle.bytes(), StandardCharsets.UTF_8)).isEqualTo("world");
         assertThat(middle.next()).isEqualTo(11);

@@ -3,6 +3,7 @@ package dev.apollo.scheduler.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.Address;
 import dev.apollo.core.port.ObservedInstance.Exit;
 import java.io.IOException;
@@ -20,7 +21,7 @@ class InstanceRecordTest {
     @Test
     void survivesARoundTripThroughItsFile() throws IOException {
         Instant now = Instant.parse("2025-01-02T03:04:05.123Z");
-        InstanceRecord record = InstanceRecord.starting(Fixtures.spec("web-service-1", dir.resolve("a b.jar").toUri()),
+        InstanceRecord record = InstanceRecord.starting(new InstanceId("web-service-1"), Fixtures.spec(dir.resolve("a b.jar").toUri()),
                         Optional.of(new Address("127.0.0.1", 40123)), now)
                 .withPid(4242)
                 .withStopRequested(now.plusSeconds(10))
@@ -34,7 +35,7 @@ class InstanceRecordTest {
 
     @Test
     void aRecordWithoutAddressOrPidReadsBackAsSuch() throws IOException {
-        InstanceRecord record = InstanceRecord.starting(Fixtures.spec("web-service-2", dir.toUri()),
+        InstanceRecord record = InstanceRecord.starting(new InstanceId("web-service-2"), Fixtures.spec(dir.toUri()),
                 Optional.empty(), Instant.EPOCH);
 
         record.write(dir);

@@ -6,6 +6,8 @@ import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.port.Scheduler;
+import dev.apollo.core.port.Scheduler.LogCursor;
+import dev.apollo.core.port.Scheduler.LogPage;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.InstanceStatus;
 import java.io.ByteArrayOutputStream;
@@ -68,16 +70,16 @@ final class LogApi {
     /** Streams new output of every instance (or one), picking up instances that start meanwhile. */
     private void follow(Call call, ServiceApi.Key key, Optional<InstanceId> only) throws Exception {
         OutputStream out = call.stream("text/plain; charset=utf-8");
-        Map<InstanceId, Long> offsets = new HashMap<>();
+        // Instances running now are followed from their end; those that start meanwhile from their start.
+        Map<InstanceId, LogCursor> cursors = new HashMap<>();
         Map<InstanceId, ByteArrayOutputStream> partial = new HashMap<>();
         for (InstanceStatus instance : instances(key, only)) {
-            offsets.put(instance.id(), endOf(instance.id()));
+            cursors.put(instance.id(), scheduler.readLog(instance.id(), LogCursor.END, 0).next());
         }
         while (true) {
             for (InstanceStatus instance : instances(key, only)) {
-                long offset = offsets.getOrDefault(instance.id(), 0L);
-                Scheduler.LogChunk chunk = scheduler.readLog(instance.id(), offset, 64 * 1024);
-                offsets.put(instance.id(), chunk.next());
+                LogPage chunk = scheduler.readLog(instance.id(), cursors.getOrDefault(instance.id(), LogCursor.START), 64 * 1024);
+                cursors.put(instance.id(), chunk.next());
                 ByteArrayOutputStream line = partial.computeIfAbsent(instance.id(), id -> new ByteArrayOutputStream());
                 for (byte b : chunk.bytes()) {
                     if (b == '\n') {
@@ -91,17 +93,6 @@ final class LogApi {
             }
             out.flush(); // throws once the client has gone, which ends the stream
             Thread.sleep(FOLLOW_POLL_MILLIS); // log files have no change signal; polling a few times a second is cheap
-        }
-    }
-
-    private long endOf(InstanceId id) {
-        long offset = 0;
-        while (true) {
-            Scheduler.LogChunk chunk = scheduler.readLog(id, offset, 1 << 20);
-            if (chunk.bytes().length == 0) {
-                return chunk.next();
-            }
-            offset = chunk.next();
         }
     }
 }

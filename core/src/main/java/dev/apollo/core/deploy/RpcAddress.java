@@ -1,4 +1,4 @@
-package dev.apollo.server.control;
+package dev.apollo.core.deploy;
 
 import dev.apollo.core.model.EnvironmentName;
 import java.net.URI;
@@ -8,10 +8,10 @@ import java.net.URI;
  * environment but production, so that calls made through it stay in the caller's environment
  * on a machine without DNS for {@code E.rpc.int}.
  */
-final class RpcAddress {
+public final class RpcAddress {
     private RpcAddress() {}
 
-    static String forEnvironment(URI gateway, EnvironmentName environment) {
+    public static String forEnvironment(URI gateway, EnvironmentName environment) {
         String base = gateway.toString().replaceAll("/+$", "");
         return environment.equals(EnvironmentName.PRODUCTION) ? base : base + "/_env/" + environment;
     }

@@ -14,9 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 
 /** Sends health checks: {@code GET http://address/path}, healthy on any 2xx within the timeout. */
-final class HealthProber implements AutoCloseable {
-    /** A probe's answer; {@code detail} says why it failed, for status and deploy errors. */
-    record Result(boolean healthy, String detail) {}
+public final class HttpHealthProbe implements HealthProbe {
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -24,7 +22,8 @@ final class HealthProber implements AutoCloseable {
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
 
-    CompletableFuture<Result> probe(Address address, HealthCheck check) {
+    @Override
+    public CompletableFuture<Result> probe(Address address, HealthCheck check) {
         URI uri = URI.create("http://" + address.host() + ":" + address.port() + check.path());
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(check.timeout()).GET().build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())

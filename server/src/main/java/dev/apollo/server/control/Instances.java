@@ -1,0 +1,256 @@
+package dev.apollo.server.control;
+
+import dev.apollo.core.deploy.Backoff;
+import dev.apollo.core.deploy.Exits;
+import dev.apollo.core.deploy.Member;
+import dev.apollo.core.health.Health;
+import dev.apollo.core.model.Event;
+import dev.apollo.core.model.EventType;
+import dev.apollo.core.model.InstanceId;
+import dev.apollo.core.model.Release;
+import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.port.ObservedInstance;
+import dev.apollo.core.port.Scheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * The controller's book-keeping of instances: what the scheduler reports, what the health checks
+ * say, how each release's instances have been failing (its back-off, its last failure and the
+ * failing instance's last output). Touched only on the controller thread.
+ */
+final class Instances {
+    private static final int FAILED_INSTANCES_KEPT_PER_RELEASE = 3;
+    private static final int FAILURE_LOG_LINES = 20;
+
+    private final Scheduler scheduler;
+    private final DesiredState desired;
+    private final HealthProbe probe;
+    private final Executor loop;
+    private final Clock clock;
+    private final Duration stopGrace;
+    private final Map<InstanceId, Tracked> tracked = new LinkedHashMap<>();
+    private final Map<ReleaseId, Backoff> backoffs = new HashMap<>();
+    private final Map<ReleaseId, String> lastFailures = new HashMap<>();
+    private final Map<ReleaseId, List<String>> failureLogs = new HashMap<>();
+
+    /** @param loop runs a probe's result on the controller thread */
+    Instances(Scheduler scheduler, DesiredState desired, HealthProbe probe, Executor loop, Clock clock, Duration stopGrace) {
+        this.scheduler = scheduler;
+        this.desired = desired;
+        this.probe = probe;
+        this.loop = loop;
+        this.clock = clock;
+        this.stopGrace = stopGrace;
+    }
+
+    Collection<Tracked> all() {
+        return tracked.values();
+    }
+
+    Tracked get(InstanceId id) {
+        return tracked.get(id);
+    }
+
+    /** Takes in instances the controller started itself, announcing each. */
+    void started(Release release, List<ObservedInstance> instances) {
+        for (ObservedInstance launched : instances) {
+            Tracked instance = new Tracked(release, launched);
+            tracked.put(launched.id(), instance);
+            emit(instance, EventType.INSTANCE_STARTED, "instance " + launched.id() + " started"
+                    + launched.address().map(a -> " on " + a).orElse(""));
+        }
+    }
+
+    /** Takes in what the scheduler reports; stops what nothing in the desired state explains. */
+    void observe(Instant now) {
+        Set<InstanceId> seen = new HashSet<>();
+        for (ObservedInstance observed : scheduler.instances()) {
+            seen.add(observed.id());
+            Tracked instance = tracked.get(observed.id());
+            if (instance == null) {
+                Optional<Release> release = desired.store().release(observed.release());
+                if (release.isEmpty()) {
+                    // Nothing in the desired state explains this instance: never leave it orphaned.
+                    if (observed.running()) {
+                        scheduler.stop(observed.id(), stopGrace);
+                    } else {
+                        scheduler.forget(observed.id());
+                    }
+                    continue;
+                }
+                instance = new Tracked(release.get(), observed);
+                tracked.put(observed.id(), instance);
+            }
+            instance.observed = observed;
+            if (!observed.running() && !instance.exitNoted) {
+                noteExit(instance, now);
+            }
+        }
+        tracked.keySet().retainAll(seen);
+    }
+
+    private void noteExit(Tracked instance, Instant now) {
+        instance.exitNoted = true;
+        ObservedInstance observed = instance.observed;
+        ReleaseId release = instance.release.id();
+        if (!failed(instance)) {
+            emit(instance, EventType.INSTANCE_STOPPED, "instance " + observed.id() + " stopped");
+            return;
+        }
+        String how = observed.exit().map(ObservedInstance.Exit::reason).orElse("exited");
+        String cause = instance.stoppedAsUnhealthy ? "failed its health check (" + instance.health.lastFailure() + ")" : how;
+        Backoff backoff = backoff(release).afterFailure(now);
+        backoffs.put(release, backoff);
+        lastFailures.put(release, "instance " + observed.id() + " " + cause);
+        failureLogs.put(release, scheduler.tailLog(observed.id(), FAILURE_LOG_LINES));
+        emit(instance, EventType.INSTANCE_EXITED, "instance " + observed.id() + " " + cause);
+        if (desired.isActive(release)) {
+            long wait = Math.max(0, Duration.between(now, backoff.notBefore()).toMillis());
+            emit(instance, EventType.BACKING_OFF, "failure " + backoff.streak() + " in a row; next start of "
+                    + instance.release.service() + " in " + wait / 1000.0 + " s");
+        }
+    }
+
+    private static boolean failed(Tracked instance) {
+        return Exits.isFailure(instance.observed.stopRequested(), instance.stoppedAsUnhealthy);
+    }
+
+    /** Sends the health checks that are due; each answer comes back on the controller thread. */
+    void probeDue(Instant now) {
+        for (Tracked instance : tracked.values()) {
+            if (!instance.serving() || instance.probing || instance.observed.address().isEmpty()
+                    || now.isBefore(instance.nextProbe)) {
+                continue;
+            }
+            instance.probing = true;
+            InstanceId id = instance.observed.id();
+            probe.probe(instance.observed.address().get(), instance.release.health())
+                    .thenAccept(result -> loop.execute(() -> onProbe(id, result)));
+        }
+    }
+
+    private void onProbe(InstanceId id, HealthProbe.Result result) {
+        Tracked instance = tracked.get(id);
+        if (instance == null) {
+            return;
+        }
+        instance.probing = false;
+        if (!instance.serving()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Health before = instance.health.health();
+        instance.health = result.healthy()
+                ? instance.health.afterSuccess()
+                : instance.health.afterFailure(result.detail(), now, instance.observed.startedAt(), instance.release.health());
+        instance.nextProbe = instance.health.nextProbe(now, instance.release.health());
+        Health after = instance.health.health();
+        if (before == after) {
+            return;
+        }
+        if (after == Health.HEALTHY) {
+            backoffs.computeIfPresent(instance.release.id(), (release, backoff) -> backoff.afterHealthy());
+            emit(instance, EventType.INSTANCE_HEALTHY, "instance " + id + " is healthy");
+        } else if (after == Health.UNHEALTHY) {
+            emit(instance, EventType.INSTANCE_UNHEALTHY, "instance " + id + " is unhealthy: " + result.detail());
+        }
+    }
+
+    /** Forgets exited instances, keeping the last few failed ones per release for status and logs. */
+    void pruneExited() {
+        Map<ReleaseId, List<Tracked>> failedByRelease = new HashMap<>();
+        for (Tracked instance : List.copyOf(tracked.values())) {
+            if (instance.running() || !instance.exitNoted) {
+                continue;
+            }
+            if (failed(instance)) {
+                failedByRelease.computeIfAbsent(instance.release.id(), r -> new ArrayList<>()).add(instance);
+            } else {
+                forget(instance);
+            }
+        }
+        for (List<Tracked> failed : failedByRelease.values()) {
+            failed.sort(Comparator.comparing((Tracked t) -> t.observed.exit().orElseThrow().at()).reversed());
+            failed.stream().skip(FAILED_INSTANCES_KEPT_PER_RELEASE).forEach(this::forget);
+        }
+    }
+
+    private void forget(Tracked instance) {
+        scheduler.forget(instance.observed.id());
+        tracked.remove(instance.observed.id());
+    }
+
+    /** Running instances not asked to stop and not draining, as the reconciler sees them. */
+    List<Member> members() {
+        return tracked.values().stream()
+                .filter(Tracked::serving)
+                .map(t -> new Member(t.observed.id(), t.release.id(), t.health.health(), t.observed.startedAt(),
+                        t.health.lastFailure()))
+                .toList();
+    }
+
+    /** Instances of a release the scheduler counts as wanted: running and not asked to stop (draining included). */
+    int wanted(ReleaseId release) {
+        return (int) tracked.values().stream()
+                .filter(t -> t.release.id().equals(release) && t.running() && !t.observed.stopRequested())
+                .count();
+    }
+
+    int serving(ReleaseId release) {
+        return (int) tracked.values().stream().filter(t -> t.release.id().equals(release) && t.serving()).count();
+    }
+
+    int healthy(ReleaseId release) {
+        return (int) tracked.values().stream().filter(t -> t.release.id().equals(release) && t.healthy()).count();
+    }
+
+    Map<ReleaseId, Backoff> backoffs() {
+        return Map.copyOf(backoffs);
+    }
+
+    Backoff backoff(ReleaseId release) {
+        return backoffs.getOrDefault(release, Backoff.none());
+    }
+
+    /** A release's artifact could not be had: counts as a failure of the release, with back-off. */
+    void cannotStart(ReleaseId release, String why, Instant now) {
+        backoffs.put(release, backoff(release).afterFailure(now));
+        lastFailures.put(release, why);
+    }
+
+    /** Why a release's instances are failing: the newest exit, else the newest failed health check. */
+    String lastFailure(ReleaseId release) {
+        return lastFailures.getOrDefault(release, tracked.values().stream()
+                .filter(t -> t.release.id().equals(release) && t.serving() && t.failure().isPresent())
+                .map(t -> "instance " + t.observed.id() + ": " + t.health.lastFailure())
+                .reduce((first, second) -> second)
+                .orElse(""));
+    }
+
+    List<String> failureLog(ReleaseId release) {
+        return failureLogs.getOrDefault(release, List.of());
+    }
+
+    void emit(Tracked instance, EventType type, String message) {
+        Release release = instance.release;
+        desired.emit(Event.of(clock.instant(), type, release, message, serving(release.id()), healthy(release.id())));
+    }
+
+    Snapshot snapshot(List<Release> active) {
+        return new Snapshot(List.copyOf(active), tracked.values().stream().map(Tracked::status).toList(),
+                Map.copyOf(backoffs), Map.copyOf(lastFailures));
+    }
+}

@@ -1,0 +1,206 @@
+package dev.apollo.server.control;
+
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.deploy.RollbackTarget;
+import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.Event;
+import dev.apollo.core.model.EventType;
+import dev.apollo.core.model.Release;
+import dev.apollo.core.model.ReleaseState;
+import dev.apollo.core.model.ServiceName;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What people ask of a service's releases: deploy, scale, undeploy, roll back, and the testbed's
+ * promotion or discard. Each command checks, then writes the releases and their events in one
+ * transaction; the control loop carries the change out. Runs on the controller thread.
+ */
+final class ReleaseCommands {
+    private final DesiredState desired;
+    private final Instances instances;
+    private final TopologyCommands topology;
+    private final Runnable publishRoutes;
+    private final Clock clock;
+    private final Duration deployTimeout;
+
+    /** @param deployTimeout the deadline of a deploy started by a testbed promotion or a rollback */
+    ReleaseCommands(DesiredState desired, Instances instances, TopologyCommands topology, Runnable publishRoutes, Clock clock,
+            Duration deployTimeout) {
+        this.desired = desired;
+        this.instances = instances;
+        this.topology = topology;
+        this.publishRoutes = publishRoutes;
+        this.clock = clock;
+        this.deployTimeout = deployTimeout;
+    }
+
+    DeployResult deploy(Deploy deploy) {
+        ServiceName service = deploy.artifact().name();
+        desired.requireEnvironment(deploy.environment());
+        topology.requireNotExternal(deploy.environment(), service);
+        Optional<Release> deploying = desired.find(deploy.environment(), service, ReleaseState.DEPLOYING);
+        if (deploying.isPresent()) {
+            throw new ApolloException.Conflict(deploying.get().describe() + " is still being deployed; wait for it"
+                    + " to finish (apollo status " + service + " -e " + deploy.environment() + ") and deploy again.");
+        }
+        long cursor = desired.cursor();
+        Instant now = clock.instant();
+        Optional<Release> live = desired.find(deploy.environment(), service, ReleaseState.LIVE);
+        deploy.paths().forEach(path -> topology.putRoute(deploy.environment(), path, service, now));
+        if (deploy.testbed()) {
+            return new DeployResult("deploy", startTestbed(deploy, live, now), cursor);
+        }
+        if (live.isPresent() && live.get().artifact().equals(deploy.artifact())) {
+            if (live.get().instances() == deploy.instances()) {
+                return new DeployResult("unchanged", live.get(), cursor);
+            }
+            return new DeployResult("scale", resize(live.get(), deploy.instances(), now), cursor);
+        }
+        Release release = new Release(desired.store().nextReleaseId(), deploy.environment(), service, deploy.artifact(),
+                deploy.instances(), deploy.health(), deploy.memoryMb(), ReleaseState.DEPLOYING, now,
+                now.plus(deploy.deadline()), now, "");
+        String beside = live.map(l -> " beside live " + l.id() + " (" + l.version() + ")").orElse("");
+        desired.commit(List.of(release), List.of(Event.of(now, EventType.DEPLOY_STARTED, release,
+                "deploying " + release.describe() + ": " + release.instances() + " instances" + beside, 0, 0)));
+        return new DeployResult("deploy", release, cursor);
+    }
+
+    private Release startTestbed(Deploy deploy, Optional<Release> live, Instant now) {
+        ServiceName service = deploy.artifact().name();
+        if (live.isEmpty()) {
+            throw new ApolloException.Conflict("a testbed runs beside a live release, and " + service + " has none in "
+                    + deploy.environment() + "; deploy it first: apollo artifact-deploy " + service + ":VERSION");
+        }
+        List<Release> releases = new ArrayList<>();
+        desired.find(deploy.environment(), service, ReleaseState.TESTBED).ifPresent(old ->
+                releases.add(old.withState(ReleaseState.REPLACED, now, "replaced by a newer testbed")));
+        Release testbed = new Release(desired.store().nextReleaseId(), deploy.environment(), service, deploy.artifact(),
+                deploy.instances(), deploy.health(), deploy.memoryMb(), ReleaseState.TESTBED, now, now.plus(deploy.deadline()),
+                now, "");
+        releases.add(testbed);
+        desired.commit(releases, List.of(Event.of(now, EventType.DEPLOY_STARTED, testbed, "deploying testbed "
+                + testbed.describe() + " beside live " + live.get().id() + " (" + live.get().version() + "): "
+                + testbed.instances() + " instances", 0, 0)));
+        return testbed;
+    }
+
+    Release scale(EnvironmentName environment, ServiceName service, int count) {
+        desired.requireEnvironment(environment);
+        requireNoDeploy(environment, service, "scale");
+        Release live = live(environment, service);
+        return live.instances() == count ? live : resize(live, count, clock.instant());
+    }
+
+    private Release resize(Release live, int count, Instant now) {
+        Release resized = live.withInstances(count, now);
+        desired.commit(List.of(resized), List.of(Event.of(now, EventType.SCALED, resized,
+                resized.describe() + " scaled from " + live.instances() + " to " + count + " instances",
+                instances.serving(live.id()), instances.healthy(live.id()))));
+        return resized;
+    }
+
+    List<Release> undeploy(EnvironmentName environment, ServiceName service) {
+        desired.requireEnvironment(environment);
+        Instant now = clock.instant();
+        List<Release> stopped = desired.activeOf(environment, service).stream()
+                .map(r -> r.withState(ReleaseState.UNDEPLOYED, now, "undeployed on request"))
+                .toList();
+        if (stopped.isEmpty()) {
+            throw notDeployed(environment, service);
+        }
+        desired.commit(stopped, stopped.stream()
+                .map(r -> Event.of(now, EventType.UNDEPLOYED, r, r.describe() + " undeployed", -1, -1)).toList());
+        return stopped;
+    }
+
+    /**
+     * Puts the previous release back. Within the rollback window it is still running, so this is one
+     * transaction and a route switch, published before the call returns; after it, a blue/green
+     * deploy of the previous version.
+     */
+    RollbackResult rollback(EnvironmentName environment, ServiceName service) {
+        desired.requireEnvironment(environment);
+        requireNoDeploy(environment, service, "roll back");
+        Release live = live(environment, service);
+        long cursor = desired.cursor();
+        Instant now = clock.instant();
+        Optional<Release> previous = desired.find(environment, service, ReleaseState.PREVIOUS);
+        int warm = previous.map(p -> instances.healthy(p.id())).orElse(0);
+        switch (RollbackTarget.of(live, previous, warm, desired.store().history(environment, service))) {
+            case RollbackTarget.Switch to -> {
+                Release back = to.previous().withState(ReleaseState.LIVE, now, "");
+                Release out = live.withState(ReleaseState.PREVIOUS, now, "rolled back to " + back.id() + " (" + back.version() + ")");
+                desired.commit(List.of(back, out), List.of(Event.of(now, EventType.ROLLED_BACK, back,
+                        "rolled back " + service + " in " + environment + " from " + live.id() + " (" + live.version() + ") to "
+                                + back.id() + " (" + back.version() + ")", instances.serving(back.id()), warm)));
+                publishRoutes.run();
+                return new RollbackResult("switch", back, cursor);
+            }
+            case RollbackTarget.Redeploy of -> {
+                Release earlier = of.earlier();
+                Release redeploy = new Release(desired.store().nextReleaseId(), environment, service, earlier.artifact(),
+                        live.instances(), earlier.health(), earlier.memoryMb(), ReleaseState.DEPLOYING, now,
+                        now.plus(deployTimeout), now, "");
+                desired.commit(List.of(redeploy), List.of(Event.of(now, EventType.DEPLOY_STARTED, redeploy, "rolling back:"
+                        + " deploying " + redeploy.describe() + " beside live " + live.id() + " (" + live.version() + ");"
+                        + " the previous release is no longer warm", 0, 0)));
+                return new RollbackResult("deploy", redeploy, cursor);
+            }
+        }
+    }
+
+    /** Upgrades the live release to the testbed's version, blue/green, keeping the testbed's instances. */
+    DeployResult promoteTestbed(EnvironmentName environment, ServiceName service, Optional<Integer> count) {
+        desired.requireEnvironment(environment);
+        requireNoDeploy(environment, service, "promote the testbed of");
+        Release testbed = testbed(environment, service);
+        int target = count.orElseGet(() -> desired.find(environment, service, ReleaseState.LIVE).map(Release::instances)
+                .orElse(testbed.instances()));
+        long cursor = desired.cursor();
+        Instant now = clock.instant();
+        Release promoted = new Release(testbed.id(), environment, service, testbed.artifact(), target, testbed.health(),
+                testbed.memoryMb(), ReleaseState.DEPLOYING, testbed.createdAt(), now.plus(deployTimeout), now, "");
+        desired.commit(List.of(promoted), List.of(Event.of(now, EventType.DEPLOY_STARTED, promoted, "promoting testbed "
+                + promoted.describe() + " to live: " + target + " instances", instances.serving(promoted.id()),
+                instances.healthy(promoted.id()))));
+        return new DeployResult("deploy", promoted, cursor);
+    }
+
+    Release discardTestbed(EnvironmentName environment, ServiceName service) {
+        desired.requireEnvironment(environment);
+        Release testbed = testbed(environment, service);
+        Instant now = clock.instant();
+        Release discarded = testbed.withState(ReleaseState.REPLACED, now, "testbed discarded on request");
+        desired.commit(List.of(discarded), List.of(Event.of(now, EventType.TESTBED_DISCARDED, discarded,
+                "testbed " + discarded.describe() + " discarded", -1, -1)));
+        return discarded;
+    }
+
+    private Release live(EnvironmentName environment, ServiceName service) {
+        return desired.find(environment, service, ReleaseState.LIVE).orElseThrow(() -> notDeployed(environment, service));
+    }
+
+    private Release testbed(EnvironmentName environment, ServiceName service) {
+        return desired.find(environment, service, ReleaseState.TESTBED).orElseThrow(() -> new ApolloException.NotFound(
+                service + " has no testbed in " + environment + "; start one with: apollo artifact-deploy " + service
+                        + ":VERSION -n 1 --testbed -e " + environment));
+    }
+
+    private void requireNoDeploy(EnvironmentName environment, ServiceName service, String action) {
+        Optional<Release> deploying = desired.find(environment, service, ReleaseState.DEPLOYING);
+        if (deploying.isPresent()) {
+            throw new ApolloException.Conflict("cannot " + action + " " + service + " while " + deploying.get().describe()
+                    + " is being deployed; wait for the deploy to finish.");
+        }
+    }
+
+    private static ApolloException notDeployed(EnvironmentName environment, ServiceName service) {
+        return new ApolloException.NotFound("service " + service + " has no live release in " + environment
+                + "; deploy it first: apollo artifact-deploy " + service + ":VERSION -e " + environment);
+    }
+}
