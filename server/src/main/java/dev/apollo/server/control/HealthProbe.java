@@ -12,6 +12,7 @@ public interface HealthProbe extends AutoCloseable {
 
     CompletableFuture<Result> probe(Address address, HealthCheck check);
 
+    /** Releases what the probe holds (its HTTP client); nothing by default. */
     @Override
-    void close();
+    default void close() {}
 }

@@ -1,0 +1,313 @@
+package dev.apollo.server.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.apollo.artifacts.FileArtifactStore;
+import dev.apollo.core.deploy.DeployEvaluator;
+import dev.apollo.core.model.Address;
+import dev.apollo.core.model.ArtifactRef;
+import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.Event;
+import dev.apollo.core.model.EventType;
+import dev.apollo.core.model.HealthCheck;
+import dev.apollo.core.model.Release;
+import dev.apollo.core.model.ReleaseId;
+import dev.apollo.core.model.ReleaseState;
+import dev.apollo.core.model.ServiceName;
+import dev.apollo.core.model.Version;
+import dev.apollo.core.port.ArtifactKind;
+import dev.apollo.core.port.ObservedInstance;
+import dev.apollo.core.port.ReleaseSpec;
+import dev.apollo.testkit.FakeScheduler;
+import dev.apollo.testkit.InMemoryStore;
+import dev.apollo.testkit.ManualClock;
+import dev.apollo.testkit.TestJars;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The control loop on fakes of its ports and a clock the test moves: each scenario steps the loop
+ * by hand, so what it asserts holds at an exact moment, not "eventually".
+ */
+class ControllerTest {
+    private static final EnvironmentName PRODUCTION = EnvironmentName.PRODUCTION;
+    private static final ServiceName WEB = ServiceName.of("web-service");
+    private static final Duration ROLLBACK_WINDOW = Duration.ofMinutes(5);
+
+    @TempDir
+    Path artifactsDir;
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
+    private final InMemoryStore store = new InMemoryStore(clock);
+    private final FakeScheduler scheduler = new FakeScheduler(clock);
+    private final Set<String> sickVersions = new HashSet<>();
+    private final List<Controller> controllers = new ArrayList<>();
+    private FileArtifactStore artifacts;
+    private Controller controller;
+
+    @BeforeEach
+    void start() {
+        artifacts = FileArtifactStore.open(artifactsDir, FileArtifactStore.Options.defaults());
+        for (String version : List.of("1.0.0", "2.0.0", "3.0.0")) {
+            artifacts.push(WEB, Version.of(version), new ByteArrayInputStream(TestJars.jar("web-service " + version)));
+        }
+        controller = controllerOn(scheduler);
+    }
+
+    @AfterEach
+    void stop() {
+        controllers.forEach(Controller::close);
+    }
+
+    private Controller controllerOn(FakeScheduler on) {
+        Controller next = new Controller(store, on, artifacts, new EventBus(store), new RouteFeed(clock), this::probe, clock,
+                new Controller.Settings(Duration.ofSeconds(1), URI.create("http://127.0.0.1:9090"), Duration.ZERO,
+                        ROLLBACK_WINDOW, Duration.ofSeconds(60), TrafficSync.IMMEDIATE));
+        controllers.add(next);
+        next.startStepping();
+        return next;
+    }
+
+    /** Healthy unless the instance runs a version the test made sick. */
+    private CompletableFuture<HealthProbe.Result> probe(Address address, HealthCheck check) {
+        boolean sick = scheduler.instances().stream()
+                .filter(i -> i.address().equals(Optional.of(address)))
+                .map(i -> scheduler.variablesOf(i.id()).get("APOLLO_VERSION"))
+                .anyMatch(sickVersions::contains);
+        return CompletableFuture.completedFuture(sick
+                ? new HealthProbe.Result(false, "GET " + check.path() + " answered 503")
+                : new HealthProbe.Result(true, ""));
+    }
+
+    /** Lets time pass in loop-sized steps, so probes go out and their answers come back. */
+    private void run(Duration total) {
+        for (Duration passed = Duration.ZERO; passed.compareTo(total) < 0; passed = passed.plusMillis(200)) {
+            clock.advance(Duration.ofMillis(200));
+            controller.step();
+            controller.step(); // takes in the answers of the probes the previous step sent
+        }
+    }
+
+    private Release deploy(String version, int instances) {
+        return controller.deploy(new Deploy(ArtifactRef.parse("web-service:" + version), instances, PRODUCTION,
+                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), false, List.of())).release();
+    }
+
+    private Release state(Release release) {
+        return store.release(release.id()).orElseThrow();
+    }
+
+    private long running(Release release) {
+        return scheduler.runningByRelease().getOrDefault(release.id(), 0L);
+    }
+
+    private List<EventType> eventsOf(Release release) {
+        return store.eventsAfter(0, 10_000).stream()
+                .filter(e -> e.release().equals(Optional.of(release.id())))
+                .map(Event::type)
+                .toList();
+    }
+
+    private Release liveAt(String version, int instances) {
+        Release release = deploy(version, instances);
+        run(Duration.ofSeconds(1));
+        assertThat(state(release).state()).isEqualTo(ReleaseState.LIVE);
+        return release;
+    }
+
+    @Test
+    void aDeployGoesLiveOnceEveryInstanceIsHealthyWithTheVariablesItWasGiven() {
+        Release release = deploy("1.0.0", 2);
+
+        controller.step();
+        assertThat(running(release)).isEqualTo(2);
+        assertThat(state(release).state()).isEqualTo(ReleaseState.DEPLOYING);
+        run(Duration.ofSeconds(1));
+
+        assertThat(state(release).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(eventsOf(release)).containsSubsequence(EventType.DEPLOY_STARTED, EventType.INSTANCE_STARTED,
+                EventType.INSTANCE_STARTED, EventType.INSTANCE_HEALTHY, EventType.INSTANCE_HEALTHY,
+                EventType.TRAFFIC_SWITCHED, EventType.DEPLOY_SUCCEEDED);
+        ObservedInstance instance = scheduler.instances().get(0);
+        assertThat(scheduler.variablesOf(instance.id())).containsEntry("APOLLO_ENV", "production")
+                .containsEntry("APOLLO_SERVICE", "web-service").containsEntry("APOLLO_VERSION", "1.0.0")
+                .containsEntry("RPC_INT", "http://127.0.0.1:9090").containsEntry("APOLLO_INSTANCE_ID", instance.id().value());
+        run(Duration.ofSeconds(5));
+        assertThat(running(release)).isEqualTo(2); // steady: nothing more is started
+    }
+
+    @Test
+    void aDeployThatNeverGetsHealthyFailsAtItsDeadlineAndTheLiveReleaseKeepsServing() {
+        Release live = liveAt("1.0.0", 2);
+        sickVersions.add("2.0.0");
+
+        Release next = deploy("2.0.0", 2);
+        run(Duration.ofSeconds(30));
+        assertThat(state(next).state()).isEqualTo(ReleaseState.DEPLOYING);
+        run(Duration.ofSeconds(31));
+
+        assertThat(state(next).state()).isEqualTo(ReleaseState.FAILED);
+        assertThat(state(next).reason()).contains("0 of 2 instances became healthy within the 60s deadline")
+                .contains("GET /health/is_alive answered 503");
+        assertThat(state(live).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(running(live)).isEqualTo(2);
+        assertThat(running(next)).isZero();
+    }
+
+    @Test
+    void aCrashLoopBacksOffBetweenStartsAndFailsTheDeployEarly() {
+        Release release = deploy("1.0.0", 1);
+        controller.step();
+
+        List<Instant> starts = new ArrayList<>();
+        for (int crash = 0; crash < DeployEvaluator.CRASH_LOOP_LIMIT; crash++) {
+            ObservedInstance instance = scheduler.instances().stream().filter(ObservedInstance::running).findFirst()
+                    .orElseThrow();
+            starts.add(instance.startedAt());
+            scheduler.crash(instance.id(), 1);
+            controller.step();
+            if (crash < DeployEvaluator.CRASH_LOOP_LIMIT - 1) {
+                assertThat(running(release)).as("no start during the back-off").isZero();
+                while (running(release) == 0) {
+                    clock.advance(Duration.ofMillis(100));
+                    controller.step();
+                }
+            }
+        }
+
+        assertThat(state(release).state()).isEqualTo(ReleaseState.FAILED);
+        assertThat(state(release).reason()).contains("failed 5 times in a row");
+        List<Duration> gaps = new ArrayList<>();
+        for (int i = 1; i < starts.size(); i++) {
+            gaps.add(Duration.between(starts.get(i - 1), starts.get(i)));
+        }
+        assertThat(gaps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+                Duration.ofSeconds(8));
+        assertThat(eventsOf(release)).contains(EventType.BACKING_OFF, EventType.DEPLOY_FAILED);
+    }
+
+    @Test
+    void anUnhealthyInstanceIsReplaced() {
+        Release release = liveAt("1.0.0", 1);
+        ObservedInstance first = scheduler.instances().get(0);
+
+        sickVersions.add("1.0.0");
+        run(Duration.ofSeconds(7)); // three failed probes, 2 s apart
+        sickVersions.clear();
+        run(Duration.ofSeconds(3)); // back-off of 1 s, then a new one starts and gets healthy
+
+        assertThat(scheduler.instances()).filteredOn(ObservedInstance::running).singleElement()
+                .satisfies(i -> assertThat(i.id()).isNotEqualTo(first.id()));
+        assertThat(eventsOf(release)).contains(EventType.INSTANCE_UNHEALTHY, EventType.INSTANCE_DRAINING,
+                EventType.INSTANCE_EXITED);
+        assertThat(controller.snapshot().backoffs().get(release.id()).restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void withinTheRollbackWindowARollbackSwitchesBackToTheWarmRelease() {
+        Release v1 = liveAt("1.0.0", 2);
+        Release v2 = liveAt("2.0.0", 2);
+        assertThat(state(v1).state()).isEqualTo(ReleaseState.PREVIOUS);
+        assertThat(running(v1)).isEqualTo(2);
+
+        RollbackResult result = controller.rollback(PRODUCTION, WEB);
+
+        assertThat(result.kind()).isEqualTo("switch");
+        assertThat(state(v1).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(state(v2).state()).isEqualTo(ReleaseState.PREVIOUS);
+        assertThat(eventsOf(v1)).contains(EventType.ROLLED_BACK);
+    }
+
+    @Test
+    void afterTheRollbackWindowARollbackDeploysThePreviousVersionAgain() {
+        Release v1 = liveAt("1.0.0", 2);
+        liveAt("2.0.0", 2);
+        run(ROLLBACK_WINDOW.plusSeconds(1));
+        assertThat(state(v1).state()).isEqualTo(ReleaseState.REPLACED);
+        assertThat(running(v1)).isZero();
+
+        RollbackResult result = controller.rollback(PRODUCTION, WEB);
+        run(Duration.ofSeconds(1));
+
+        assertThat(result.kind()).isEqualTo("deploy");
+        assertThat(result.release().id()).isNotEqualTo(v1.id());
+        assertThat(result.release().version()).isEqualTo(Version.of("1.0.0"));
+        assertThat(state(result.release()).state()).isEqualTo(ReleaseState.LIVE);
+    }
+
+    @Test
+    void aTestbedRunsBesideTheLiveReleaseAndIsPromotedBlueGreen() {
+        Release live = liveAt("1.0.0", 2);
+        Release testbed = controller.deploy(new Deploy(ArtifactRef.parse("web-service:2.0.0"), 1, PRODUCTION,
+                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), true, List.of())).release();
+        run(Duration.ofSeconds(1));
+        assertThat(state(testbed).state()).isEqualTo(ReleaseState.TESTBED);
+        assertThat(eventsOf(testbed)).contains(EventType.DEPLOY_SUCCEEDED);
+
+        DeployResult promoted = controller.promoteTestbed(PRODUCTION, WEB, Optional.empty());
+        run(Duration.ofSeconds(1));
+
+        assertThat(promoted.release().id()).isEqualTo(testbed.id());
+        assertThat(state(testbed).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(running(testbed)).isEqualTo(2); // the live release's count
+        assertThat(state(live).state()).isEqualTo(ReleaseState.PREVIOUS);
+    }
+
+    @Test
+    void aDiscardedTestbedIsStoppedAndTheLiveReleaseUntouched() {
+        Release live = liveAt("1.0.0", 2);
+        Release testbed = controller.deploy(new Deploy(ArtifactRef.parse("web-service:3.0.0"), 1, PRODUCTION,
+                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), true, List.of())).release();
+        run(Duration.ofSeconds(1));
+
+        controller.discardTestbed(PRODUCTION, WEB);
+        run(Duration.ofSeconds(1));
+
+        assertThat(state(testbed).state()).isEqualTo(ReleaseState.REPLACED);
+        assertThat(running(testbed)).isZero();
+        assertThat(state(live).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(running(live)).isEqualTo(2);
+    }
+
+    @Test
+    void anInstanceNothingInTheDesiredStateExplainsIsStopped() {
+        ReleaseSpec unknown = new ReleaseSpec(new ReleaseId(999), PRODUCTION, WEB, Version.of("0.0.1"), ArtifactKind.JAR,
+                URI.create("file:///elsewhere.jar"), 64, Map.of());
+        scheduler.ensure(unknown, 1);
+
+        controller.step();
+
+        assertThat(scheduler.instances()).singleElement().satisfies(i -> assertThat(i.running()).isFalse());
+    }
+
+    @Test
+    void aRestartedControllerAdoptsWhatRunsAndStartsNothingTwice() {
+        Release release = liveAt("1.0.0", 3);
+        controller.close();
+        FakeScheduler reopened = scheduler.reopened();
+
+        controller = controllerOn(reopened);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofMillis(200));
+            controller.step();
+        }
+
+        assertThat(reopened.runningByRelease()).containsExactly(Map.entry(release.id(), 3L));
+        assertThat(controller.snapshot().instancesOf(release.id())).hasSize(3)
+                .allSatisfy(i -> assertThat(i.state()).isEqualTo("healthy"));
+    }
+}
