@@ -1,7 +1,7 @@
 package dev.apollo.artifacts;
 
-import static dev.apollo.artifacts.TestJars.jar;
-import static dev.apollo.artifacts.TestJars.sha256;
+import static dev.apollo.testkit.TestJars.jar;
+import static dev.apollo.testkit.TestJars.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +10,7 @@ import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.model.Version;
 import dev.apollo.core.port.ArtifactStore.StoredArtifact;
+import dev.apollo.testkit.TestJars;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
