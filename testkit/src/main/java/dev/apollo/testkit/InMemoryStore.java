@@ -159,7 +159,7 @@ public final class InMemoryStore implements Store {
             throw new ApolloException.Invalid("event limit: " + limit + " (expected: >= 0)");
         }
         return locked(() -> {
-            int from = (int) Math.clamp(afterId, 0, events.size());
+            int from = Math.clamp(afterId, 0, events.size());
             int to = (int) Math.min(events.size(), (long) from + limit);
             return List.copyOf(events.subList(from, to));
         });
