@@ -1,8 +1,8 @@
 package dev.apollo.artifacts;
 
-import static dev.apollo.artifacts.TestJars.jar;
-import static dev.apollo.artifacts.TestJars.sha1;
-import static dev.apollo.artifacts.TestJars.sha256;
+import static dev.apollo.testkit.TestJars.jar;
+import static dev.apollo.testkit.TestJars.sha1;
+import static dev.apollo.testkit.TestJars.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +12,7 @@ import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.model.Version;
 import dev.apollo.core.port.ArtifactStore.StoredArtifact;
+import dev.apollo.testkit.TestJars;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.apollo.artifacts;
+package dev.apollo.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,18 +13,18 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 
-/** Small real jars; the same arguments always give the same bytes. */
-final class TestJars {
+/** Small real jars for tests that push or run artifacts; the same arguments always give the same bytes. */
+public final class TestJars {
     private static final long FIXED_TIME = 1_700_000_000_000L;
 
     private TestJars() {}
 
-    static byte[] jar(String content) {
+    public static byte[] jar(String content) {
         return jar(content.getBytes(StandardCharsets.UTF_8), ZipEntry.DEFLATED);
     }
 
     /** A jar whose one entry is stored uncompressed, so the jar is at least {@code payload} bytes. */
-    static byte[] storedJar(byte[] payload) {
+    public static byte[] storedJar(byte[] payload) {
         return jar(payload, ZipEntry.STORED);
     }
 
@@ -59,11 +59,11 @@ final class TestJars {
         return bytes.toByteArray();
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         return digest("SHA-256", bytes);
     }
 
-    static String sha1(byte[] bytes) {
+    public static String sha1(byte[] bytes) {
         return digest("SHA-1", bytes);
     }
 

@@ -1,0 +1,266 @@
+package dev.apollo.testkit;
+
+import static dev.apollo.testkit.Refusals.assertRefused;
+import static dev.apollo.testkit.TestJars.jar;
+import static dev.apollo.testkit.TestJars.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.ArtifactRef;
+import dev.apollo.core.model.ServiceName;
+import dev.apollo.core.model.Version;
+import dev.apollo.core.port.ArtifactStore;
+import dev.apollo.core.port.ArtifactStore.StoredArtifact;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ArtifactStore} does, wherever it keeps the jars. An adapter's test extends this
+ * class and says how to open a store holding nothing and how to open the same artifacts again; the
+ * adapter is done when all of this passes. Where a backend looks for Maven artifacts, its size cap
+ * and its layout are its own, tested beside it.
+ */
+public abstract class ArtifactStoreContract {
+    protected static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
+    private static final ServiceName WEB = ServiceName.of("web-service");
+    private static final Version V1 = Version.of("1.0.0");
+
+    /** Stamps {@code storedAt}; it moves when a test says so. */
+    protected final ManualClock clock = new ManualClock(NOW);
+
+    protected ArtifactStore store;
+
+    /**
+     * A store holding no artifact, stamping {@code storedAt} from {@code clock}. No Maven repository
+     * it consults may hold {@code com.example:nothing}.
+     */
+    protected abstract ArtifactStore newStore(Clock clock);
+
+    /** Opens the artifacts of {@code store} again, as a restarted control plane would; may return {@code store} itself. */
+    protected abstract ArtifactStore reopen(ArtifactStore store, Clock clock);
+
+    /** The bytes a scheduler gets from an artifact's {@code location}; as a URL unless the backend says otherwise. */
+    protected byte[] read(URI location) throws IOException {
+        try (InputStream in = location.toURL().openStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Fails if a refused or raced push left something half-stored where the backend keeps its data
+     * (an upload directory, a temporary file). Nothing to look at unless the backend says so.
+     */
+    protected void assertNothingLeftBehind() {}
+
+    @BeforeEach
+    protected final void openStore() {
+        store = newStore(clock);
+    }
+
+    private StoredArtifact push(String name, String version, byte[] bytes) {
+        return store.push(ServiceName.of(name), Version.of(version), new ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void aPushReturnsTheDigestSizeAndTimeOfWhatItStored() {
+        byte[] bytes = jar("hello");
+
+        StoredArtifact pushed = push("web-service", "1.6.0", bytes);
+
+        assertThat(pushed.name()).isEqualTo(WEB);
+        assertThat(pushed.version()).isEqualTo(Version.of("1.6.0"));
+        assertThat(pushed.sha256()).isEqualTo(sha256(bytes)).hasSize(64);
+        assertThat(pushed.size()).isEqualTo(bytes.length);
+        assertThat(pushed.storedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aPushedArtifactIsListedResolvedAndReadFromItsLocation() throws IOException {
+        byte[] bytes = jar("hello");
+
+        StoredArtifact pushed = push("web-service", "1.6.0", bytes);
+
+        assertThat(store.list()).containsExactly(pushed);
+        assertThat(store.resolve(ArtifactRef.parse("web-service:1.6.0"))).isEqualTo(pushed);
+        assertThat(read(pushed.location())).isEqualTo(bytes);
+    }
+
+    @Test
+    void pushingTheSameBytesAgainLaterReturnsTheStoredArtifact() {
+        byte[] bytes = jar("same");
+        StoredArtifact first = push("web-service", "1.0.0", bytes);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(push("web-service", "1.0.0", bytes)).isEqualTo(first);
+        assertThat(store.list()).containsExactly(first);
+    }
+
+    @Test
+    void differentBytesUnderAnExistingVersionAreAConflictAndTheFirstStays() throws IOException {
+        byte[] original = jar("original");
+        byte[] other = jar("other");
+        StoredArtifact first = push("web-service", "1.0.0", original);
+
+        // Both digests, shortened as people read them, so that the message says which content is which.
+        assertRefused(() -> push("web-service", "1.0.0", other), ApolloException.Conflict.class,
+                "web-service:1.0.0", sha256(original).substring(0, 12), sha256(other).substring(0, 12), "new version");
+
+        assertThat(store.list()).containsExactly(first);
+        assertThat(read(first.location())).isEqualTo(original);
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void contentThatIsNotAJarIsInvalidAndNothingIsStored() {
+        byte[] html = "<!DOCTYPE html><p>not found</p>".getBytes(StandardCharsets.UTF_8);
+
+        assertRefused(() -> push("web-service", "1.0.0", html), ApolloException.Invalid.class,
+                "web-service:1.0.0", "expected an executable jar");
+
+        assertThat(store.list()).isEmpty();
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void emptyContentIsInvalid() {
+        assertRefused(() -> push("web-service", "1.0.0", new byte[0]), ApolloException.Invalid.class,
+                "expected an executable jar", "is empty");
+
+        assertThat(store.list()).isEmpty();
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void theListIsByNameThenVersionNumerically() {
+        push("web-service", "1.10.0", jar("a"));
+        push("web-service", "1.9.0", jar("b"));
+        push("api", "2.0.0", jar("c"));
+        push("web-service", "1.9.0-rc.1", jar("d"));
+        push("web-service", "0.1", jar("e"));
+
+        assertThat(store.list()).extracting(artifact -> artifact.name() + ":" + artifact.version()).containsExactly(
+                "api:2.0.0", "web-service:0.1", "web-service:1.9.0", "web-service:1.9.0-rc.1", "web-service:1.10.0");
+    }
+
+    @Test
+    void anUnknownVersionIsNotFoundAndTheMessageSaysHowToPushItAndWhatIsStored() {
+        push("web-service", "1.10.0", jar("a"));
+        push("web-service", "1.9.0", jar("b"));
+
+        assertRefused(() -> store.resolve(ArtifactRef.parse("web-service:9.9.9")), ApolloException.NotFound.class,
+                "web-service:9.9.9", "not in the artifact store", "apollo artifact push", "1.9.0, 1.10.0");
+    }
+
+    @Test
+    void anUnknownNameIsNotFoundWithoutTheVersionsOfOtherNames() {
+        push("web-service", "1.9.0", jar("b"));
+
+        assertThatThrownBy(() -> store.resolve(ArtifactRef.parse("nothing:1.0.0")))
+                .isInstanceOf(ApolloException.NotFound.class)
+                .hasMessageContaining("nothing:1.0.0")
+                .hasMessageNotContaining("1.9.0");
+    }
+
+    @Test
+    void unknownMavenCoordinatesAreNotFound() {
+        assertRefused(() -> store.resolve(ArtifactRef.parse("com.example:nothing:1.0.0")), ApolloException.NotFound.class,
+                "com.example:nothing:1.0.0");
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void pushedArtifactsSurviveAReopenAndStayImmutable() {
+        byte[] bytes = jar("kept");
+        StoredArtifact first = push("web-service", "1.0.0", bytes);
+        StoredArtifact second = push("api", "2.0.0", jar("also kept"));
+        clock.advance(Duration.ofHours(1));
+
+        store = reopen(store, clock);
+
+        assertThat(store.list()).containsExactly(second, first);
+        assertThat(store.resolve(new ArtifactRef.Stored(WEB, V1))).isEqualTo(first);
+        assertThat(push("web-service", "1.0.0", bytes)).isEqualTo(first);
+        assertRefused(() -> push("web-service", "1.0.0", jar("changed")), ApolloException.Conflict.class, "web-service:1.0.0");
+    }
+
+    @Test
+    void concurrentPushesOfTheSameBytesAllSucceedWithOneArtifact() throws Exception {
+        byte[] bytes = jar("race");
+
+        List<StoredArtifact> results = concurrently(8, i -> push("web-service", "1.0.0", bytes));
+
+        assertThat(results).hasSize(8).allSatisfy(result -> assertThat(result).isEqualTo(results.getFirst()));
+        assertThat(store.list()).containsExactly(results.getFirst());
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void concurrentPushesOfDifferentBytesLeaveExactlyOneWinner() throws Exception {
+        int contenders = 8;
+        List<Object> outcomes = concurrently(contenders, i -> {
+            try {
+                return push("web-service", "1.0.0", jar("contender " + i));
+            } catch (ApolloException.Conflict refused) {
+                return refused;
+            }
+        });
+
+        List<StoredArtifact> winners = outcomes.stream()
+                .filter(StoredArtifact.class::isInstance).map(StoredArtifact.class::cast).toList();
+        assertThat(winners).hasSize(1);
+        assertThat(outcomes).filteredOn(ApolloException.Conflict.class::isInstance).hasSize(contenders - 1);
+        assertThat(store.list()).containsExactly(winners.getFirst());
+        assertThat(sha256(read(winners.getFirst().location()))).isEqualTo(winners.getFirst().sha256());
+        assertNothingLeftBehind();
+    }
+
+    private interface Contender<T> {
+        T run(int index) throws Exception;
+    }
+
+    /** Starts all contenders at once so that they really overlap. */
+    private static <T> List<T> concurrently(int count, Contender<T> contender) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                Callable<T> task = () -> {
+                    start.await();
+                    return contender.run(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (ExecutionException e) {
+                    throw new AssertionError("a contender failed", e.getCause());
+                }
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
