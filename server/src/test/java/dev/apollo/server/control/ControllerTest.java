@@ -103,8 +103,12 @@ class ControllerTest {
     }
 
     private Release deploy(String version, int instances) {
+        return deploy(version, instances, HealthCheck.DEFAULT);
+    }
+
+    private Release deploy(String version, int instances, HealthCheck health) {
         return controller.deploy(new Deploy(ArtifactRef.parse("web-service:" + version), instances, PRODUCTION,
-                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), false, List.of())).release();
+                health, 128, Duration.ofSeconds(60), false, List.of())).release();
     }
 
     private Release state(Release release) {
@@ -155,7 +159,9 @@ class ControllerTest {
         Release live = liveAt("1.0.0", 2);
         sickVersions.add("2.0.0");
 
-        Release next = deploy("2.0.0", 2);
+        // A grace longer than the deadline: failed checks never count, so only the deadline ends the deploy.
+        Release next = deploy("2.0.0", 2, new HealthCheck("/health/is_alive", Duration.ofSeconds(120), Duration.ofSeconds(2),
+                Duration.ofSeconds(1), 3));
         run(Duration.ofSeconds(30));
         assertThat(state(next).state()).isEqualTo(ReleaseState.DEPLOYING);
         run(Duration.ofSeconds(31));
