@@ -5,6 +5,7 @@ import static java.util.stream.Collectors.joining;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.EnvironmentRules;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.External;
 import dev.apollo.core.model.Release;
@@ -63,39 +64,17 @@ public final class InMemoryStore implements Store {
     public void createEnvironment(Environment environment) {
         Objects.requireNonNull(environment, "environment");
         run(() -> {
-            Optional<EnvironmentName> fallback = environment.fallback();
-            if (fallback.isPresent() && !environments.containsKey(fallback.get())) {
-                throw new ApolloException.NotFound("Fallback environment '" + fallback.get()
-                        + "' does not exist. Create it first, or choose another fallback.");
-            }
-            if (environments.putIfAbsent(environment.name(), environment) != null) {
-                throw new ApolloException.Conflict("Environment '" + environment.name() + "' already exists.");
-            }
+            EnvironmentRules.requireCreatable(environment, environments.values());
+            environments.put(environment.name(), environment);
         });
     }
 
     @Override
     public void deleteEnvironment(EnvironmentName name) {
         Objects.requireNonNull(name, "name");
-        if (name.equals(EnvironmentName.PRODUCTION)) {
-            throw new ApolloException.Conflict("Environment 'production' cannot be deleted: it always exists.");
-        }
         run(() -> {
-            requireEnvironment(name);
-            List<Release> active = activeIn(name);
-            if (!active.isEmpty()) {
-                throw new ApolloException.Conflict("Environment '" + name + "' has active releases: "
-                        + active.stream().map(Release::describe).collect(joining(", "))
-                        + ". Undeploy them first (apollo undeploy SERVICE -e " + name + ").");
-            }
-            String dependents = environments.values().stream()
-                    .filter(e -> e.fallback().equals(Optional.of(name)))
-                    .map(e -> e.name().value())
-                    .collect(joining(", "));
-            if (!dependents.isEmpty()) {
-                throw new ApolloException.Conflict("Environment '" + name + "' is the fallback of " + dependents
-                        + ". Delete those environments first.");
-            }
+            EnvironmentRules.requireDeletable(name, environments.values());
+            EnvironmentRules.requireNoActiveRelease(name, activeIn(name));
             // As in the durable store: the environment's history, routes and externals go with it; events stay.
             environments.remove(name);
             releases.values().removeIf(r -> r.environment().equals(name));
@@ -214,9 +193,7 @@ public final class InMemoryStore implements Store {
     }
 
     private void requireEnvironment(EnvironmentName name) {
-        if (!environments.containsKey(name)) {
-            throw new ApolloException.NotFound("Environment '" + name + "' does not exist.");
-        }
+        EnvironmentRules.requireExists(name, environments.values());
     }
 
     private List<Release> activeIn(EnvironmentName environment) {

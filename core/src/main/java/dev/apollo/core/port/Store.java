@@ -36,7 +36,10 @@ public interface Store extends AutoCloseable {
     /** Every release of a service in an environment, newest first. */
     List<Release> history(EnvironmentName environment, ServiceName service);
 
-    /** Releases whose instances the platform keeps running (every {@link dev.apollo.core.model.ReleaseState#active()} state: deploying, live, previous, testbed), oldest first. */
+    /**
+     * Releases whose instances the platform keeps running (those in an {@linkplain
+     * dev.apollo.core.model.ReleaseState#active() active} state: deploying, live, previous, testbed), oldest first.
+     */
     List<Release> activeReleases();
 
     /**

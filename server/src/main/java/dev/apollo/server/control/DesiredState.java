@@ -1,8 +1,8 @@
 package dev.apollo.server.control;
 
-import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.EnvironmentRules;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.External;
 import dev.apollo.core.model.Release;
@@ -82,11 +82,7 @@ final class DesiredState {
     }
 
     void requireEnvironment(EnvironmentName environment) {
-        if (store.environment(environment).isEmpty()) {
-            List<String> known = store.environments().stream().map(e -> e.name().value()).sorted().toList();
-            throw new ApolloException.NotFound("environment '" + environment + "' does not exist (known: "
-                    + String.join(", ", known) + "). Create it with: apollo env create " + environment);
-        }
+        EnvironmentRules.requireExists(environment, environments);
     }
 
     /** Queues an event, written with the next commit or flush. */

@@ -3,6 +3,7 @@ package dev.apollo.server.control;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.EnvironmentRules;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.External;
@@ -33,27 +34,16 @@ final class TopologyCommands {
     }
 
     Environment createEnvironment(EnvironmentName name, Optional<EnvironmentName> fallback) {
-        if (fallback.isPresent() && fallback.get().equals(name)) {
-            throw new ApolloException.Invalid("environment " + name + " cannot fall back to itself.");
-        }
         Environment environment = new Environment(name, fallback, clock.instant());
-        desired.store().createEnvironment(environment); // refuses an existing name and an unknown fallback
+        EnvironmentRules.requireCreatable(environment, desired.environments());
+        desired.store().createEnvironment(environment);
         changed();
         return environment;
     }
 
     /** Undeploys every service of the environment (their instances drain and stop), then deletes it. */
     List<Release> deleteEnvironment(EnvironmentName name) {
-        desired.requireEnvironment(name);
-        if (name.equals(EnvironmentName.PRODUCTION)) {
-            throw new ApolloException.Conflict("environment production cannot be deleted: it always exists.");
-        }
-        List<EnvironmentName> dependents = desired.environments().stream()
-                .filter(e -> e.fallback().equals(Optional.of(name))).map(Environment::name).toList();
-        if (!dependents.isEmpty()) {
-            throw new ApolloException.Conflict("environment " + name + " is the fallback of " + dependents
-                    + "; delete those first.");
-        }
+        EnvironmentRules.requireDeletable(name, desired.environments());
         Instant now = clock.instant();
         List<Release> stopped = desired.active().stream().filter(r -> r.environment().equals(name))
                 .map(r -> r.withState(ReleaseState.UNDEPLOYED, now, "environment " + name + " deleted"))

@@ -10,6 +10,7 @@ import dev.apollo.api.Views.ServiceStatus;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.EnvironmentRules;
 import dev.apollo.core.model.HealthCheck;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.RoutePath;
@@ -129,9 +130,7 @@ final class ServiceApi {
     }
 
     private void requireEnvironment(EnvironmentName environment) {
-        if (store.environment(environment).isEmpty()) {
-            throw new ApolloException.NotFound("environment '" + environment + "' does not exist. See them with: apollo env list");
-        }
+        EnvironmentRules.requireExists(environment, store.environments());
     }
 
     /** A service with no active release still answers with its last release, so a failed first deploy can be inspected. */

@@ -5,6 +5,7 @@ import static java.util.stream.Collectors.joining;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.EnvironmentRules;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.External;
 import dev.apollo.core.model.Release;
@@ -109,14 +110,8 @@ public final class SqliteStore implements Store {
     public void createEnvironment(Environment environment) {
         Objects.requireNonNull(environment, "environment");
         write("create environment " + environment.name(), c -> {
-            Optional<EnvironmentName> fallback = environment.fallback();
-            if (fallback.isPresent() && EnvironmentRows.find(c, fallback.get()).isEmpty()) {
-                throw new ApolloException.NotFound("Fallback environment '" + fallback.get()
-                        + "' does not exist. Create it first, or choose another fallback.");
-            }
-            if (!EnvironmentRows.insertIfAbsent(c, environment)) {
-                throw new ApolloException.Conflict("Environment '" + environment.name() + "' already exists.");
-            }
+            EnvironmentRules.requireCreatable(environment, EnvironmentRows.all(c));
+            EnvironmentRows.insertIfAbsent(c, environment);
             return null;
         });
     }
@@ -124,25 +119,9 @@ public final class SqliteStore implements Store {
     @Override
     public void deleteEnvironment(EnvironmentName name) {
         Objects.requireNonNull(name, "name");
-        if (name.equals(EnvironmentName.PRODUCTION)) {
-            throw new ApolloException.Conflict("Environment 'production' cannot be deleted: it always exists.");
-        }
         write("delete environment " + name, c -> {
-            if (EnvironmentRows.find(c, name).isEmpty()) {
-                throw new ApolloException.NotFound("Environment '" + name + "' does not exist.");
-            }
-            List<Release> active = ReleaseRows.activeIn(c, name);
-            if (!active.isEmpty()) {
-                throw new ApolloException.Conflict("Environment '" + name + "' has active releases: "
-                        + active.stream().map(Release::describe).collect(joining(", "))
-                        + ". Undeploy them first (apollo undeploy SERVICE -e " + name + ").");
-            }
-            List<EnvironmentName> dependents = EnvironmentRows.fallingBackTo(c, name);
-            if (!dependents.isEmpty()) {
-                throw new ApolloException.Conflict("Environment '" + name + "' is the fallback of "
-                        + dependents.stream().map(EnvironmentName::value).collect(joining(", "))
-                        + ". Delete those environments first.");
-            }
+            EnvironmentRules.requireDeletable(name, EnvironmentRows.all(c));
+            EnvironmentRules.requireNoActiveRelease(name, ReleaseRows.activeIn(c, name));
             EnvironmentRows.delete(c, name);
             return null;
         });
@@ -214,9 +193,7 @@ public final class SqliteStore implements Store {
     public void putRoute(Route route) {
         Objects.requireNonNull(route, "route");
         write("add route " + route.path() + " in " + route.environment(), c -> {
-            if (EnvironmentRows.find(c, route.environment()).isEmpty()) {
-                throw new ApolloException.NotFound("Environment '" + route.environment() + "' does not exist.");
-            }
+            EnvironmentRules.requireExists(route.environment(), EnvironmentRows.all(c));
             RouteRows.upsert(c, route);
             return null;
         });
@@ -236,9 +213,7 @@ public final class SqliteStore implements Store {
     public void putExternal(External external) {
         Objects.requireNonNull(external, "external");
         write("add external " + external.name() + " in " + external.environment(), c -> {
-            if (EnvironmentRows.find(c, external.environment()).isEmpty()) {
-                throw new ApolloException.NotFound("Environment '" + external.environment() + "' does not exist.");
-            }
+            EnvironmentRules.requireExists(external.environment(), EnvironmentRows.all(c));
             ExternalRows.upsert(c, external);
             return null;
         });
