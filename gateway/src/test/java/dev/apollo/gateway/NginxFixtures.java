@@ -1,13 +1,14 @@
 package dev.apollo.gateway;
 
-import static dev.apollo.gateway.Tables.backend;
-import static dev.apollo.gateway.Tables.external;
-import static dev.apollo.gateway.Tables.rule;
-import static dev.apollo.gateway.Tables.service;
+import static dev.apollo.routing.Tables.backend;
+import static dev.apollo.routing.Tables.external;
+import static dev.apollo.routing.Tables.rule;
+import static dev.apollo.routing.Tables.service;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.EnvironmentRoutes;
 import dev.apollo.gateway.nginx.NginxSettings;
+import dev.apollo.routing.Tables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

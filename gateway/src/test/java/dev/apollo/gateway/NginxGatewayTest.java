@@ -1,9 +1,9 @@
 package dev.apollo.gateway;
 
-import static dev.apollo.gateway.Tables.backend;
-import static dev.apollo.gateway.Tables.external;
-import static dev.apollo.gateway.Tables.rule;
-import static dev.apollo.gateway.Tables.service;
+import static dev.apollo.routing.Tables.backend;
+import static dev.apollo.routing.Tables.external;
+import static dev.apollo.routing.Tables.rule;
+import static dev.apollo.routing.Tables.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,6 +1,6 @@
 package dev.apollo.gateway.nginx;
 
-import dev.apollo.gateway.GatewayException;
+import dev.apollo.routing.GatewayException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.apollo.gateway.nginx;
 
 import dev.apollo.api.RouteTableView;
-import dev.apollo.gateway.GatewayException;
 import dev.apollo.gateway.nginx.NginxConfig.Part;
 import dev.apollo.gateway.nginx.NginxRenderer.Refused;
+import dev.apollo.routing.GatewayException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

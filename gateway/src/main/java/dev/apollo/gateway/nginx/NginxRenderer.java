@@ -1,15 +1,15 @@
 package dev.apollo.gateway.nginx;
 
 import dev.apollo.api.RouteTableView;
-import dev.apollo.gateway.BackendPool;
-import dev.apollo.gateway.ExternalEndpoint;
-import dev.apollo.gateway.Reject;
-import dev.apollo.gateway.Rejects;
-import dev.apollo.gateway.RouteSnapshot;
-import dev.apollo.gateway.RouteSnapshot.EnvironmentTable;
-import dev.apollo.gateway.RouteSnapshot.Rule;
-import dev.apollo.gateway.RouteSnapshot.RpcTarget;
-import dev.apollo.gateway.RouteSnapshot.ServiceTarget;
+import dev.apollo.routing.BackendPool;
+import dev.apollo.routing.ExternalEndpoint;
+import dev.apollo.routing.Reject;
+import dev.apollo.routing.Rejects;
+import dev.apollo.routing.RouteSnapshot;
+import dev.apollo.routing.RouteSnapshot.EnvironmentTable;
+import dev.apollo.routing.RouteSnapshot.RpcTarget;
+import dev.apollo.routing.RouteSnapshot.Rule;
+import dev.apollo.routing.RouteSnapshot.ServiceTarget;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

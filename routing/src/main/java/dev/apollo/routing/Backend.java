@@ -1,9 +1,9 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 /** One instance address, parsed once per table so that routing never parses strings. */
-record Backend(String instance, String host, int port, String address) {
+public record Backend(String instance, String host, int port, String address) {
 
-    static Backend parse(String instance, String address) {
+    public static Backend parse(String instance, String address) {
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
             throw new GatewayException("backend address '" + address + "' of instance " + instance

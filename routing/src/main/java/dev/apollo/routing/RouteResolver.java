@@ -1,9 +1,9 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
-import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.RouteSnapshot.EnvironmentTable;
-import dev.apollo.gateway.RouteSnapshot.Rule;
-import dev.apollo.gateway.RouteSnapshot.ServiceTarget;
+import dev.apollo.routing.Decision.Forward;
+import dev.apollo.routing.RouteSnapshot.EnvironmentTable;
+import dev.apollo.routing.RouteSnapshot.Rule;
+import dev.apollo.routing.RouteSnapshot.ServiceTarget;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -14,21 +14,21 @@ import java.util.function.Supplier;
  * outside the domain (an IP, {@code localhost}) mean production, so that one machine works with
  * the header alone.
  */
-final class RouteResolver {
-    static final String PRODUCTION = "production";
-    static final String TESTBED_COOKIE = "apollo-testbed";
-    static final String CLIENT_COOKIE = "apollo-client";
+public final class RouteResolver {
+    public static final String PRODUCTION = "production";
+    public static final String TESTBED_COOKIE = "apollo-testbed";
+    public static final String CLIENT_COOKIE = "apollo-client";
 
     private final String dotDomain;
     private final Supplier<String> clientIds;
 
     /** @param clientIds mints {@code apollo-client} ids for clients that have none (random in production) */
-    RouteResolver(String domain, Supplier<String> clientIds) {
+    public RouteResolver(String domain, Supplier<String> clientIds) {
         this.dotDomain = "." + domain.toLowerCase(Locale.ROOT);
         this.clientIds = clientIds;
     }
 
-    Decision resolve(RouteSnapshot snapshot, RequestFacts facts) {
+    public Decision resolve(RouteSnapshot snapshot, RequestFacts facts) {
         if (snapshot.isEmpty()) {
             return Rejects.noRouteTable();
         }

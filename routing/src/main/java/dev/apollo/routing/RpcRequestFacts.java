@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 /**
  * What RPC routing looks at in a request, taken from it without parsing; absent values are "".
@@ -9,8 +9,8 @@ package dev.apollo.gateway;
  * @param envHeader {@code X-Apollo-Env}
  * @param baggage the W3C {@code baggage} header(s), joined with ','
  */
-record RpcRequestFacts(String host, String path, String query, String envHeader, String baggage) {
-    RpcRequestFacts {
+public record RpcRequestFacts(String host, String path, String query, String envHeader, String baggage) {
+    public RpcRequestFacts {
         host = orEmpty(host);
         path = path == null || path.isEmpty() ? "/" : path;
         query = orEmpty(query);
@@ -18,7 +18,7 @@ record RpcRequestFacts(String host, String path, String query, String envHeader,
         baggage = orEmpty(baggage);
     }
 
-    static RpcRequestFacts of(String host, String path) {
+    public static RpcRequestFacts of(String host, String path) {
         return new RpcRequestFacts(host, path, "", "", "");
     }
 

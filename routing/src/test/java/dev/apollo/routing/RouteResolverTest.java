@@ -1,15 +1,15 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
-import static dev.apollo.gateway.Tables.backend;
-import static dev.apollo.gateway.Tables.env;
-import static dev.apollo.gateway.Tables.rule;
-import static dev.apollo.gateway.Tables.service;
-import static dev.apollo.gateway.Tables.table;
+import static dev.apollo.routing.Tables.backend;
+import static dev.apollo.routing.Tables.env;
+import static dev.apollo.routing.Tables.rule;
+import static dev.apollo.routing.Tables.service;
+import static dev.apollo.routing.Tables.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apollo.api.RouteTableView;
-import dev.apollo.gateway.Decision.Forward;
+import dev.apollo.routing.Decision.Forward;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

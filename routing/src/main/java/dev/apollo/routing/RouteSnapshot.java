@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.EnvironmentRoutes;
@@ -29,7 +29,8 @@ import java.util.Set;
  * answers; within one environment a service wins over an external of the same name.
  */
 public final class RouteSnapshot {
-    static final RouteSnapshot EMPTY = new RouteSnapshot(0, Map.of());
+    /** No table yet: every request is answered {@code no_route_table}. */
+    public static final RouteSnapshot EMPTY = new RouteSnapshot(0, Map.of());
 
     private final long version;
     private final Map<String, EnvironmentTable> environments;

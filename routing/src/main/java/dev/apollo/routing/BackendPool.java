@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +14,7 @@ public final class BackendPool {
     private final Backend[] backends;
     private final AtomicInteger cursor = new AtomicInteger();
 
-    BackendPool(String environment, String service, String release, List<Backend> backends) {
+    public BackendPool(String environment, String service, String release, List<Backend> backends) {
         this.environment = environment;
         this.service = service;
         this.release = release;
@@ -38,11 +38,12 @@ public final class BackendPool {
         return java.util.Arrays.stream(backends).map(Backend::address).toList();
     }
 
-    int size() {
+    /** How many backends; {@link #get} takes 0 to size - 1. The embedded gateway's balancer walks them. */
+    public int size() {
         return backends.length;
     }
 
-    Backend get(int index) {
+    public Backend get(int index) {
         return backends[index];
     }
 
@@ -51,7 +52,7 @@ public final class BackendPool {
     }
 
     /** The next starting position of the rotation; wraps harmlessly on overflow. */
-    int nextStart() {
+    public int nextStart() {
         return Math.floorMod(cursor.getAndIncrement(), backends.length);
     }
 

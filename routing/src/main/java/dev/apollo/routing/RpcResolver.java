@@ -1,12 +1,12 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
-import static dev.apollo.gateway.RouteResolver.PRODUCTION;
+import static dev.apollo.routing.RouteResolver.PRODUCTION;
 
-import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.Decision.ToExternal;
-import dev.apollo.gateway.RouteSnapshot.EnvironmentTable;
-import dev.apollo.gateway.RouteSnapshot.RpcTarget;
-import dev.apollo.gateway.RouteSnapshot.ServiceTarget;
+import dev.apollo.routing.Decision.Forward;
+import dev.apollo.routing.Decision.ToExternal;
+import dev.apollo.routing.RouteSnapshot.EnvironmentTable;
+import dev.apollo.routing.RouteSnapshot.RpcTarget;
+import dev.apollo.routing.RouteSnapshot.ServiceTarget;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -28,19 +28,19 @@ import java.util.Locale;
  * </ol>
  * A name the environment lacks is looked up along its fallback chain (see {@link RouteSnapshot}).
  */
-final class RpcResolver {
+public final class RpcResolver {
     static final String ENV_PREFIX = "/_env/";
     static final String BAGGAGE_ENV_KEY = "apollo.env";
 
     private final String suffix;
     private final String dotSuffix;
 
-    RpcResolver(String suffix) {
+    public RpcResolver(String suffix) {
         this.suffix = suffix.toLowerCase(Locale.ROOT);
         this.dotSuffix = "." + this.suffix;
     }
 
-    Decision resolve(RouteSnapshot snapshot, RpcRequestFacts facts) {
+    public Decision resolve(RouteSnapshot snapshot, RpcRequestFacts facts) {
         if (snapshot.isEmpty()) {
             return Rejects.noRouteTable();
         }

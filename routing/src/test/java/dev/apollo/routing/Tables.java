@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.Backend;
@@ -11,44 +11,44 @@ import java.time.Instant;
 import java.util.List;
 
 /** A terse way to write route tables in tests. */
-final class Tables {
+public final class Tables {
     private Tables() {}
 
-    static RouteTableView table(long version, EnvironmentRoutes... environments) {
+    public static RouteTableView table(long version, EnvironmentRoutes... environments) {
         return new RouteTableView(version, Instant.parse("2025-01-01T00:00:00Z"), List.of(environments));
     }
 
-    static EnvironmentRoutes env(String name, String fallback, List<PathRule> rules, List<ServiceRoute> services) {
+    public static EnvironmentRoutes env(String name, String fallback, List<PathRule> rules, List<ServiceRoute> services) {
         return new EnvironmentRoutes(name, fallback, rules, services, List.of());
     }
 
     /** An environment with no web rules, for RPC: services and externals. */
-    static EnvironmentRoutes rpcEnv(String name, String fallback, List<ServiceRoute> services, List<External> externals) {
+    public static EnvironmentRoutes rpcEnv(String name, String fallback, List<ServiceRoute> services, List<External> externals) {
         return new EnvironmentRoutes(name, fallback, List.of(), services, externals);
     }
 
-    static External external(String name, String url) {
+    public static External external(String name, String url) {
         return new External(name, url);
     }
 
-    static EnvironmentRoutes env(String name, List<PathRule> rules, List<ServiceRoute> services) {
+    public static EnvironmentRoutes env(String name, List<PathRule> rules, List<ServiceRoute> services) {
         return env(name, null, rules, services);
     }
 
-    static PathRule rule(String path, String service) {
+    public static PathRule rule(String path, String service) {
         return new PathRule(path, service);
     }
 
-    static ServiceRoute service(String name, String release, List<Backend> backends) {
+    public static ServiceRoute service(String name, String release, List<Backend> backends) {
         return new ServiceRoute(name, release, "1", backends, null);
     }
 
-    static ServiceRoute service(String name, String release, List<Backend> backends, String testbedRelease,
+    public static ServiceRoute service(String name, String release, List<Backend> backends, String testbedRelease,
             List<Backend> testbedBackends, int weight) {
         return new ServiceRoute(name, release, "1", backends, new Testbed(testbedRelease, "2", testbedBackends, weight));
     }
 
-    static Backend backend(String instance, int port) {
+    public static Backend backend(String instance, int port) {
         return new Backend(instance, "127.0.0.1:" + port);
     }
 }

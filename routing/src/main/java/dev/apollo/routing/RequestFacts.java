@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 /**
  * What routing looks at in a request, taken from it without parsing; absent values are "".
@@ -9,8 +9,8 @@ package dev.apollo.gateway;
  * @param testbedHeader {@code X-Apollo-Testbed}
  * @param cookieHeader the raw {@code Cookie} header, parsed only when a testbed makes it matter
  */
-record RequestFacts(String host, String path, String envHeader, String testbedHeader, String cookieHeader) {
-    RequestFacts {
+public record RequestFacts(String host, String path, String envHeader, String testbedHeader, String cookieHeader) {
+    public RequestFacts {
         host = orEmpty(host);
         path = path == null || path.isEmpty() ? "/" : path;
         envHeader = orEmpty(envHeader);
@@ -18,7 +18,7 @@ record RequestFacts(String host, String path, String envHeader, String testbedHe
         cookieHeader = orEmpty(cookieHeader);
     }
 
-    static RequestFacts of(String host, String path) {
+    public static RequestFacts of(String host, String path) {
         return new RequestFacts(host, path, "", "", "");
     }
 

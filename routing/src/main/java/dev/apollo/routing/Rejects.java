@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.apollo.api.Json;

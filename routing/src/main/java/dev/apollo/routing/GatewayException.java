@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 /** Why the gateway could not start or could not accept a route table; messages say what to do. */
 public class GatewayException extends RuntimeException {

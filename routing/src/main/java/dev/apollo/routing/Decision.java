@@ -1,7 +1,7 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 /** What to do with a request: proxy it (to a pool of backends or to an external), or answer it with an error. */
-sealed interface Decision permits Decision.Proxied, Reject {
+public sealed interface Decision permits Decision.Proxied, Reject {
 
     /**
      * A decision the proxy carries out.
