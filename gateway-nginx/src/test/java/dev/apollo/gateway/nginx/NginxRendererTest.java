@@ -9,7 +9,6 @@ import dev.apollo.api.RouteTableView.External;
 import dev.apollo.api.RouteTableView.PathRule;
 import dev.apollo.api.RouteTableView.ServiceRoute;
 import dev.apollo.api.RouteTableView.Testbed;
-import dev.apollo.gateway.NginxFixtures;
 import dev.apollo.gateway.nginx.NginxConfig.Part;
 import dev.apollo.gateway.nginx.NginxRenderer.Refused;
 import dev.apollo.routing.GatewayException;
@@ -35,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fixture {@code NAME} (see {@link #table}) with {@link #SETTINGS}. After an intended change to the
  * renderer, regenerate them and review the diff before committing it:
  * <pre>
- *   m -pl gateway -am test -Dtest=NginxRendererTest -Dsurefire.failIfNoSpecifiedTests=false -Dapollo.updateGolden=true
- *   git diff gateway/src/test/resources/nginx
+ *   m -pl gateway-nginx -am test -Dtest=NginxRendererTest -Dsurefire.failIfNoSpecifiedTests=false -Dapollo.updateGolden=true
+ *   git diff gateway-nginx/src/test/resources/nginx
  * </pre>
  */
 class NginxRendererTest {

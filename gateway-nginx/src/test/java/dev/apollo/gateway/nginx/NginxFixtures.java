@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.gateway.nginx;
 
 import static dev.apollo.routing.Tables.backend;
 import static dev.apollo.routing.Tables.external;
@@ -7,7 +7,6 @@ import static dev.apollo.routing.Tables.service;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.EnvironmentRoutes;
-import dev.apollo.gateway.nginx.NginxSettings;
 import dev.apollo.routing.Tables;
 import java.nio.file.Path;
 import java.time.Duration;

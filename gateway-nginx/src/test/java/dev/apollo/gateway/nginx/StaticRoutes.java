@@ -1,7 +1,6 @@
-package dev.apollo.gateway;
+package dev.apollo.gateway.nginx;
 
 import dev.apollo.api.RouteTableView;
-import dev.apollo.gateway.nginx.NginxGateway;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 

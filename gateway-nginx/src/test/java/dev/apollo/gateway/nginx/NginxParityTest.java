@@ -1,13 +1,15 @@
-package dev.apollo.gateway;
+package dev.apollo.gateway.nginx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apollo.api.RouteTableView;
-import dev.apollo.gateway.nginx.Nginx;
-import dev.apollo.gateway.nginx.NginxGateway;
-import dev.apollo.gateway.nginx.NginxRenderer;
+import dev.apollo.gateway.EchoBackend;
+import dev.apollo.gateway.ExampleInstances;
+import dev.apollo.gateway.Gateway;
+import dev.apollo.gateway.GatewayConfig;
+import dev.apollo.gateway.Http;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

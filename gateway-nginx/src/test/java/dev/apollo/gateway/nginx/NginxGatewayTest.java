@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.gateway.nginx;
 
 import static dev.apollo.routing.Tables.backend;
 import static dev.apollo.routing.Tables.external;
@@ -13,11 +13,10 @@ import dev.apollo.api.RouteTableView.EnvironmentRoutes;
 import dev.apollo.api.RouteTableView.External;
 import dev.apollo.api.RouteTableView.PathRule;
 import dev.apollo.api.RouteTableView.ServiceRoute;
-import dev.apollo.gateway.nginx.Nginx;
-import dev.apollo.gateway.nginx.NginxGateway;
+import dev.apollo.gateway.EchoBackend;
+import dev.apollo.gateway.ExampleInstances;
+import dev.apollo.gateway.Http;
 import dev.apollo.gateway.nginx.NginxGateway.Options;
-import dev.apollo.gateway.nginx.NginxRenderer;
-import dev.apollo.gateway.nginx.NginxSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
