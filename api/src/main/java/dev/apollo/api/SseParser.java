@@ -1,23 +1,23 @@
-package dev.apollo.client;
+package dev.apollo.api;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
- * The text/event-stream format, fed one line at a time: {@code field: value} lines accumulate,
- * a blank line dispatches, lines starting with ':' are comments (keep-alives). Stateful, so one
- * parser per connection.
+ * The text/event-stream format as the HTML spec reads it, fed one line at a time without its
+ * terminator: {@code data:} lines accumulate (joined by newlines), a blank line dispatches, lines
+ * starting with ':' are comments (keep-alives), one space after the colon is dropped. Stateful,
+ * so one parser per connection: a new connection starts a new one, which also drops the half
+ * event a broken connection left. Both the client's event stream and the gateway's route stream
+ * read with it.
  */
-final class SseParser {
-    private String lastEventId;
-    private String type;
+public final class SseParser {
+    private String lastEventId = "";
+    private String type = "";
     private final StringBuilder data = new StringBuilder();
     private boolean hasData;
 
-    /** Feeds one line without its terminator; returns the event that a blank line completes. */
-    Optional<SseEvent> line(String line) {
+    /** Feeds one line; returns the event that a blank line completes. */
+    public Optional<SseEvent> line(String line) {
         if (line.isEmpty()) {
             return dispatch();
         }
@@ -32,7 +32,7 @@ final class SseParser {
         }
         switch (field) {
             case "id" -> {
-                if (value.indexOf('\0') < 0) {
+                if (value.indexOf('\0') < 0) { // the spec ignores such an id
                     lastEventId = value;
                 }
             }
@@ -44,16 +44,9 @@ final class SseParser {
                 data.append(value);
                 hasData = true;
             }
-            default -> { } // "retry" and unknown fields: the spec says ignore
+            default -> { } // "retry" and unknown fields: the spec says ignore; our reconnect policies are our own
         }
         return Optional.empty();
-    }
-
-    /** Reads until the stream ends, handing each complete event to {@code sink}; a trailing partial event is dropped. */
-    void parse(BufferedReader reader, Consumer<SseEvent> sink) throws IOException {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            line(line).ifPresent(sink);
-        }
     }
 
     private Optional<SseEvent> dispatch() {
@@ -61,9 +54,9 @@ final class SseParser {
             if (!hasData) {
                 return Optional.empty();
             }
-            return Optional.of(new SseEvent(lastEventId, type == null ? "message" : type, data.toString()));
+            return Optional.of(new SseEvent(lastEventId, type.isEmpty() ? "message" : type, data.toString()));
         } finally {
-            type = null;
+            type = "";
             data.setLength(0);
             hasData = false;
         }
