@@ -39,7 +39,7 @@ final class RouteSubscription implements AutoCloseable {
     private final Optional<Path> tokenFile;
     private final Consumer<RouteTableView> apply;
     private final HttpClient http;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+    private final ReconnectBackoff backoff = new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private volatile boolean closed;
     private volatile Thread thread;
     private volatile InputStream current;
