@@ -1,6 +1,8 @@
 package dev.apollo.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.apollo.api.SseEvent;
+import dev.apollo.api.SseParser;
 import dev.apollo.api.Views.EventView;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,8 @@
 package dev.apollo.gateway;
 
-import dev.apollo.gateway.Decision.Forward;
+import dev.apollo.routing.Backend;
+import dev.apollo.routing.BackendPool;
+import dev.apollo.routing.Decision.Forward;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;

@@ -1,5 +1,7 @@
 package dev.apollo.gateway;
 
+import dev.apollo.routing.Backend;
+import dev.apollo.routing.BackendPool;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 

@@ -1,8 +1,12 @@
 package dev.apollo.gateway;
 
-import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.Decision.Proxied;
-import dev.apollo.gateway.Decision.ToExternal;
+import dev.apollo.routing.BackendPool;
+import dev.apollo.routing.Decision.Forward;
+import dev.apollo.routing.Decision.Proxied;
+import dev.apollo.routing.Decision.ToExternal;
+import dev.apollo.routing.ExternalEndpoint;
+import dev.apollo.routing.Reject;
+import dev.apollo.routing.Rejects;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;

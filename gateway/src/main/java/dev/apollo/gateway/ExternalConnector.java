@@ -1,6 +1,7 @@
 package dev.apollo.gateway;
 
-import dev.apollo.gateway.Decision.ToExternal;
+import dev.apollo.routing.Decision.ToExternal;
+import dev.apollo.routing.ExternalEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;

@@ -1,8 +1,8 @@
 package dev.apollo.gateway;
 
-import dev.apollo.gateway.Decision.Forward;
-import dev.apollo.gateway.Decision.Proxied;
-import dev.apollo.gateway.Decision.ToExternal;
+import dev.apollo.routing.Decision.Forward;
+import dev.apollo.routing.Decision.Proxied;
+import dev.apollo.routing.Decision.ToExternal;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;

@@ -1,6 +1,11 @@
 package dev.apollo.gateway;
 
 import dev.apollo.api.RouteTableView;
+import dev.apollo.routing.Backend;
+import dev.apollo.routing.GatewayException;
+import dev.apollo.routing.RouteResolver;
+import dev.apollo.routing.RouteSnapshot;
+import dev.apollo.routing.RpcResolver;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,11 @@
 package dev.apollo.gateway;
 
-import dev.apollo.gateway.Decision.Forward;
+import dev.apollo.routing.Decision;
+import dev.apollo.routing.Decision.Forward;
+import dev.apollo.routing.Reject;
+import dev.apollo.routing.RequestFacts;
+import dev.apollo.routing.RouteResolver;
+import dev.apollo.routing.RouteSnapshot;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

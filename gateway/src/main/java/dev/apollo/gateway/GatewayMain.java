@@ -1,5 +1,6 @@
 package dev.apollo.gateway;
 
+import dev.apollo.routing.GatewayException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

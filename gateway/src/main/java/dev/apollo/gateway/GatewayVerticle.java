@@ -1,6 +1,10 @@
 package dev.apollo.gateway;
 
-import dev.apollo.gateway.Decision.ToExternal;
+import dev.apollo.routing.Decision.ToExternal;
+import dev.apollo.routing.GatewayException;
+import dev.apollo.routing.RouteResolver;
+import dev.apollo.routing.RouteSnapshot;
+import dev.apollo.routing.RpcResolver;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;

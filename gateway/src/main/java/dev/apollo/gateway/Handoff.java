@@ -1,6 +1,6 @@
 package dev.apollo.gateway;
 
-import dev.apollo.gateway.Decision.Proxied;
+import dev.apollo.routing.Decision.Proxied;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.httpproxy.HttpProxy;
 

@@ -2,6 +2,8 @@ package dev.apollo.gateway;
 
 import dev.apollo.api.Json;
 import dev.apollo.api.RouteTableView;
+import dev.apollo.api.SseEvent;
+import dev.apollo.api.SseParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +39,7 @@ final class RouteSubscription implements AutoCloseable {
     private final Optional<Path> tokenFile;
     private final Consumer<RouteTableView> apply;
     private final HttpClient http;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+    private final ReconnectBackoff backoff = new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private volatile boolean closed;
     private volatile Thread thread;
     private volatile InputStream current;
@@ -104,10 +106,10 @@ final class RouteSubscription implements AutoCloseable {
                 log("following the route stream again at " + streamUri);
                 reportedOutage = false;
             }
-            SseParser parser = new SseParser(this::onEvent);
+            SseParser parser = new SseParser();
             BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                parser.line(line);
+                parser.line(line).ifPresent(this::onEvent);
             }
         } finally {
             current = null;
@@ -133,8 +135,8 @@ final class RouteSubscription implements AutoCloseable {
         }
     }
 
-    private void onEvent(SseParser.Event event) {
-        if (!event.name().equals("routes") && !event.name().equals("message")) {
+    private void onEvent(SseEvent event) {
+        if (!event.type().equals("routes") && !event.type().equals("message")) {
             return;
         }
         try {

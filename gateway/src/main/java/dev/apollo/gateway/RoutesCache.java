@@ -2,6 +2,7 @@ package dev.apollo.gateway;
 
 import dev.apollo.api.Json;
 import dev.apollo.api.RouteTableView;
+import dev.apollo.routing.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,11 @@
 package dev.apollo.gateway;
 
-import dev.apollo.gateway.Decision.Proxied;
+import dev.apollo.routing.Decision;
+import dev.apollo.routing.Decision.Proxied;
+import dev.apollo.routing.Reject;
+import dev.apollo.routing.RouteSnapshot;
+import dev.apollo.routing.RpcRequestFacts;
+import dev.apollo.routing.RpcResolver;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

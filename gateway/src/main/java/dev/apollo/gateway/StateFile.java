@@ -1,6 +1,7 @@
 package dev.apollo.gateway;
 
 import dev.apollo.api.Json;
+import dev.apollo.routing.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -13,9 +13,10 @@
  * environment. The state file reports both bound addresses.
  *
  * <p>How a request flows: {@code GatewayHandler} (web) or {@code RpcHandler} (RPC) reads the
- * request facts, {@code RouteResolver} or {@code RpcResolver} (pure) decides against the current
- * {@code RouteSnapshot} (compiled once per table, swapped atomically), errors are answered as JSON
- * by {@code ErrorReplies}, and everything else goes through vertx-http-proxy. Its interceptor
+ * request facts, {@code RouteResolver} or {@code RpcResolver} (pure, from {@code dev.apollo.routing},
+ * which the nginx renderer shares) decides against the current {@code RouteSnapshot} (compiled once
+ * per table, swapped atomically), errors are answered as JSON by {@code ErrorReplies}, and
+ * everything else goes through vertx-http-proxy. Its interceptor
  * ({@code ForwardingInterceptor}) sets the headers and rewrites the URI; its origin provider picks a
  * backend with the {@code Balancer} ({@code BackendConnector}, which retries once elsewhere only when
  * a connection cannot be opened, so the request surely reached no service) or opens the external

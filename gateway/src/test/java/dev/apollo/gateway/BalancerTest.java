@@ -2,6 +2,8 @@ package dev.apollo.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apollo.routing.Backend;
+import dev.apollo.routing.BackendPool;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -19,13 +19,13 @@ import java.util.concurrent.Executors;
  * the method, the URI, the forwarding headers, {@code X-Apollo-Env} and the request body, with the
  * status of a {@code status=N} query parameter (200 without) and an {@code X-Backend} header.
  */
-final class EchoBackend implements AutoCloseable {
+public final class EchoBackend implements AutoCloseable {
     private final String name;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
-    EchoBackend(String name) {
+    public EchoBackend(String name) {
         this.name = name;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
@@ -37,16 +37,16 @@ final class EchoBackend implements AutoCloseable {
         server.start();
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
     /** Requests being handled now. */
-    int inFlight() {
+    public int inFlight() {
         return inFlight.get();
     }
 

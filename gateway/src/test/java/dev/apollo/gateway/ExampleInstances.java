@@ -18,9 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real example web-service instances as processes, as the local scheduler would run them. Stops them all on close. */
-final class ExampleInstances implements AutoCloseable {
-    record Instance(String id, int port, Process process) {
-        String address() {
+public final class ExampleInstances implements AutoCloseable {
+    public record Instance(String id, int port, Process process) {
+        public String address() {
             return "127.0.0.1:" + port;
         }
     }
@@ -28,7 +28,7 @@ final class ExampleInstances implements AutoCloseable {
     private final List<Instance> started = new ArrayList<>();
 
     /** Starts all in parallel and returns once every one answers its health check. */
-    synchronized List<Instance> start(String service, String version, String... ids) {
+    public synchronized List<Instance> start(String service, String version, String... ids) {
         List<Instance> instances = new ArrayList<>();
         for (String id : ids) {
             int port = freePort();
@@ -61,7 +61,7 @@ final class ExampleInstances implements AutoCloseable {
         return instances;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -70,7 +70,7 @@ final class ExampleInstances implements AutoCloseable {
     }
 
     /** The module's sibling build output, else the jar Maven put on our test classpath. */
-    static Path jar() {
+    public static Path jar() {
         Path sibling = Path.of("../examples/web-service/target/web-service.jar");
         if (Files.isRegularFile(sibling)) {
             return sibling.toAbsolutePath();

@@ -1,11 +1,11 @@
 package dev.apollo.gateway;
 
-import static dev.apollo.gateway.Tables.backend;
-import static dev.apollo.gateway.Tables.env;
-import static dev.apollo.gateway.Tables.rpcEnv;
-import static dev.apollo.gateway.Tables.rule;
-import static dev.apollo.gateway.Tables.service;
-import static dev.apollo.gateway.Tables.table;
+import static dev.apollo.routing.Tables.backend;
+import static dev.apollo.routing.Tables.env;
+import static dev.apollo.routing.Tables.rpcEnv;
+import static dev.apollo.routing.Tables.rule;
+import static dev.apollo.routing.Tables.service;
+import static dev.apollo.routing.Tables.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -12,23 +12,23 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A keep-alive JDK client for talking to the gateway in tests. */
-final class Http implements AutoCloseable {
+public final class Http implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final int port;
 
-    Http(int port) {
+    public Http(int port) {
         this.port = port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    record Reply(int status, String body, HttpHeaders headers) {
-        JsonNode json() {
+    public record Reply(int status, String body, HttpHeaders headers) {
+        public JsonNode json() {
             try {
                 return Json.mapper().readTree(body);
             } catch (IOException e) {
@@ -36,18 +36,18 @@ final class Http implements AutoCloseable {
             }
         }
 
-        String field(String name) {
+        public String field(String name) {
             return json().path(name).asText();
         }
     }
 
     /** GET path with header name/value pairs. */
-    Reply get(String path, String... headers) {
+    public Reply get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)), headers);
     }
 
     /** POST body (JSON) to path with header name/value pairs, as services call each other. */
-    Reply post(String path, String body, String... headers) {
+    public Reply post(String path, String body, String... headers) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json"), headers);

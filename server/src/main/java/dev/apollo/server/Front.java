@@ -2,8 +2,8 @@ package dev.apollo.server;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.core.ApolloException;
-import dev.apollo.gateway.GatewayException;
 import dev.apollo.gateway.nginx.NginxConfig;
+import dev.apollo.routing.GatewayException;
 import dev.apollo.server.control.TrafficSync;
 import dev.apollo.server.http.GatewayInfo;
 import java.time.Duration;

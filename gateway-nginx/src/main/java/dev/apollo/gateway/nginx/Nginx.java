@@ -1,0 +1,330 @@
+package dev.apollo.gateway.nginx;
+
+import dev.apollo.routing.GatewayException;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * One nginx binary and what Apollo does with it: validate a file, start a master, reload it, ask
+ * which configuration its workers serve, count old workers still finishing, stop it. Every call
+ * runs the real binary or signals the real process.
+ */
+public final class Nginx {
+    private static final List<Path> USUAL_PLACES = List.of(Path.of("/usr/sbin/nginx"), Path.of("/usr/local/sbin/nginx"),
+            Path.of("/usr/local/nginx/sbin/nginx"), Path.of("/opt/homebrew/bin/nginx"));
+    private static final Pattern CULPRIT = Pattern.compile(" in (/\\S+):(\\d+)\\s*$", Pattern.MULTILINE);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+    /** nginx answers the control socket in well under a millisecond; a worker that does not is asked again. */
+    private static final Duration ASK_TIMEOUT = Duration.ofMillis(200);
+    private static final String INSTALL = "install it (Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx), "
+            + "or leave out --gateway nginx to use the embedded gateway.";
+
+    private final Path binary;
+
+    private Nginx(Path binary) {
+        this.binary = binary;
+    }
+
+    /** The configured binary, else nginx on PATH or where packages put it; throws with how to install it. */
+    public static Nginx locate(Optional<Path> configured) {
+        if (configured.isPresent()) {
+            Path path = configured.get();
+            if (!Files.isExecutable(path)) {
+                throw new GatewayException("nginx: " + path + " is not an executable file. Point --nginx (or nginx = in "
+                        + "apollo.conf) at the nginx binary, or leave it out to use the one on PATH; " + INSTALL);
+            }
+            return new Nginx(path);
+        }
+        List<Path> candidates = new ArrayList<>();
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                candidates.add(Path.of(dir, "nginx"));
+            }
+        }
+        candidates.addAll(USUAL_PLACES);
+        return candidates.stream().filter(Files::isExecutable).findFirst().map(Nginx::new).orElseThrow(() -> new GatewayException(
+                "--gateway nginx needs nginx, and there is none on PATH nor in /usr/sbin or /usr/local/sbin. Name it with "
+                        + "--nginx PATH, or " + INSTALL));
+    }
+
+    public Path binary() {
+        return binary;
+    }
+
+    /** What {@code nginx -v} says of itself, e.g. {@code nginx/1.22.1}. */
+    public String version() {
+        Result result = run(List.of(binary.toString(), "-v"));
+        String text = result.output().strip();
+        return text.startsWith("nginx version: ") ? text.substring("nginx version: ".length()) : text;
+    }
+
+    /** Creates what nginx expects to exist before it starts (or tests a file): its log and temporary directories. */
+    public static void prepareDirectories(NginxSettings settings) {
+        try {
+            Files.createDirectories(settings.errorLog().getParent());
+            for (Path temporary : settings.temporaryDirectories().values()) {
+                Files.createDirectories(temporary); // nginx creates the last level only
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + settings.directory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The outcome of {@code nginx -t} on a file; {@code line} is the line nginx complained of, 0 when it named none. */
+    public record Validation(boolean valid, String message, int line) {}
+
+    public Validation test(Path config, NginxSettings settings) {
+        Result result = run(List.of(binary.toString(), "-t", "-q", "-p", settings.directory().toString(), "-c", config.toString()));
+        if (result.exit() == 0) {
+            return new Validation(true, "", 0);
+        }
+        String message = result.output().lines().filter(l -> !l.contains("configuration file") || l.contains("[emerg]"))
+                .map(String::strip).reduce((a, b) -> a + "; " + b).orElse("nginx -t failed with exit code " + result.exit());
+        Matcher culprit = CULPRIT.matcher(result.output());
+        int line = culprit.find() ? Integer.parseInt(culprit.group(2)) : 0;
+        return new Validation(false, plain(message), line);
+    }
+
+    /** nginx's complaint without its time, pid and file position: the same trouble reads the same every time. */
+    static String plain(String message) {
+        return message.replaceAll("(^|; )(nginx: )?(\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d )?\\[emerg\\] (\\d+#\\d+: )?", "$1")
+                .replaceAll(" in /\\S+:\\d+", "");
+    }
+
+    /** Starts a master on the settings' configuration file; it runs on its own (daemon) until stopped. */
+    public ProcessHandle start(NginxSettings settings) {
+        try {
+            Files.deleteIfExists(settings.controlSocket()); // left by a master that was killed: it would block the bind
+        } catch (IOException e) {
+            throw new GatewayException("cannot remove the stale " + settings.controlSocket() + ": " + e.getMessage());
+        }
+        retireOrphanedWorkers(settings);
+        Result result = run(List.of(binary.toString(), "-p", settings.directory().toString(), "-c", settings.configFile().toString()));
+        if (result.exit() != 0) {
+            throw new GatewayException("nginx did not start: " + result.output().strip().replace("nginx: [emerg] ", "")
+                    + " — if a port is taken, choose another with 'apollo up --web HOST:PORT' (or --rpc)");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<ProcessHandle> master = master(settings);
+            if (master.isPresent()) {
+                return master.get();
+            }
+            pause(10); // the master writes its pid file right after it forks; nothing to wait on
+        }
+        throw new GatewayException("nginx started but wrote no pid file within 10 s; see " + settings.errorLog());
+    }
+
+    /**
+     * Workers of a master that was killed outlive it and keep its listening sockets, so no new master
+     * could bind them: they are told to finish their requests and go (a graceful stop closes the
+     * sockets at once). They are this configuration's workers when they hold its error log open.
+     */
+    private static void retireOrphanedWorkers(NginxSettings settings) {
+        Path log;
+        try {
+            log = settings.errorLog().toRealPath(); // as /proc names it: symbolic links resolved
+        } catch (IOException e) {
+            return; // no log yet: no nginx ever ran here
+        }
+        ProcessHandle.allProcesses()
+                .filter(p -> commandLine(p).startsWith("nginx: worker process"))
+                .filter(p -> p.parent().map(parent -> !commandLine(parent).contains("master process")).orElse(true))
+                .filter(p -> holdsOpen(p, log))
+                .forEach(orphan -> {
+                    try {
+                        signal(orphan, "QUIT");
+                    } catch (GatewayException e) {
+                        // gone meanwhile
+                    }
+                });
+    }
+
+    private static boolean holdsOpen(ProcessHandle process, Path file) {
+        try (var descriptors = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return descriptors.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file);
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return false; // no /proc (macOS), or not ours to look at
+        }
+    }
+
+    /** The running master of this configuration, if any: its pid file names a live nginx master of this file. */
+    public Optional<ProcessHandle> master(NginxSettings settings) {
+        try {
+            if (!Files.exists(settings.pidFile())) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(settings.pidFile()).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> commandLine(p).contains("master process") && commandLine(p).contains(settings.configFile().toString()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty(); // being rewritten, or garbage: no master we can trust
+        }
+    }
+
+    /** Asks the master to re-read its configuration: new workers start, old ones finish their requests and exit. */
+    public void reload(ProcessHandle master) {
+        signal(master, "HUP");
+    }
+
+    /** The workers that accept requests now: after a reload, the old ones keep accepting for a moment (nginx waits 100 ms). */
+    public static Set<Long> acceptingWorkers(ProcessHandle master) {
+        return master.children().filter(Nginx::accepting).map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** Whether any of these workers still accepts: a look at each, not a scan of every process as children() makes. */
+    public static boolean anyAccepting(Set<Long> workers) {
+        return workers.stream().map(ProcessHandle::of).flatMap(Optional::stream).anyMatch(Nginx::accepting);
+    }
+
+    private static boolean accepting(ProcessHandle worker) {
+        String commandLine = commandLine(worker);
+        return commandLine.startsWith("nginx: worker process") && !commandLine.contains("shutting down");
+    }
+
+    /** Old workers still finishing requests after a reload. */
+    public static int retiringWorkers(ProcessHandle master) {
+        return (int) master.children().filter(c -> commandLine(c).contains("shutting down")).count();
+    }
+
+    /** The digest of the configuration the workers serve, asked over the control socket; "" when none answers. */
+    public static String served(NginxSettings settings) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            return "";
+        }
+        // A unix socket channel has no read timeout: a virtual thread asks, and closing the channel ends a stuck ask.
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> answer.complete(ask(channel, settings.controlSocket())));
+        try {
+            return answer.get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return "";
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed already
+            }
+        }
+    }
+
+    private static String ask(SocketChannel channel, Path socket) {
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap("GET /config HTTP/1.0\r\nHost: apollo\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // HTTP/1.0: nginx closes the connection after the answer
+            }
+            String response = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            int body = response.indexOf("\r\n\r\n");
+            return response.startsWith("HTTP/1.1 200") && body > 0 ? response.substring(body + 4).strip() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Graceful stop (workers finish their requests), then a hard one at the deadline. */
+    public static void stop(ProcessHandle master, Duration grace) {
+        List<ProcessHandle> workers = master.children().toList();
+        signal(master, "QUIT");
+        // Not onExit(): of a process that is not our child it completes only once someone reaps it.
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (running(master) && System.nanoTime() < deadline) {
+            pause(10);
+        }
+        if (running(master)) {
+            master.destroyForcibly();
+        }
+        workers.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Whether a master still runs. Not just {@link ProcessHandle#isAlive}: a master that exited or was
+     * killed stays a zombie, alive to it, until its parent (init, or a control plane that is PID 1 in
+     * a container) reaps it; a zombie has no command line.
+     */
+    public static boolean running(ProcessHandle master) {
+        return master.isAlive() && commandLine(master).contains("master process");
+    }
+
+    private static void signal(ProcessHandle process, String signal) {
+        Result result = run(List.of("kill", "-s", signal, Long.toString(process.pid())));
+        if (result.exit() != 0) {
+            throw new GatewayException("cannot send " + signal + " to nginx (pid " + process.pid() + "): " + result.output().strip());
+        }
+    }
+
+    static String commandLine(ProcessHandle process) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return process.info().commandLine().orElse("");
+        }
+    }
+
+    private record Result(int exit, String output) {}
+
+    private static Result run(List<String> command) {
+        Path output = null;
+        Process process = null;
+        try {
+            // To a file, not a pipe: a daemonizing nginx hands its stderr to the master, which would hold a pipe open.
+            output = Files.createTempFile("apollo-nginx", ".out");
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new GatewayException(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT.toSeconds() + " s");
+            }
+            return new Result(process.exitValue(), Files.readString(output));
+        } catch (IOException e) {
+            throw new GatewayException("cannot run " + command.getFirst() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            if (process != null) {
+                process.destroyForcibly(); // a start nobody waits for would leave a master nobody knows of
+            }
+            Thread.currentThread().interrupt();
+            throw new GatewayException("interrupted while running " + command.getFirst());
+        } finally {
+            if (output != null) {
+                output.toFile().delete();
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
