@@ -1,13 +1,11 @@
 package dev.apollo.server.control;
 
 import dev.apollo.core.ApolloException;
-import dev.apollo.core.deploy.DeployEvaluator;
 import dev.apollo.core.deploy.InstanceVariables;
 import dev.apollo.core.deploy.Reconciler;
 import dev.apollo.core.health.Health;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
-import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.External;
 import dev.apollo.core.model.InstanceId;
@@ -73,8 +71,8 @@ public final class Controller implements AutoCloseable {
     private final Instances instances;
     private final TopologyCommands topology;
     private final ReleaseCommands releases;
+    private final DeployProgress deploys;
     private final Map<ReleaseId, StoredArtifact> resolved = new HashMap<>();
-    private final Set<ReleaseId> readyTestbeds = new HashSet<>();
     private final Set<ReleaseId> retired = new HashSet<>();
     private Set<InstanceId> routed = Set.of();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
@@ -105,6 +103,7 @@ public final class Controller implements AutoCloseable {
         this.instances = new Instances(scheduler, desired, probe, loop, clock, settings.stopGrace());
         this.topology = new TopologyCommands(desired, this::publishRoutes, clock);
         this.releases = new ReleaseCommands(desired, instances, topology, this::publishRoutes, clock, settings.deployTimeout());
+        this.deploys = new DeployProgress(desired, instances, this::publishRoutes, settings.rollbackWindow());
     }
 
     /** Reads the desired state and starts the loop. */
@@ -131,8 +130,7 @@ public final class Controller implements AutoCloseable {
 
     private void load() {
         desired.load();
-        // Testbeds from before a restart already announced themselves; they must not fail on the old deadline.
-        desired.active().stream().filter(r -> r.state() == ReleaseState.TESTBED).forEach(r -> readyTestbeds.add(r.id()));
+        deploys.load();
     }
 
     /** The last observed state; cheap, lock-free, for API reads. */
@@ -264,7 +262,7 @@ public final class Controller implements AutoCloseable {
         Instant now = clock.instant();
         instances.observe(now);
         instances.probeDue(now);
-        evaluateDeploys(now);
+        deploys.evaluate(now);
         retireExpiredPrevious(now);
         reconcile(now);
         stopDrained(now);
@@ -273,51 +271,6 @@ public final class Controller implements AutoCloseable {
         publishRoutes();
         desired.flush();
         snapshot = instances.snapshot(desired.active());
-    }
-
-    private void evaluateDeploys(Instant now) {
-        for (Release release : List.copyOf(desired.active())) {
-            if (release.state() == ReleaseState.TESTBED && !readyTestbeds.contains(release.id())) {
-                evaluateTestbed(release, now);
-            }
-            if (release.state() != ReleaseState.DEPLOYING) {
-                continue;
-            }
-            int healthy = instances.healthy(release.id());
-            switch (DeployEvaluator.evaluate(release, healthy, instances.backoff(release.id()),
-                    instances.lastFailure(release.id()), now)) {
-                case DeployEvaluator.Step.Succeed succeed -> {
-                    commit(DeployEvaluator.succeed(release,
-                            desired.find(release.environment(), release.service(), ReleaseState.LIVE),
-                            desired.find(release.environment(), release.service(), ReleaseState.PREVIOUS),
-                            settings.rollbackWindow().isPositive(), healthy, now));
-                    publishRoutes(); // the switch reaches the gateways now, not at the next tick
-                }
-                case DeployEvaluator.Step.Fail fail -> commit(DeployEvaluator.fail(release, fail.reason(),
-                        instances.failureLog(release.id()), instances.serving(release.id()), healthy, now));
-                case DeployEvaluator.Step.Wait wait -> { }
-            }
-        }
-    }
-
-    private void evaluateTestbed(Release testbed, Instant now) {
-        int healthy = instances.healthy(testbed.id());
-        if (healthy >= testbed.instances()) {
-            readyTestbeds.add(testbed.id());
-            desired.emitNow(Event.of(now, EventType.DEPLOY_SUCCEEDED, testbed, "testbed " + testbed.describe()
-                    + " is ready with " + healthy + " healthy instances; reach it with the header X-Apollo-Testbed: "
-                    + testbed.service(), healthy, healthy));
-            return;
-        }
-        if (DeployEvaluator.evaluate(testbed, healthy, instances.backoff(testbed.id()), instances.lastFailure(testbed.id()),
-                now) instanceof DeployEvaluator.Step.Fail fail) {
-            commit(DeployEvaluator.fail(testbed, fail.reason(), instances.failureLog(testbed.id()),
-                    instances.serving(testbed.id()), healthy, now));
-        }
-    }
-
-    private void commit(DeployEvaluator.Outcome outcome) {
-        desired.commit(outcome.releases(), outcome.events());
     }
 
     /** A replaced release is kept warm for the rollback window, then retired (its instances drain and stop). */
