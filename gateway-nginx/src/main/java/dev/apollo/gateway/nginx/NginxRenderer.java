@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  * that turns nginx's own 502/504 into our JSON.
  *
  * <p>Pure and deterministic: the same table gives the same bytes, whatever its version number.
+ *
+ * <p>Longer than our other files on purpose: it is one document, the nginx.conf, written top to
+ * bottom in the order nginx reads it; split across classes it would be read out of order.
  */
 public final class NginxRenderer {
     private static final String DIGEST_TOKEN = "@@APOLLO_DIGEST@@";
