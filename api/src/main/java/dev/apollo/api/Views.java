@@ -2,6 +2,7 @@ package dev.apollo.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The records that cross the wire, one per resource. Fields that may be absent are boxed and
@@ -27,6 +28,10 @@ public final class Views {
      *
      * @param testbed run the release as the service's testbed, beside the live one
      * @param paths web path rules ({@code /a-path}) to point at the service in its environment
+     * @param env the deploy's own variables, over the service's stored configuration; values may hold
+     *     {@code ${PORT}} and the other variables every instance is given
+     * @param args what the program gets after the jar
+     * @param jvmOptions options for the instances' JVM
      */
     public record DeployRequest(
             String artifact,
@@ -36,12 +41,35 @@ public final class Views {
             Integer memoryMb,
             Integer deadlineSeconds,
             Boolean testbed,
-            List<String> paths) {
+            List<String> paths,
+            Map<String, String> env,
+            List<String> args,
+            List<String> jvmOptions) {
 
         public static DeployRequest of(String artifact, int instances, String environment) {
-            return new DeployRequest(artifact, instances, environment, null, null, null, null, null);
+            return new DeployRequest(artifact, instances, environment, null, null, null, null, null, null, null, null);
         }
     }
+
+    /**
+     * What a release runs with besides its artifact: every variable (placeholders unexpanded), the
+     * arguments after the jar, the JVM options, and the version of each secret (never a value).
+     */
+    public record SettingsView(Map<String, String> variables, List<String> arguments, List<String> jvmOptions,
+            Map<String, Integer> secrets) {}
+
+    /** A service's stored configuration in an environment: variables, and secrets by name and version only. */
+    public record ConfigurationView(String environment, String service, Map<String, String> variables,
+            List<SecretView> secrets) {}
+
+    /** A secret without its value. */
+    public record SecretView(String name, int version, Instant setAt) {}
+
+    /** Changing a service's configuration: variables to set, names to unset, in one change. */
+    public record ConfigurationChangeRequest(Map<String, String> set, List<String> unset) {}
+
+    /** Setting a secret: its value, which no answer ever carries back. */
+    public record SecretRequest(String value) {}
 
     /**
      * What a rollback did: {@code kind} "switch" (the warm previous release is live again;
@@ -86,7 +114,9 @@ public final class Views {
             Instant createdAt,
             Instant updatedAt,
             Instant deadline,
-            String reason) {}
+            String reason,
+            SettingsView settings,
+            List<String> changes) {}
 
     /**
      * One instance. {@code health} is starting, healthy, unhealthy, stopping or exited;

@@ -1,5 +1,6 @@
 package dev.apollo.core;
 
+import dev.apollo.core.config.RunSettings;
 import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.HealthCheck;
@@ -17,7 +18,7 @@ public final class Fixtures {
 
     public static Release release(long id, String artifact, int instances, ReleaseState state) {
         return new Release(new ReleaseId(id), EnvironmentName.PRODUCTION, ArtifactRef.parse(artifact).name(),
-                ArtifactRef.parse(artifact), instances, HealthCheck.DEFAULT, 128, state, T0, T0.plus(Duration.ofSeconds(60)),
+                ArtifactRef.parse(artifact), instances, HealthCheck.DEFAULT, 128, RunSettings.NONE, state, T0, T0.plus(Duration.ofSeconds(60)),
                 T0, "");
     }
 }

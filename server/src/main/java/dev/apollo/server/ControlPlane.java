@@ -13,6 +13,8 @@ import dev.apollo.server.control.HttpHealthProbe;
 import dev.apollo.server.control.RouteFeed;
 import dev.apollo.server.control.TrafficSync;
 import dev.apollo.server.http.ApiServer;
+import dev.apollo.server.secrets.SecretBox;
+import dev.apollo.server.secrets.SecretVault;
 import dev.apollo.store.sqlite.SqliteStore;
 import java.net.URI;
 import java.time.Clock;
@@ -54,7 +56,8 @@ public final class ControlPlane implements AutoCloseable {
         // The gateway comes first: instances are told its real RPC address (the port may have been 0).
         this.gateway = config.gateway().map(web -> front(config, routes, events, clock));
         String rpc = gateway.map(Front::rpcAddress).filter(a -> !a.isEmpty()).orElse(config.rpc());
-        this.controller = new Controller(store, scheduler, artifacts, events, routes, new HttpHealthProbe(), clock,
+        this.controller = new Controller(store, scheduler, artifacts, events, routes, new HttpHealthProbe(),
+                new SecretVault(store, SecretBox.open(dataDir.root().resolve("secret.key"))), clock,
                 new Controller.Settings(
                 config.stopGrace(), URI.create("http://" + rpc), config.drainDelay(), config.rollbackWindow(),
                 config.deployTimeout(), gateway.map(Front::trafficSync).orElse(TrafficSync.IMMEDIATE)));

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +45,10 @@ public final class FakeScheduler implements Scheduler {
     private boolean stopsHeld;
 
     /** One instance: what the port reports, plus what only the fake knows. */
-    private record Fake(ObservedInstance observed, Map<String, String> variables, ByteArrayOutputStream output) {
+    private record Fake(ObservedInstance observed, Map<String, String> variables, List<String> arguments,
+            ByteArrayOutputStream output) {
         Fake with(ObservedInstance newObserved) {
-            return new Fake(newObserved, variables, output);
+            return new Fake(newObserved, variables, arguments, output);
         }
     }
 
@@ -89,12 +89,12 @@ public final class FakeScheduler implements Scheduler {
     private ObservedInstance start(ReleaseSpec release) {
         InstanceId id = InstanceId.newFor(release.service());
         Address address = new Address("127.0.0.1", nextPort.getAndIncrement());
-        Map<String, String> variables = new LinkedHashMap<>(release.variables());
-        variables.put("APOLLO_INSTANCE_ID", id.value());
-        variables.put("PORT", Integer.toString(address.port()));
+        Map<String, String> own = Map.of("APOLLO_INSTANCE_ID", id.value(), "PORT", Integer.toString(address.port()));
+        List<String> arguments = release.arguments().stream()
+                .map(argument -> ReleaseSpec.expand(argument, release.variables(), own)).toList();
         ObservedInstance observed = new ObservedInstance(id, release.id(), Optional.of(address), clock.instant(), false,
                 Optional.empty());
-        Fake fake = new Fake(observed, Map.copyOf(variables), new ByteArrayOutputStream());
+        Fake fake = new Fake(observed, Map.copyOf(release.environmentFor(own)), arguments, new ByteArrayOutputStream());
         instances.put(id, fake);
         if (BROKEN_SCHEME.equals(release.artifact().getScheme())) {
             print(id, "cannot start " + release.artifact());
@@ -200,6 +200,11 @@ public final class FakeScheduler implements Scheduler {
     /** The variables an instance was started with. */
     public synchronized Map<String, String> variablesOf(InstanceId id) {
         return Optional.ofNullable(instances.get(id)).map(Fake::variables).orElse(Map.of());
+    }
+
+    /** The arguments an instance was started with. */
+    public synchronized List<String> argumentsOf(InstanceId id) {
+        return Optional.ofNullable(instances.get(id)).map(Fake::arguments).orElse(List.of());
     }
 
     /** Whether the instance "answers" at its address: it runs. */

@@ -3,6 +3,8 @@ package dev.apollo.testkit;
 import static java.util.stream.Collectors.joining;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.config.SecretInfo;
+import dev.apollo.core.config.VariableName;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.EnvironmentRules;
@@ -15,8 +17,14 @@ import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.port.Store;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -41,7 +49,15 @@ public final class InMemoryStore implements Store {
     private final List<Event> events = new ArrayList<>();
     private final PerEnvironment<RoutePath, Route> routes = new PerEnvironment<>();
     private final PerEnvironment<ServiceName, External> externals = new PerEnvironment<>();
+    private final Map<ServiceKey, TreeMap<VariableName, String>> configuration = new HashMap<>();
+    private final Map<ServiceKey, TreeMap<VariableName, List<Secret>>> secrets = new HashMap<>();
     private long lastReleaseId;
+
+    /** A service in an environment: what configuration and secrets belong to. */
+    private record ServiceKey(EnvironmentName environment, ServiceName service) {}
+
+    /** One version of a secret; {@code removed} once it is no longer current (its versions stay readable). */
+    private record Secret(int version, byte[] sealed, Instant setAt, boolean removed) {}
 
     /** A store holding only {@code production}, created at {@code clock}'s time. */
     public InMemoryStore(Clock clock) {
@@ -80,6 +96,8 @@ public final class InMemoryStore implements Store {
             releases.values().removeIf(r -> r.environment().equals(name));
             routes.drop(name);
             externals.drop(name);
+            configuration.keySet().removeIf(key -> key.environment().equals(name));
+            secrets.keySet().removeIf(key -> key.environment().equals(name));
         });
     }
 
@@ -179,6 +197,67 @@ public final class InMemoryStore implements Store {
     @Override
     public boolean removeExternal(EnvironmentName environment, ServiceName name) {
         return locked(() -> externals.remove(environment, name));
+    }
+
+    @Override
+    public SortedMap<VariableName, String> configuration(EnvironmentName environment, ServiceName service) {
+        return locked(() -> Collections.unmodifiableSortedMap(new TreeMap<>(
+                configuration.getOrDefault(new ServiceKey(environment, service), new TreeMap<>()))));
+    }
+
+    @Override
+    public void changeConfiguration(EnvironmentName environment, ServiceName service, Map<VariableName, String> set,
+            Set<VariableName> unset) {
+        run(() -> {
+            requireEnvironment(environment);
+            TreeMap<VariableName, String> variables = configuration.computeIfAbsent(new ServiceKey(environment, service),
+                    key -> new TreeMap<>());
+            variables.keySet().removeAll(unset);
+            variables.putAll(set);
+        });
+    }
+
+    @Override
+    public List<SecretInfo> secrets(EnvironmentName environment, ServiceName service) {
+        return locked(() -> secrets.getOrDefault(new ServiceKey(environment, service), new TreeMap<>()).entrySet().stream()
+                .filter(e -> !e.getValue().getLast().removed())
+                .map(e -> new SecretInfo(e.getKey(), e.getValue().getLast().version(), e.getValue().getLast().setAt()))
+                .toList());
+    }
+
+    @Override
+    public SecretInfo putSecret(EnvironmentName environment, ServiceName service, VariableName name, byte[] sealed,
+            Instant at) {
+        return locked(() -> {
+            requireEnvironment(environment);
+            List<Secret> versions = secrets.computeIfAbsent(new ServiceKey(environment, service), key -> new TreeMap<>())
+                    .computeIfAbsent(name, key -> new ArrayList<>());
+            int version = versions.isEmpty() ? 1 : versions.getLast().version() + 1;
+            versions.add(new Secret(version, sealed.clone(), at, false));
+            return new SecretInfo(name, version, at);
+        });
+    }
+
+    @Override
+    public boolean removeSecret(EnvironmentName environment, ServiceName service, VariableName name) {
+        return locked(() -> {
+            List<Secret> versions = secrets.getOrDefault(new ServiceKey(environment, service), new TreeMap<>()).get(name);
+            if (versions == null || versions.getLast().removed()) {
+                return false;
+            }
+            Secret last = versions.removeLast();
+            versions.add(new Secret(last.version(), last.sealed(), last.setAt(), true));
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<byte[]> sealedSecret(EnvironmentName environment, ServiceName service, VariableName name, int version) {
+        return locked(() -> secrets.getOrDefault(new ServiceKey(environment, service), new TreeMap<>())
+                .getOrDefault(name, List.of()).stream()
+                .filter(secret -> secret.version() == version)
+                .findFirst()
+                .map(secret -> secret.sealed().clone()));
     }
 
     /** Keeps the data; see the class comment. */

@@ -64,6 +64,9 @@ public abstract class SchedulerContract {
     /** The environment variables the instance was started with, read from outside the port. */
     protected abstract Map<String, String> variablesOf(ObservedInstance instance);
 
+    /** The arguments the program was given after its artifact, read from outside the port. */
+    protected abstract List<String> argumentsOf(ObservedInstance instance);
+
     /** Ends an instance from outside the platform, as {@code kill -9} or {@code docker kill} would. */
     protected abstract void killFromOutside(ObservedInstance instance);
 
@@ -94,8 +97,9 @@ public abstract class SchedulerContract {
 
     protected ReleaseSpec release(long id, URI artifact) {
         ArtifactKind kind = scheduler.runs().iterator().next();
-        return new ReleaseSpec(new ReleaseId(id), EnvironmentName.PRODUCTION, SERVICE, Version.of("1.0." + id), kind, artifact,
-                64, Map.of("APOLLO_ENV", "production", "APOLLO_SERVICE", SERVICE.value(), "CONTRACT_VALUE", "release-" + id));
+        return ReleaseSpec.plain(new ReleaseId(id), EnvironmentName.PRODUCTION, SERVICE, Version.of("1.0." + id), kind,
+                artifact, 64, Map.of("APOLLO_ENV", "production", "APOLLO_SERVICE", SERVICE.value(), "CONTRACT_VALUE",
+                        "release-" + id));
     }
 
     protected List<ObservedInstance> of(ReleaseId release) {
@@ -145,6 +149,28 @@ public abstract class SchedulerContract {
                     .containsEntry("APOLLO_INSTANCE_ID", instance.id().value())
                     .containsEntry("PORT", Integer.toString(instance.address().orElseThrow().port()));
         }
+    }
+
+    @Test
+    void variablesAndArgumentsAreExpandedForEachInstanceAndSecretsGivenAsTheyAre() {
+        ReleaseSpec plain = release(15);
+        Map<String, String> variables = new java.util.HashMap<>(plain.variables());
+        variables.put("SERVER_PORT", "${PORT}");
+        variables.put("WHO", "${APOLLO_SERVICE}/${APOLLO_INSTANCE_ID} costs $$5");
+        ReleaseSpec configured = new ReleaseSpec(plain.id(), plain.environment(), plain.service(), plain.version(),
+                plain.kind(), plain.artifact(), plain.memoryMb(), variables, Map.of("DB_PASSWORD", "s3cr3t ${PORT} $$"),
+                List.of("--port=${PORT}", "plain argument"), List.of("-Dcontract.port=${PORT}"));
+
+        scheduler.ensure(configured, 1);
+
+        ObservedInstance instance = awaitServing(configured.id(), 1).get(0);
+        String port = Integer.toString(instance.address().orElseThrow().port());
+        assertThat(variablesOf(instance))
+                .containsEntry("SERVER_PORT", port)
+                .containsEntry("WHO", SERVICE.value() + "/" + instance.id().value() + " costs $5")
+                .containsEntry("DB_PASSWORD", "s3cr3t ${PORT} $$");
+        assertThat(argumentsOf(instance)).containsExactly("--port=" + port, "plain argument");
+        assertThat(configured.toString()).contains("DB_PASSWORD").doesNotContain("s3cr3t");
     }
 
     @Test
@@ -227,7 +253,7 @@ public abstract class SchedulerContract {
             return; // a scheduler that runs every kind has nothing to refuse
         }
         ReleaseSpec base = release(7);
-        ReleaseSpec foreign = new ReleaseSpec(base.id(), base.environment(), base.service(), base.version(), other.get(),
+        ReleaseSpec foreign = ReleaseSpec.plain(base.id(), base.environment(), base.service(), base.version(), other.get(),
                 base.artifact(), base.memoryMb(), base.variables());
 
         assertThatThrownBy(() -> scheduler.ensure(foreign, 1)).isInstanceOf(ApolloException.Invalid.class)

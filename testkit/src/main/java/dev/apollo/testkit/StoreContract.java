@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.config.RunSettings;
+import dev.apollo.core.config.SecretInfo;
+import dev.apollo.core.config.VariableName;
 import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
@@ -26,7 +29,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +58,11 @@ public abstract class StoreContract {
     private static final ServiceName WEB = ServiceName.of("web-service");
     private static final RoutePath SHOP = RoutePath.of("/shop");
     private static final ServiceName PAYMENTS = ServiceName.of("payments");
+    private static final VariableName DATABASE_URL = VariableName.of("DATABASE_URL");
+    private static final VariableName PASSWORD = VariableName.of("DB_PASSWORD");
+    private static final RunSettings SETTINGS = RunSettings.of(Map.of(DATABASE_URL, "jdbc:postgresql://db/shop"),
+            Map.of(VariableName.of("SERVER_PORT"), "${PORT}"), List.of("--port=${PORT}", "--verbose"), List.of("-XX:+UseZGC"),
+            Map.of(PASSWORD, 3));
 
     /** The store's only clock; it moves when a test says so. */
     protected final ManualClock clock = new ManualClock(T0);
@@ -187,7 +197,8 @@ public abstract class StoreContract {
         HealthCheck health = new HealthCheck("/ready", Duration.ofMillis(1_500), Duration.ofMillis(250),
                 Duration.ofSeconds(3), 7);
         Release release = new Release(new ReleaseId(42), PRODUCTION, WEB, ArtifactRef.parse(coordinates), 3, health, 512,
-                ReleaseState.FAILED, T0, T0.plusSeconds(90), T0.plusMillis(1), "instance web-service-1 never became healthy");
+                SETTINGS, ReleaseState.FAILED, T0, T0.plusSeconds(90), T0.plusMillis(1),
+                "instance web-service-1 never became healthy");
 
         store.commit(List.of(release), List.of());
 
@@ -388,6 +399,71 @@ public abstract class StoreContract {
         assertThat(store.externals()).isEmpty();
     }
 
+    // --- Configuration and secrets: per service and environment, outliving releases ---
+
+    @Test
+    void configurationIsSetAndUnsetPerServiceAndEnvironmentInOneChange() {
+        store.createEnvironment(new Environment(STAGE, Optional.empty(), T0));
+        store.changeConfiguration(PRODUCTION, WEB, Map.of(DATABASE_URL, "jdbc:one", VariableName.of("MODE"), "fast"), Set.of());
+        store.changeConfiguration(STAGE, WEB, Map.of(DATABASE_URL, "jdbc:stage"), Set.of());
+
+        store.changeConfiguration(PRODUCTION, WEB, Map.of(DATABASE_URL, "jdbc:two"), Set.of(VariableName.of("MODE")));
+
+        assertThat(store.configuration(PRODUCTION, WEB)).containsExactly(Map.entry(DATABASE_URL, "jdbc:two"));
+        assertThat(store.configuration(STAGE, WEB)).containsExactly(Map.entry(DATABASE_URL, "jdbc:stage"));
+        assertThat(store.configuration(PRODUCTION, PAYMENTS)).isEmpty();
+        assertRefused(() -> store.changeConfiguration(EnvironmentName.of("nowhere"), WEB, Map.of(DATABASE_URL, "x"), Set.of()),
+                ApolloException.NotFound.class, "'nowhere'");
+        restart();
+        assertThat(store.configuration(PRODUCTION, WEB)).containsExactly(Map.entry(DATABASE_URL, "jdbc:two"));
+    }
+
+    @Test
+    void aSecretGetsANewVersionEachTimeItIsSetAndEveryVersionStaysReadable() {
+        SecretInfo first = store.putSecret(PRODUCTION, WEB, PASSWORD, new byte[] {1, 2, 3}, T0);
+        SecretInfo second = store.putSecret(PRODUCTION, WEB, PASSWORD, new byte[] {4, 5}, T0.plusSeconds(1));
+
+        assertThat(first).isEqualTo(new SecretInfo(PASSWORD, 1, T0));
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(store.secrets(PRODUCTION, WEB)).containsExactly(second);
+        assertThat(store.sealedSecret(PRODUCTION, WEB, PASSWORD, 1)).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+        assertThat(store.sealedSecret(PRODUCTION, WEB, PASSWORD, 2)).hasValueSatisfying(v -> assertThat(v).containsExactly(4, 5));
+        assertThat(store.sealedSecret(PRODUCTION, WEB, PASSWORD, 3)).isEmpty();
+        assertThat(store.secrets(PRODUCTION, PAYMENTS)).isEmpty();
+        assertRefused(() -> store.putSecret(EnvironmentName.of("nowhere"), WEB, PASSWORD, new byte[] {1}, T0),
+                ApolloException.NotFound.class, "'nowhere'");
+        restart();
+        assertThat(store.secrets(PRODUCTION, WEB)).containsExactly(second);
+    }
+
+    @Test
+    void aRemovedSecretIsNoLongerCurrentButItsVersionsStayForTheReleasesThatHaveThem() {
+        store.putSecret(PRODUCTION, WEB, PASSWORD, new byte[] {1}, T0);
+
+        assertThat(store.removeSecret(PRODUCTION, WEB, PASSWORD)).isTrue();
+        assertThat(store.removeSecret(PRODUCTION, WEB, PASSWORD)).isFalse();
+        assertThat(store.removeSecret(PRODUCTION, WEB, VariableName.of("NEVER_SET"))).isFalse();
+
+        assertThat(store.secrets(PRODUCTION, WEB)).isEmpty();
+        assertThat(store.sealedSecret(PRODUCTION, WEB, PASSWORD, 1)).isPresent();
+        assertThat(store.putSecret(PRODUCTION, WEB, PASSWORD, new byte[] {2}, T0).version()).isEqualTo(2);
+        assertThat(store.secrets(PRODUCTION, WEB)).extracting(SecretInfo::version).containsExactly(2);
+    }
+
+    @Test
+    void configurationAndSecretsGoWithTheirEnvironment() {
+        store.createEnvironment(new Environment(STAGE, Optional.empty(), T0));
+        store.changeConfiguration(STAGE, WEB, Map.of(DATABASE_URL, "jdbc:stage"), Set.of());
+        store.putSecret(STAGE, WEB, PASSWORD, new byte[] {1}, T0);
+
+        store.deleteEnvironment(STAGE);
+        store.createEnvironment(new Environment(STAGE, Optional.empty(), T0));
+
+        assertThat(store.configuration(STAGE, WEB)).isEmpty();
+        assertThat(store.secrets(STAGE, WEB)).isEmpty();
+        assertThat(store.sealedSecret(STAGE, WEB, PASSWORD, 1)).isEmpty();
+    }
+
     // --- Durability ---
 
     @Test
@@ -417,7 +493,7 @@ public abstract class StoreContract {
 
     private static Release release(long id, EnvironmentName environment, String service, ReleaseState state) {
         return new Release(new ReleaseId(id), environment, ServiceName.of(service),
-                ArtifactRef.parse(service + ":1.0." + id), 2, HealthCheck.DEFAULT, 256, state,
+                ArtifactRef.parse(service + ":1.0." + id), 2, HealthCheck.DEFAULT, 256, RunSettings.NONE, state,
                 T0, T0.plusSeconds(60), T0, "");
     }
 

@@ -5,6 +5,7 @@ import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.Scheduler;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,6 +49,11 @@ class FakeSchedulerTest extends SchedulerContract {
     @Override
     protected Map<String, String> variablesOf(ObservedInstance instance) {
         return fake.variablesOf(instance.id());
+    }
+
+    @Override
+    protected List<String> argumentsOf(ObservedInstance instance) {
+        return fake.argumentsOf(instance.id());
     }
 
     @Override

@@ -58,7 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
             step(4, "Deploy web-service:1.0.0 -n 3 and rpc-service:1.0.0 -n 2");
             DeployFlow deploys = new DeployFlow(client, global.context(), false);
-            DeployRequest web = new DeployRequest("web-service:1.0.0", 3, ENV, null, null, null, null, List.of("/"));
+            DeployRequest web = new DeployRequest("web-service:1.0.0", 3, ENV, null, null, null, null, List.of("/"), null, null,
+                    null);
             if (deploys.run(web, true) != ExitCodes.OK
                     || deploys.run(DeployRequest.of("rpc-service:1.0.0", 2, ENV), true) != ExitCodes.OK) {
                 return ExitCodes.FAILED;

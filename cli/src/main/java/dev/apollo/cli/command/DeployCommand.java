@@ -78,7 +78,7 @@ public final class DeployCommand implements Callable<Integer> {
         HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
                 healthThreshold);
         DeployRequest request = new DeployRequest(artifact, instances, environment, health, memoryMb, timeoutSeconds,
-                testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths);
+                testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, null, null, null);
         try (ApolloClient client = global.client()) {
             return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
         }

@@ -22,7 +22,9 @@ public enum EventType {
     /** The gateway could not serve the current table, or part of it (e.g. nginx refused a configuration). */
     GATEWAY_ERROR(false),
     /** The gateway serves the current table again, with nothing refused. */
-    GATEWAY_RECOVERED(false);
+    GATEWAY_RECOVERED(false),
+    /** A service's stored configuration or secrets changed; the next release gets it (secrets by name only). */
+    CONFIGURATION_CHANGED(false);
 
     private final boolean endsDeploy;
 

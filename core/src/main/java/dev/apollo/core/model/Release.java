@@ -1,6 +1,7 @@
 package dev.apollo.core.model;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.config.RunSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -10,6 +11,7 @@ import java.util.Optional;
  * One version of one service in one environment, with how many instances it should run: the unit
  * of blue/green. Immutable: every change is a new value, persisted by the store.
  *
+ * @param settings what it runs with besides its artifact: variables, arguments, JVM options, secret versions
  * @param reason why the release reached its state (a failure's cause, who replaced it), or empty
  */
 public record Release(
@@ -20,6 +22,7 @@ public record Release(
         int instances,
         HealthCheck health,
         int memoryMb,
+        RunSettings settings,
         ReleaseState state,
         Instant createdAt,
         Instant deadline,
@@ -34,6 +37,7 @@ public record Release(
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(artifact, "artifact");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(deadline, "deadline");
@@ -52,11 +56,13 @@ public record Release(
     }
 
     public Release withState(ReleaseState newState, Instant at, String why) {
-        return new Release(id, environment, service, artifact, instances, health, memoryMb, newState, createdAt, deadline, at, why);
+        return new Release(id, environment, service, artifact, instances, health, memoryMb, settings, newState, createdAt, deadline,
+                at, why);
     }
 
     public Release withInstances(int count, Instant at) {
-        return new Release(id, environment, service, artifact, count, health, memoryMb, state, createdAt, deadline, at, reason);
+        return new Release(id, environment, service, artifact, count, health, memoryMb, settings, state, createdAt, deadline, at,
+                reason);
     }
 
     public Optional<String> reasonText() {

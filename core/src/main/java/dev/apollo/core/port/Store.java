@@ -1,5 +1,7 @@
 package dev.apollo.core.port;
 
+import dev.apollo.core.config.SecretInfo;
+import dev.apollo.core.config.VariableName;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
@@ -9,8 +11,12 @@ import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.Route;
 import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * The desired state of the platform and its history: environments, releases, events. Every write
@@ -72,6 +78,37 @@ public interface Store extends AutoCloseable {
 
     /** Removes an external; false when the environment had none of that name. */
     boolean removeExternal(EnvironmentName environment, ServiceName name);
+
+    /** A service's configuration in an environment: the variables every new release of it gets. */
+    SortedMap<VariableName, String> configuration(EnvironmentName environment, ServiceName service);
+
+    /**
+     * Sets and unsets variables of a service's configuration in one transaction.
+     *
+     * @throws dev.apollo.core.ApolloException.NotFound when the environment does not exist
+     */
+    void changeConfiguration(EnvironmentName environment, ServiceName service, Map<VariableName, String> set,
+            Set<VariableName> unset);
+
+    /** A service's current secrets in an environment, by name: never their values. */
+    List<SecretInfo> secrets(EnvironmentName environment, ServiceName service);
+
+    /**
+     * Stores a new version of a secret, sealed by the caller (the store never sees a value in clear),
+     * numbered one past every earlier version of that name, removed ones included.
+     *
+     * @throws dev.apollo.core.ApolloException.NotFound when the environment does not exist
+     */
+    SecretInfo putSecret(EnvironmentName environment, ServiceName service, VariableName name, byte[] sealed, Instant at);
+
+    /**
+     * Takes a secret out of the service's current secrets; false when it had none of that name. Its
+     * versions stay readable: a release that was given one can still start instances with it.
+     */
+    boolean removeSecret(EnvironmentName environment, ServiceName service, VariableName name);
+
+    /** One version of a secret, as sealed; kept as long as the environment exists. */
+    Optional<byte[]> sealedSecret(EnvironmentName environment, ServiceName service, VariableName name, int version);
 
     @Override
     void close();

@@ -55,16 +55,21 @@ final class InstanceCommand {
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
         }
+        Map<String, String> own = Map.of("APOLLO_INSTANCE_ID", id.value(), "PORT", Integer.toString(port));
         command.addAll(List.of(
                 java.toString(),
                 "-Xmx" + spec.memoryMb() + "m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
+                "-Xshare:auto"));
+        // The service's own options come after ours, so that they win (the JVM takes the last of a kind).
+        spec.jvmOptions().forEach(option -> command.add(ReleaseSpec.expand(option, spec.variables(), own)));
+        command.addAll(List.of(
                 marker.homeArgument(),
                 HomeMarker.instanceArgument(id),
                 "-jar",
                 Path.of(spec.artifact()).toString()));
+        spec.arguments().forEach(argument -> command.add(ReleaseSpec.expand(argument, spec.variables(), own)));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         Map<String, String> inherited = new HashMap<>(environment);
@@ -74,9 +79,7 @@ final class InstanceCommand {
                 environment.put(name, inherited.get(name));
             }
         }
-        environment.putAll(spec.variables());
-        environment.put("APOLLO_INSTANCE_ID", id.value());
-        environment.put("PORT", Integer.toString(port));
+        environment.putAll(spec.environmentFor(own));
         return builder.directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new InstanceLog(dir).file().toFile()));

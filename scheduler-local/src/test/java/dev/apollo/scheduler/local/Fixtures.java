@@ -49,7 +49,7 @@ final class Fixtures {
     }
 
     static ReleaseSpec spec(URI artifact) {
-        return new ReleaseSpec(new ReleaseId(7), EnvironmentName.PRODUCTION, SERVICE, VERSION, ArtifactKind.JAR,
+        return ReleaseSpec.plain(new ReleaseId(7), EnvironmentName.PRODUCTION, SERVICE, VERSION, ArtifactKind.JAR,
                 artifact, 64, Map.of(
                         "APOLLO_SERVICE", SERVICE.value(),
                         "APOLLO_VERSION", VERSION.value(),

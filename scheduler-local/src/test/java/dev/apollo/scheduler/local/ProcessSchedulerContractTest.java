@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,6 +60,17 @@ class ProcessSchedulerContractTest extends SchedulerContract {
     @Override
     protected Map<String, String> variablesOf(ObservedInstance instance) {
         return environmentOfProcess(process(instance).pid());
+    }
+
+    @Override
+    protected List<String> argumentsOf(ObservedInstance instance) {
+        try {
+            String[] words = Files.readString(Path.of("/proc", Long.toString(process(instance).pid()), "cmdline")).split("\0");
+            List<String> all = List.of(words);
+            return all.subList(all.indexOf("-jar") + 2, all.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.apollo.server.control;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.config.SecretInfo;
+import dev.apollo.core.config.VariableName;
 import dev.apollo.core.deploy.InstanceVariables;
 import dev.apollo.core.deploy.Reconciler;
 import dev.apollo.core.health.Health;
@@ -21,6 +23,7 @@ import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.ReleaseSpec;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
+import dev.apollo.server.secrets.SecretVault;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -62,6 +66,7 @@ public final class Controller implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final HealthProbe probe;
+    private final SecretVault vault;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "apollo-controller");
         thread.setDaemon(true);
@@ -72,6 +77,7 @@ public final class Controller implements AutoCloseable {
     private final TopologyCommands topology;
     private final ReleaseCommands releases;
     private final DeployProgress deploys;
+    private final ConfigurationCommands configuration;
     private final Map<ReleaseId, StoredArtifact> resolved = new HashMap<>();
     private final Set<ReleaseId> retired = new HashSet<>();
     private Set<InstanceId> routed = Set.of();
@@ -92,17 +98,19 @@ public final class Controller implements AutoCloseable {
             Duration deployTimeout, TrafficSync trafficSync) {}
 
     public Controller(Store store, Scheduler scheduler, ArtifactStore artifacts, EventBus events, RouteFeed routeFeed,
-            HealthProbe probe, Clock clock, Settings settings) {
+            HealthProbe probe, SecretVault vault, Clock clock, Settings settings) {
         this.scheduler = scheduler;
         this.artifacts = artifacts;
         this.routeFeed = routeFeed;
         this.probe = probe;
+        this.vault = vault;
         this.clock = clock;
         this.settings = settings;
         this.desired = new DesiredState(store, events);
         this.instances = new Instances(scheduler, desired, probe, loop, clock, settings.stopGrace());
         this.topology = new TopologyCommands(desired, this::publishRoutes, clock);
         this.releases = new ReleaseCommands(desired, instances, topology, this::publishRoutes, clock, settings.deployTimeout());
+        this.configuration = new ConfigurationCommands(desired, vault, clock);
         this.deploys = new DeployProgress(desired, instances, this::publishRoutes, settings.rollbackWindow());
     }
 
@@ -177,6 +185,33 @@ public final class Controller implements AutoCloseable {
 
     public DeployResult promoteTestbed(EnvironmentName environment, ServiceName service, Optional<Integer> count) {
         return call(() -> releases.promoteTestbed(environment, service, count));
+    }
+
+    public DeployResult restart(EnvironmentName environment, ServiceName service) {
+        return call(() -> releases.restart(environment, service));
+    }
+
+    public ServiceConfiguration configuration(EnvironmentName environment, ServiceName service) {
+        return call(() -> configuration.of(environment, service));
+    }
+
+    public ServiceConfiguration configure(EnvironmentName environment, ServiceName service, Map<VariableName, String> set,
+            Set<VariableName> unset) {
+        return call(() -> {
+            configuration.change(environment, service, set, unset);
+            return configuration.of(environment, service);
+        });
+    }
+
+    public SecretInfo setSecret(EnvironmentName environment, ServiceName service, VariableName name, String value) {
+        return call(() -> configuration.setSecret(environment, service, name, value));
+    }
+
+    public void removeSecret(EnvironmentName environment, ServiceName service, VariableName name) {
+        call(() -> {
+            configuration.removeSecret(environment, service, name);
+            return null;
+        });
     }
 
     public Release discardTestbed(EnvironmentName environment, ServiceName service) {
@@ -313,9 +348,20 @@ public final class Controller implements AutoCloseable {
             instances.cannotStart(release.id(), "cannot start " + release.artifact().coordinates() + ": " + e.getMessage(), now);
             return;
         }
+        Map<String, String> secrets = new TreeMap<>();
+        try {
+            release.settings().secrets().forEach((name, version) -> secrets.put(name.value(),
+                    vault.value(release.environment(), release.service(), name, version)));
+        } catch (ApolloException e) {
+            instances.cannotStart(release.id(), "cannot start " + release.describe() + ": " + e.getMessage(), now);
+            return;
+        }
+        Map<String, String> variables = new TreeMap<>();
+        release.settings().variables().forEach((name, value) -> variables.put(name.value(), value));
+        variables.putAll(InstanceVariables.of(release, settings.rpcGateway()));
         ReleaseSpec spec = new ReleaseSpec(release.id(), release.environment(), release.service(), release.version(),
-                artifact.kind(), artifact.location(), release.memoryMb(),
-                InstanceVariables.of(release, settings.rpcGateway()));
+                artifact.kind(), artifact.location(), release.memoryMb(), variables, secrets, release.settings().arguments(),
+                release.settings().jvmOptions());
         instances.started(release, scheduler.ensure(spec, instances.wanted(release.id()) + count));
     }
 

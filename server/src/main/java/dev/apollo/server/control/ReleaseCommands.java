@@ -1,6 +1,9 @@
 package dev.apollo.server.control;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.config.RunSettings;
+import dev.apollo.core.config.SettingsChange;
+import dev.apollo.core.config.VariableName;
 import dev.apollo.core.deploy.RollbackTarget;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
@@ -13,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What people ask of a service's releases: deploy, scale, undeploy, roll back, and the testbed's
@@ -55,14 +60,16 @@ final class ReleaseCommands {
         if (deploy.testbed()) {
             return new DeployResult("deploy", startTestbed(deploy, live, now), cursor);
         }
-        if (live.isPresent() && live.get().artifact().equals(deploy.artifact())) {
+        RunSettings settings = settings(deploy.environment(), service, deploy.variables(), deploy.arguments(),
+                deploy.jvmOptions());
+        if (live.isPresent() && live.get().artifact().equals(deploy.artifact()) && live.get().settings().equals(settings)) {
             if (live.get().instances() == deploy.instances()) {
                 return new DeployResult("unchanged", live.get(), cursor);
             }
             return new DeployResult("scale", resize(live.get(), deploy.instances(), now), cursor);
         }
         Release release = new Release(desired.store().nextReleaseId(), deploy.environment(), service, deploy.artifact(),
-                deploy.instances(), deploy.health(), deploy.memoryMb(), ReleaseState.DEPLOYING, now,
+                deploy.instances(), deploy.health(), deploy.memoryMb(), settings, ReleaseState.DEPLOYING, now,
                 now.plus(deploy.deadline()), now, "");
         String beside = live.map(l -> " beside live " + l.id() + " (" + l.version() + ")").orElse("");
         desired.commit(List.of(release), List.of(Event.of(now, EventType.DEPLOY_STARTED, release,
@@ -79,8 +86,10 @@ final class ReleaseCommands {
         List<Release> releases = new ArrayList<>();
         desired.find(deploy.environment(), service, ReleaseState.TESTBED).ifPresent(old ->
                 releases.add(old.withState(ReleaseState.REPLACED, now, "replaced by a newer testbed")));
+        RunSettings settings = settings(deploy.environment(), service, deploy.variables(), deploy.arguments(),
+                deploy.jvmOptions());
         Release testbed = new Release(desired.store().nextReleaseId(), deploy.environment(), service, deploy.artifact(),
-                deploy.instances(), deploy.health(), deploy.memoryMb(), ReleaseState.TESTBED, now, now.plus(deploy.deadline()),
+                deploy.instances(), deploy.health(), deploy.memoryMb(), settings, ReleaseState.TESTBED, now, now.plus(deploy.deadline()),
                 now, "");
         releases.add(testbed);
         desired.commit(releases, List.of(Event.of(now, EventType.DEPLOY_STARTED, testbed, "deploying testbed "
@@ -144,7 +153,7 @@ final class ReleaseCommands {
             case RollbackTarget.Redeploy of -> {
                 Release earlier = of.earlier();
                 Release redeploy = new Release(desired.store().nextReleaseId(), environment, service, earlier.artifact(),
-                        live.instances(), earlier.health(), earlier.memoryMb(), ReleaseState.DEPLOYING, now,
+                        live.instances(), earlier.health(), earlier.memoryMb(), earlier.settings(), ReleaseState.DEPLOYING, now,
                         now.plus(deployTimeout), now, "");
                 desired.commit(List.of(redeploy), List.of(Event.of(now, EventType.DEPLOY_STARTED, redeploy, "rolling back:"
                         + " deploying " + redeploy.describe() + " beside live " + live.id() + " (" + live.version() + ");"
@@ -164,11 +173,40 @@ final class ReleaseCommands {
         long cursor = desired.cursor();
         Instant now = clock.instant();
         Release promoted = new Release(testbed.id(), environment, service, testbed.artifact(), target, testbed.health(),
-                testbed.memoryMb(), ReleaseState.DEPLOYING, testbed.createdAt(), now.plus(deployTimeout), now, "");
+                testbed.memoryMb(), testbed.settings(), ReleaseState.DEPLOYING, testbed.createdAt(), now.plus(deployTimeout), now, "");
         desired.commit(List.of(promoted), List.of(Event.of(now, EventType.DEPLOY_STARTED, promoted, "promoting testbed "
                 + promoted.describe() + " to live: " + target + " instances", instances.serving(promoted.id()),
                 instances.healthy(promoted.id()))));
         return new DeployResult("deploy", promoted, cursor);
+    }
+
+    /**
+     * Rolls the live release onto the service's current configuration and secrets as a new release,
+     * blue/green: the same artifact, count, health check, arguments, JVM options and deploy variables.
+     */
+    DeployResult restart(EnvironmentName environment, ServiceName service) {
+        desired.requireEnvironment(environment);
+        requireNoDeploy(environment, service, "restart");
+        Release live = live(environment, service);
+        long cursor = desired.cursor();
+        Instant now = clock.instant();
+        RunSettings settings = settings(environment, service, live.settings().overrides(), live.settings().arguments(),
+                live.settings().jvmOptions());
+        Release release = new Release(desired.store().nextReleaseId(), environment, service, live.artifact(), live.instances(),
+                live.health(), live.memoryMb(), settings, ReleaseState.DEPLOYING, now, now.plus(deployTimeout), now, "");
+        List<String> changes = SettingsChange.between(live.settings(), settings);
+        desired.commit(List.of(release), List.of(Event.of(now, EventType.DEPLOY_STARTED, release, "restarting "
+                + service + " in " + environment + ": deploying " + release.describe() + " beside live " + live.id()
+                + (changes.isEmpty() ? " with the same configuration" : "; " + String.join(", ", changes)), 0, 0)));
+        return new DeployResult("deploy", release, cursor);
+    }
+
+    /** What a new release of the service runs with: its stored configuration and current secrets, then the deploy's own. */
+    private RunSettings settings(EnvironmentName environment, ServiceName service, Map<VariableName, String> overrides,
+            List<String> arguments, List<String> jvmOptions) {
+        Map<VariableName, Integer> secrets = new TreeMap<>();
+        desired.store().secrets(environment, service).forEach(secret -> secrets.put(secret.name(), secret.version()));
+        return RunSettings.of(desired.store().configuration(environment, service), overrides, arguments, jvmOptions, secrets);
     }
 
     Release discardTestbed(EnvironmentName environment, ServiceName service) {

@@ -1,13 +1,19 @@
 package dev.apollo.server.http;
 
+import dev.apollo.api.Views.ConfigurationChangeRequest;
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.DeployResponse;
 import dev.apollo.api.Views.HealthCheckRequest;
 import dev.apollo.api.Views.PromoteRequest;
+import dev.apollo.api.Views.ReleaseView;
 import dev.apollo.api.Views.RollbackResponse;
 import dev.apollo.api.Views.ScaleRequest;
+import dev.apollo.api.Views.SecretRequest;
 import dev.apollo.api.Views.ServiceStatus;
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.config.RunSettings;
+import dev.apollo.core.config.SettingsChange;
+import dev.apollo.core.config.VariableName;
 import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.EnvironmentRules;
@@ -24,9 +30,14 @@ import dev.apollo.server.control.DeployResult;
 import dev.apollo.server.control.RollbackResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Deploy, status, scale, undeploy and history of services. */
 final class ServiceApi {
@@ -111,7 +122,51 @@ final class ServiceApi {
             if (history.isEmpty()) {
                 throw unknownService(key);
             }
-            call.json(200, history.stream().map(ViewMapper::release).toList());
+            // Newest first: each release's changes are against the one below it, the first one has none to show.
+            List<ReleaseView> views = new ArrayList<>();
+            for (int i = 0; i < history.size(); i++) {
+                List<String> changes = i + 1 < history.size()
+                        ? SettingsChange.between(history.get(i + 1).settings(), history.get(i).settings())
+                        : List.of();
+                views.add(ViewMapper.release(history.get(i), changes));
+            }
+            call.json(200, views);
+        });
+        router.add("POST", SERVICE + "/restart", call -> {
+            Key key = key(call);
+            DeployResult result = controller.restart(key.environment(), key.service());
+            call.json(202, new DeployResponse(result.kind(), ViewMapper.release(result.release()), result.eventCursor()));
+        });
+        router.add("GET", SERVICE + "/configuration", call -> {
+            Key key = key(call);
+            call.json(200, ViewMapper.configuration(key.environment(), key.service(),
+                    controller.configuration(key.environment(), key.service())));
+        });
+        router.add("PATCH", SERVICE + "/configuration", call -> {
+            Key key = key(call);
+            ConfigurationChangeRequest request = call.readJson(ConfigurationChangeRequest.class);
+            Map<VariableName, String> set = new TreeMap<>();
+            if (request.set() != null) {
+                request.set().forEach((name, value) -> set.put(VariableName.of(name), requireValue("set." + name, value)));
+            }
+            Set<VariableName> unset = new TreeSet<>();
+            noNulls("unset", request.unset()).forEach(name -> unset.add(VariableName.of(name)));
+            call.json(200, ViewMapper.configuration(key.environment(), key.service(),
+                    controller.configure(key.environment(), key.service(), set, unset)));
+        });
+        router.add("PUT", SERVICE + "/secrets/{name}", call -> {
+            Key key = key(call);
+            VariableName name = VariableName.of(call.param("name"));
+            SecretRequest request = call.readJson(SecretRequest.class);
+            String value = requireValue("value", request.value());
+            call.json(200, ViewMapper.secret(controller.setSecret(key.environment(), key.service(), name, value)));
+        });
+        router.add("DELETE", SERVICE + "/secrets/{name}", call -> {
+            Key key = key(call);
+            VariableName name = VariableName.of(call.param("name"));
+            controller.removeSecret(key.environment(), key.service(), name);
+            call.json(200, new SystemApi.Message("secret " + name + " of " + key.service() + " removed from "
+                    + key.environment(), clock.instant()));
         });
     }
 
@@ -166,8 +221,30 @@ final class ServiceApi {
             deadline = Duration.ofSeconds(request.deadlineSeconds());
         }
         List<RoutePath> paths = request.paths() == null ? List.of() : request.paths().stream().map(RoutePath::of).toList();
+        Map<VariableName, String> variables = new TreeMap<>();
+        if (request.env() != null) {
+            request.env().forEach((name, value) -> variables.put(VariableName.of(name), requireValue("env." + name, value)));
+        }
+        List<String> arguments = noNulls("args", request.args());
+        List<String> jvmOptions = noNulls("jvmOptions", request.jvmOptions());
+        RunSettings.of(variables, Map.of(), arguments, jvmOptions, Map.of()); // checks them before anything starts
         return new Deploy(artifact, instances, environment, health, memory, deadline, Boolean.TRUE.equals(request.testbed()),
-                paths);
+                paths, variables, arguments, jvmOptions);
+    }
+
+    private static String requireValue(String field, String value) {
+        if (value == null) {
+            throw new ApolloException.Invalid(field + " is null; give a value (\"\" for empty).");
+        }
+        return value;
+    }
+
+    private static List<String> noNulls(String field, List<String> values) {
+        if (values == null) {
+            return List.of();
+        }
+        values.forEach(value -> requireValue(field + " item", value));
+        return List.copyOf(values);
     }
 
     private static HealthCheck health(HealthCheckRequest request) {

@@ -1,13 +1,18 @@
 package dev.apollo.server.http;
 
 import dev.apollo.api.Views.ArtifactView;
+import dev.apollo.api.Views.ConfigurationView;
 import dev.apollo.api.Views.EnvironmentView;
 import dev.apollo.api.Views.EventView;
 import dev.apollo.api.Views.ExternalView;
 import dev.apollo.api.Views.InstanceView;
 import dev.apollo.api.Views.ReleaseView;
 import dev.apollo.api.Views.RouteView;
+import dev.apollo.api.Views.SecretView;
 import dev.apollo.api.Views.ServiceStatus;
+import dev.apollo.api.Views.SettingsView;
+import dev.apollo.core.config.RunSettings;
+import dev.apollo.core.config.SecretInfo;
 import dev.apollo.core.deploy.Backoff;
 import dev.apollo.core.model.Address;
 import dev.apollo.core.model.Environment;
@@ -21,20 +26,47 @@ import dev.apollo.core.model.Route;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.port.ArtifactStore.StoredArtifact;
 import dev.apollo.server.control.InstanceStatus;
+import dev.apollo.server.control.ServiceConfiguration;
 import dev.apollo.server.control.Snapshot;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Domain values to wire records: the only place that knows both. */
 final class ViewMapper {
     private ViewMapper() {}
 
     static ReleaseView release(Release r) {
+        return release(r, null);
+    }
+
+    /** A release with what changed in its settings since {@code before}, the release it followed. */
+    static ReleaseView release(Release r, List<String> changes) {
         return new ReleaseView(r.id().toString(), r.environment().value(), r.service().value(), r.artifact().coordinates(),
                 r.version().value(), r.instances(), r.state().name().toLowerCase(), r.createdAt(), r.updatedAt(),
-                r.deadline(), r.reasonText().orElse(null));
+                r.deadline(), r.reasonText().orElse(null), settings(r.settings()), changes);
+    }
+
+    static SettingsView settings(RunSettings settings) {
+        Map<String, String> variables = new TreeMap<>();
+        settings.variables().forEach((name, value) -> variables.put(name.value(), value));
+        Map<String, Integer> secrets = new TreeMap<>();
+        settings.secrets().forEach((name, version) -> secrets.put(name.value(), version));
+        return new SettingsView(variables, settings.arguments(), settings.jvmOptions(), secrets);
+    }
+
+    static ConfigurationView configuration(EnvironmentName environment, ServiceName service, ServiceConfiguration c) {
+        Map<String, String> variables = new TreeMap<>();
+        c.variables().forEach((name, value) -> variables.put(name.value(), value));
+        return new ConfigurationView(environment.value(), service.value(), variables,
+                c.secrets().stream().map(ViewMapper::secret).toList());
+    }
+
+    static SecretView secret(SecretInfo s) {
+        return new SecretView(s.name().value(), s.version(), s.setAt());
     }
 
     static InstanceView instance(InstanceStatus i) {

@@ -18,6 +18,8 @@ import dev.apollo.core.model.Version;
 import dev.apollo.core.port.ArtifactKind;
 import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.ReleaseSpec;
+import dev.apollo.server.secrets.SecretBox;
+import dev.apollo.server.secrets.SecretVault;
 import dev.apollo.testkit.FakeScheduler;
 import dev.apollo.testkit.InMemoryStore;
 import dev.apollo.testkit.ManualClock;
@@ -74,7 +76,8 @@ class ControllerTest {
     }
 
     private Controller controllerOn(FakeScheduler on) {
-        Controller next = new Controller(store, on, artifacts, new EventBus(store), new RouteFeed(clock), this::probe, clock,
+        Controller next = new Controller(store, on, artifacts, new EventBus(store), new RouteFeed(clock), this::probe,
+                new SecretVault(store, SecretBox.open(artifactsDir.resolve("secret.key"))), clock,
                 new Controller.Settings(Duration.ofSeconds(1), URI.create("http://127.0.0.1:9090"), Duration.ZERO,
                         ROLLBACK_WINDOW, Duration.ofSeconds(60), TrafficSync.IMMEDIATE));
         controllers.add(next);
@@ -108,7 +111,7 @@ class ControllerTest {
 
     private Release deploy(String version, int instances, HealthCheck health) {
         return controller.deploy(new Deploy(ArtifactRef.parse("web-service:" + version), instances, PRODUCTION,
-                health, 128, Duration.ofSeconds(60), false, List.of())).release();
+                health, 128, Duration.ofSeconds(60), false, List.of(), Map.of(), List.of(), List.of())).release();
     }
 
     private Release state(Release release) {
@@ -259,7 +262,7 @@ class ControllerTest {
     void aTestbedRunsBesideTheLiveReleaseAndIsPromotedBlueGreen() {
         Release live = liveAt("1.0.0", 2);
         Release testbed = controller.deploy(new Deploy(ArtifactRef.parse("web-service:2.0.0"), 1, PRODUCTION,
-                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), true, List.of())).release();
+                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), true, List.of(), Map.of(), List.of(), List.of())).release();
         run(Duration.ofSeconds(1));
         assertThat(state(testbed).state()).isEqualTo(ReleaseState.TESTBED);
         assertThat(eventsOf(testbed)).contains(EventType.DEPLOY_SUCCEEDED);
@@ -277,7 +280,7 @@ class ControllerTest {
     void aDiscardedTestbedIsStoppedAndTheLiveReleaseUntouched() {
         Release live = liveAt("1.0.0", 2);
         Release testbed = controller.deploy(new Deploy(ArtifactRef.parse("web-service:3.0.0"), 1, PRODUCTION,
-                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), true, List.of())).release();
+                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), true, List.of(), Map.of(), List.of(), List.of())).release();
         run(Duration.ofSeconds(1));
 
         controller.discardTestbed(PRODUCTION, WEB);
@@ -291,7 +294,7 @@ class ControllerTest {
 
     @Test
     void anInstanceNothingInTheDesiredStateExplainsIsStopped() {
-        ReleaseSpec unknown = new ReleaseSpec(new ReleaseId(999), PRODUCTION, WEB, Version.of("0.0.1"), ArtifactKind.JAR,
+        ReleaseSpec unknown = ReleaseSpec.plain(new ReleaseId(999), PRODUCTION, WEB, Version.of("0.0.1"), ArtifactKind.JAR,
                 URI.create("file:///elsewhere.jar"), 64, Map.of());
         scheduler.ensure(unknown, 1);
 

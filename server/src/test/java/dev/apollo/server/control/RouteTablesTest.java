@@ -2,6 +2,7 @@ package dev.apollo.server.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apollo.core.config.RunSettings;
 import dev.apollo.api.RouteTableView.Backend;
 import dev.apollo.api.RouteTableView.EnvironmentRoutes;
 import dev.apollo.api.RouteTableView.PathRule;
@@ -28,7 +29,8 @@ class RouteTablesTest {
 
     private static Release release(long id, String env, String artifact, ReleaseState state) {
         ArtifactRef ref = ArtifactRef.parse(artifact);
-        return new Release(new ReleaseId(id), EnvironmentName.of(env), ref.name(), ref, 2, HealthCheck.DEFAULT, 128, state, T0,
+        return new Release(new ReleaseId(id), EnvironmentName.of(env), ref.name(), ref, 2, HealthCheck.DEFAULT, 128, RunSettings.NONE, state,
+                T0,
                 T0, T0, "");
     }
 

@@ -16,7 +16,8 @@ import java.util.List;
  * Scripts are only ever appended: a released script is never edited.
  */
 final class Migrations {
-    private static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__routes.sql", "V3__externals.sql");
+    private static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__routes.sql", "V3__externals.sql",
+            "V4__configuration.sql");
 
     private Migrations() {}
 

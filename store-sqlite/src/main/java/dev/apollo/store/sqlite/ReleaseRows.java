@@ -25,7 +25,7 @@ final class ReleaseRows {
     private static final List<String> COLUMNS = List.of(
             "id", "env", "service", "artifact", "instances",
             "health_path", "health_grace_ms", "health_interval_ms", "health_timeout_ms", "health_failure_threshold",
-            "memory_mb", "state", "created_at", "deadline", "updated_at", "reason");
+            "memory_mb", "state", "created_at", "deadline", "updated_at", "reason", "settings");
 
     private static final String SELECT = "SELECT " + String.join(", ", COLUMNS) + " FROM releases";
 
@@ -97,6 +97,7 @@ final class ReleaseRows {
         s.setString(14, Sql.text(release.deadline()));
         s.setString(15, Sql.text(release.updatedAt()));
         s.setString(16, release.reason());
+        s.setString(17, SettingsColumn.write(release.settings()));
     }
 
     private static Release read(ResultSet row) throws SQLException {
@@ -114,6 +115,7 @@ final class ReleaseRows {
                 row.getInt("instances"),
                 health,
                 row.getInt("memory_mb"),
+                SettingsColumn.read(row.getString("settings")),
                 ReleaseState.valueOf(row.getString("state")),
                 Sql.instant(row.getString("created_at")),
                 Sql.instant(row.getString("deadline")),

@@ -3,6 +3,8 @@ package dev.apollo.store.sqlite;
 import static java.util.stream.Collectors.joining;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.config.SecretInfo;
+import dev.apollo.core.config.VariableName;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.EnvironmentRules;
@@ -20,10 +22,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 
@@ -237,6 +244,48 @@ public final class SqliteStore implements Store {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public SortedMap<VariableName, String> configuration(EnvironmentName environment, ServiceName service) {
+        return Collections.unmodifiableSortedMap(run("read the configuration of " + service + " in " + environment,
+                c -> ConfigurationRows.of(c, environment, service)));
+    }
+
+    @Override
+    public void changeConfiguration(EnvironmentName environment, ServiceName service, Map<VariableName, String> set,
+            Set<VariableName> unset) {
+        write("change the configuration of " + service + " in " + environment, c -> {
+            EnvironmentRules.requireExists(environment, EnvironmentRows.all(c));
+            ConfigurationRows.change(c, environment, service, set, unset);
+            return null;
+        });
+    }
+
+    @Override
+    public List<SecretInfo> secrets(EnvironmentName environment, ServiceName service) {
+        return run("list the secrets of " + service + " in " + environment, c -> SecretRows.current(c, environment, service));
+    }
+
+    @Override
+    public SecretInfo putSecret(EnvironmentName environment, ServiceName service, VariableName name, byte[] sealed,
+            Instant at) {
+        return write("set secret " + name + " of " + service + " in " + environment, c -> {
+            EnvironmentRules.requireExists(environment, EnvironmentRows.all(c));
+            return SecretRows.add(c, environment, service, name, sealed, at);
+        });
+    }
+
+    @Override
+    public boolean removeSecret(EnvironmentName environment, ServiceName service, VariableName name) {
+        return write("remove secret " + name + " of " + service + " in " + environment,
+                c -> SecretRows.remove(c, environment, service, name));
+    }
+
+    @Override
+    public Optional<byte[]> sealedSecret(EnvironmentName environment, ServiceName service, VariableName name, int version) {
+        return run("read secret " + name + " v" + version + " of " + service + " in " + environment,
+                c -> SecretRows.sealed(c, environment, service, name, version));
     }
 
     /** Reads the connection's setting of a PRAGMA; for tests that check how the file is opened. */

@@ -3,6 +3,7 @@ package dev.apollo.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.apollo.core.config.RunSettings;
 import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
@@ -80,7 +81,7 @@ class SqliteStoreTest {
     void aFailedWriteSaysWhatItWasDoing() {
         // No such environment: the foreign key refuses the release.
         Release homeless = new Release(new ReleaseId(1), EnvironmentName.of("nowhere"), ServiceName.of("web-service"),
-                ArtifactRef.parse("web-service:1.0.0"), 1, HealthCheck.DEFAULT, 256, ReleaseState.LIVE,
+                ArtifactRef.parse("web-service:1.0.0"), 1, HealthCheck.DEFAULT, 256, RunSettings.NONE, ReleaseState.LIVE,
                 T0, T0.plusSeconds(60), T0, "");
 
         assertThatThrownBy(() -> store.commit(List.of(homeless), List.of()))
