@@ -3,6 +3,7 @@ package dev.apollo.server.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apollo.artifacts.FileArtifactStore;
+import dev.apollo.core.config.VariableName;
 import dev.apollo.core.deploy.DeployEvaluator;
 import dev.apollo.core.model.Address;
 import dev.apollo.core.model.ArtifactRef;
@@ -25,7 +26,9 @@ import dev.apollo.testkit.InMemoryStore;
 import dev.apollo.testkit.ManualClock;
 import dev.apollo.testkit.TestJars;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,6 +110,10 @@ class ControllerTest {
 
     private Release deploy(String version, int instances) {
         return deploy(version, instances, HealthCheck.DEFAULT);
+    }
+
+    private Release deploy(Deploy deploy) {
+        return controller.deploy(deploy).release();
     }
 
     private Release deploy(String version, int instances, HealthCheck health) {
@@ -290,6 +297,79 @@ class ControllerTest {
         assertThat(running(testbed)).isZero();
         assertThat(state(live).state()).isEqualTo(ReleaseState.LIVE);
         assertThat(running(live)).isEqualTo(2);
+    }
+
+    @Test
+    void aReleaseRunsWithTheStoredConfigurationTheDeploysOwnVariablesAndItsSecrets() {
+        VariableName url = VariableName.of("DATABASE_URL");
+        controller.configure(PRODUCTION, WEB, Map.of(url, "jdbc:stored", VariableName.of("MODE"), "slow"), Set.of());
+        controller.setSecret(PRODUCTION, WEB, VariableName.of("DB_PASSWORD"), "hunter2");
+
+        Release release = deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 1, PRODUCTION, HealthCheck.DEFAULT, 128,
+                Duration.ofSeconds(60), false, List.of(), Map.of(VariableName.of("MODE"), "fast", VariableName.of("SERVER_PORT"),
+                "${PORT}"), List.of("--port=${PORT}"), List.of("-Xss1m")));
+        run(Duration.ofSeconds(1));
+
+        ObservedInstance instance = scheduler.instances().get(0);
+        String port = Integer.toString(instance.address().orElseThrow().port());
+        assertThat(scheduler.variablesOf(instance.id())).containsEntry("DATABASE_URL", "jdbc:stored")
+                .containsEntry("MODE", "fast").containsEntry("SERVER_PORT", port).containsEntry("DB_PASSWORD", "hunter2");
+        assertThat(scheduler.argumentsOf(instance.id())).containsExactly("--port=" + port);
+        assertThat(state(release).settings().secrets()).containsEntry(VariableName.of("DB_PASSWORD"), 1);
+        assertThat(store.eventsAfter(0, 10_000)).extracting(Event::message).noneMatch(m -> m.contains("hunter2"))
+                .anyMatch(m -> m.contains("secret DB_PASSWORD of web-service in production set (v1)"));
+    }
+
+    @Test
+    void theLiveVersionWithOtherSettingsIsANewReleaseBlueGreenNotAScale() {
+        Release first = liveAt("1.0.0", 2);
+
+        Release again = deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 2, PRODUCTION, HealthCheck.DEFAULT, 128,
+                Duration.ofSeconds(60), false, List.of(), Map.of(VariableName.of("MODE"), "fast"), List.of(), List.of()));
+        run(Duration.ofSeconds(1));
+
+        assertThat(again.id()).isNotEqualTo(first.id());
+        assertThat(state(again).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(state(first).state()).isEqualTo(ReleaseState.PREVIOUS);
+        assertThat(controller.deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 3, PRODUCTION, HealthCheck.DEFAULT, 128,
+                Duration.ofSeconds(60), false, List.of(), Map.of(VariableName.of("MODE"), "fast"), List.of(), List.of())).kind())
+                .isEqualTo("scale");
+    }
+
+    @Test
+    void restartRollsTheLiveReleaseOntoTheCurrentConfigurationKeepingWhatTheDeployGave() {
+        Release first = deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 2, PRODUCTION, HealthCheck.DEFAULT, 128,
+                Duration.ofSeconds(60), false, List.of(), Map.of(VariableName.of("SERVER_PORT"), "${PORT}"), List.of("--x"),
+                List.of()));
+        run(Duration.ofSeconds(1));
+        controller.configure(PRODUCTION, WEB, Map.of(VariableName.of("MODE"), "fast"), Set.of());
+
+        DeployResult restarted = controller.restart(PRODUCTION, WEB);
+        run(Duration.ofSeconds(1));
+
+        Release now = state(restarted.release());
+        assertThat(now.state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(now.version()).isEqualTo(first.version());
+        assertThat(now.instances()).isEqualTo(2);
+        assertThat(now.settings().variables()).containsEntry(VariableName.of("MODE"), "fast")
+                .containsEntry(VariableName.of("SERVER_PORT"), "${PORT}");
+        assertThat(now.settings().arguments()).containsExactly("--x");
+        assertThat(state(first).state()).isEqualTo(ReleaseState.PREVIOUS);
+        assertThat(eventsOf(now)).first().isEqualTo(EventType.DEPLOY_STARTED);
+    }
+
+    @Test
+    void aReleaseWhoseSecretIsGoneCannotStartAndSaysWhy() throws IOException {
+        controller.setSecret(PRODUCTION, WEB, VariableName.of("DB_PASSWORD"), "hunter2");
+        Files.write(artifactsDir.resolve("secret.key"), new byte[32], java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        controller = controllerOn(scheduler); // a control plane with another key opens nothing sealed with the old one
+
+        Release release = deploy("1.0.0", 1);
+        controller.step();
+
+        assertThat(running(release)).isZero();
+        assertThat(controller.snapshot().lastFailures().get(release.id())).contains("DB_PASSWORD")
+                .contains("apollo secret set").doesNotContain("hunter2");
     }
 
     @Test
