@@ -5,7 +5,6 @@ import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.render.GatewayViews;
 import dev.apollo.client.ApolloClient;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,7 +39,7 @@ public final class GatewayCommand implements Runnable {
                 if (global.json()) {
                     global.printJson(gateway);
                 } else {
-                    GatewayViews.printStatus(gateway, Instant.now(), global.out());
+                    GatewayViews.printStatus(gateway, global.now(), global.out());
                 }
                 return ExitCodes.OK;
             }

@@ -37,7 +37,7 @@ public final class HistoryCommand implements Callable<Integer> {
         } else if (releases.isEmpty()) {
             global.out().println(service + " has no releases in " + environment + ".");
         } else {
-            Instant now = Instant.now();
+            Instant now = global.now();
             Table table = new Table("release", "version", "instances", "state", "created", "updated", "reason");
             releases.forEach(r -> table.row(r.id(), r.version(), r.instances(),
                     r.state() == null ? null : r.state().toLowerCase(Locale.ROOT),

@@ -8,7 +8,6 @@ import dev.apollo.cli.render.GatewayViews;
 import dev.apollo.cli.render.ServiceViews;
 import dev.apollo.client.ApiException;
 import dev.apollo.client.ApolloClient;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,7 +42,7 @@ public final class StatusCommand implements Callable<Integer> {
                 if (global.json()) {
                     global.printJson(status);
                 } else {
-                    ServiceViews.printDetail(status, Instant.now(), global.out());
+                    ServiceViews.printDetail(status, global.now(), global.out());
                 }
             }
         }
@@ -69,7 +68,7 @@ public final class StatusCommand implements Callable<Integer> {
             global.out().println("No services" + (environment == null ? "" : " in " + environment)
                     + " yet. Deploy one with: apollo deploy NAME:VERSION -n N   (or try: apollo demo)");
         } else {
-            ServiceViews.servicesTable(services).print(global.out());
+            ServiceViews.servicesTable(services, global.now()).print(global.out());
         }
     }
 }
