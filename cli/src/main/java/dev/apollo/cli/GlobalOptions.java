@@ -7,6 +7,7 @@ import dev.apollo.client.Connection;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,6 +66,11 @@ public final class GlobalOptions {
 
     public Map<String, String> env() {
         return context().env();
+    }
+
+    /** What relative times ("12s ago") are measured from: the context's clock. */
+    public Instant now() {
+        return context().now();
     }
 
     public Path home() {

@@ -5,6 +5,7 @@ import dev.apollo.client.ServerUnavailableException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
+import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -20,7 +21,13 @@ public final class Main {
 
     /** Runs one command line in-process; returns the exit code (see {@link ExitCodes}). */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        Context context = new Context(out, err, env, out == System.out && interactive());
+        return run(args, new Context(out, err, env, out == System.out && interactive(), Clock.systemUTC()));
+    }
+
+    /** Runs one command line in-process with everything it may touch given, e.g. a fixed clock. */
+    public static int run(String[] args, Context context) {
+        PrintStream out = context.out();
+        PrintStream err = context.err();
         CommandLine commandLine = new CommandLine(new ApolloCommand(context))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(new PrintWriter(out, true))

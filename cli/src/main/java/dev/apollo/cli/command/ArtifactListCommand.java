@@ -30,7 +30,7 @@ public final class ArtifactListCommand implements Callable<Integer> {
         } else if (artifacts.isEmpty()) {
             global.out().println("No artifacts stored yet. Push one with: apollo artifact push FILE --name NAME --version V");
         } else {
-            Instant now = Instant.now();
+            Instant now = global.now();
             Table table = new Table("name", "version", "size", "sha256", "stored");
             artifacts.stream()
                     .sorted(Comparator.comparing(ArtifactView::name).thenComparing(ArtifactView::storedAt, Comparator.nullsLast(Comparator.naturalOrder())))

@@ -5,8 +5,6 @@ import picocli.CommandLine.ParameterException;
 
 /** Argument checks that need no server; their messages name the value and what was expected. */
 final class Checks {
-    static final String DEFAULT_ENV = "production";
-
     private Checks() {}
 
     static void atLeast(CommandSpec spec, String name, Integer value, int min) {

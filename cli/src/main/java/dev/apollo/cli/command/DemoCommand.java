@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return ExitCodes.FAILED;
             }
             step(5, "Status");
-            ServiceViews.servicesTable(client.services(Optional.of(ENV))).print(out);
+            ServiceViews.servicesTable(client.services(Optional.of(ENV)), global.now()).print(out);
             step(6, "Call them through the gateways");
             ServerInfo info = client.info();
             if (info.webGateway() == null || info.rpcGateway() == null) {

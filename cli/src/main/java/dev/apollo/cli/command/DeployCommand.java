@@ -32,8 +32,8 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = {"-n", "--instances"}, paramLabel = "N", description = "Instances to run (default: the server's).")
     private Integer instances;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "ENV", description = "Environment (default: production).")
-    private String environment;
+    @Mixin
+    private EnvironmentOption environment;
 
     @Option(names = "--no-wait", description = "Return once the deploy started instead of following it.")
     private boolean noWait;
@@ -77,8 +77,9 @@ public final class DeployCommand implements Callable<Integer> {
         Checks.atLeast(spec, "health-threshold", healthThreshold, 1);
         HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
                 healthThreshold);
-        DeployRequest request = new DeployRequest(artifact, instances, environment, health, memoryMb, timeoutSeconds,
-                testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, null, null, null);
+        // Without -e the request names no environment, as it always did: the control plane's default is production too.
+        DeployRequest request = new DeployRequest(artifact, instances, environment.given().orElse(null), health, memoryMb,
+                timeoutSeconds, testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, null, null, null);
         try (ApolloClient client = global.client()) {
             return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
         }

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,14 +37,13 @@ public final class ExternalCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "URL", description = "e.g. https://api.example.com/v2")
         private String url;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV,
-                description = "Environment (default: ${DEFAULT-VALUE}).")
-        private String environment;
+        @Mixin
+        private EnvironmentOption environment;
 
         @Override
         public Integer call() {
             try (ApolloClient client = global.client()) {
-                ExternalView external = client.addExternal(environment, name, url);
+                ExternalView external = client.addExternal(environment.name(), name, url);
                 if (global.json()) {
                     global.printJson(external);
                 } else {
@@ -62,18 +60,17 @@ public final class ExternalCommand implements Runnable {
         @Mixin
         private GlobalOptions global;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV,
-                description = "Environment (default: ${DEFAULT-VALUE}).")
-        private String environment;
+        @Mixin
+        private EnvironmentOption environment;
 
         @Override
         public Integer call() {
             try (ApolloClient client = global.client()) {
-                List<ExternalView> externals = client.externals(environment);
+                List<ExternalView> externals = client.externals(environment.name());
                 if (global.json()) {
                     global.printJson(externals);
                 } else if (externals.isEmpty()) {
-                    global.out().println("No externals in " + environment + ". Add one with: apollo external add NAME URL");
+                    global.out().println("No externals in " + environment.name() + ". Add one with: apollo external add NAME URL");
                 } else {
                     Table table = new Table("NAME", "URL", "ENV");
                     externals.forEach(e -> table.row(e.name(), e.url(), e.environment()));
@@ -92,16 +89,15 @@ public final class ExternalCommand implements Runnable {
         @Parameters(paramLabel = "NAME")
         private String name;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV,
-                description = "Environment (default: ${DEFAULT-VALUE}).")
-        private String environment;
+        @Mixin
+        private EnvironmentOption environment;
 
         @Override
         public Integer call() {
             try (ApolloClient client = global.client()) {
-                client.removeExternal(environment, name);
+                client.removeExternal(environment.name(), name);
                 if (!global.json()) {
-                    global.out().println("Removed the external " + name + " from " + environment + ".");
+                    global.out().println("Removed the external " + name + " from " + environment.name() + ".");
                 }
                 return ExitCodes.OK;
             }

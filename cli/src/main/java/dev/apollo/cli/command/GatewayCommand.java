@@ -5,13 +5,10 @@ import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.render.GatewayViews;
 import dev.apollo.client.ApolloClient;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -40,7 +37,7 @@ public final class GatewayCommand implements Runnable {
                 if (global.json()) {
                     global.printJson(gateway);
                 } else {
-                    GatewayViews.printStatus(gateway, Instant.now(), global.out());
+                    GatewayViews.printStatus(gateway, global.now(), global.out());
                 }
                 return ExitCodes.OK;
             }
@@ -48,18 +45,20 @@ public final class GatewayCommand implements Runnable {
     }
 
     @Command(name = "config", mixinStandardHelpOptions = true,
-            description = "Print the nginx.conf the route table renders to, exactly as an nginx gateway is fed it.")
+            description = "Print the nginx.conf the route table renders to, exactly as an nginx gateway is fed it.",
+            resourceBundle = "dev.apollo.cli.command.GatewayConfigCommand")
     static final class Config implements Callable<Integer> {
         @Mixin
         private GlobalOptions global;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", description = "Only this environment's part (default: all).")
-        private String environment;
+        /** Help in GatewayConfigCommand.properties: without -e the whole file, every environment. */
+        @Mixin
+        private EnvironmentOption environment;
 
         @Override
         public Integer call() {
             try (ApolloClient client = global.client()) {
-                String config = client.gatewayConfig(Optional.ofNullable(environment));
+                String config = client.gatewayConfig(environment.given());
                 // As received, so `apollo gateway config > nginx.conf` is the file nginx gets; a newline only if it lacks one.
                 global.out().print(config.isEmpty() || config.endsWith("\n") ? config : config + "\n");
                 global.out().flush();

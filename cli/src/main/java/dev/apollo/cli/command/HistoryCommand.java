@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "history", mixinStandardHelpOptions = true, description = "List a service's releases, newest first.")
@@ -23,21 +22,21 @@ public final class HistoryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SERVICE")
     private String service;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV, description = "Environment (default: ${DEFAULT-VALUE}).")
-    private String environment;
+    @Mixin
+    private EnvironmentOption environment;
 
     @Override
     public Integer call() {
         List<ReleaseView> releases;
         try (ApolloClient client = global.client()) {
-            releases = client.history(environment, service);
+            releases = client.history(environment.name(), service);
         }
         if (global.json()) {
             global.printJson(releases);
         } else if (releases.isEmpty()) {
-            global.out().println(service + " has no releases in " + environment + ".");
+            global.out().println(service + " has no releases in " + environment.name() + ".");
         } else {
-            Instant now = Instant.now();
+            Instant now = global.now();
             Table table = new Table("release", "version", "instances", "state", "created", "updated", "reason");
             releases.forEach(r -> table.row(r.id(), r.version(), r.instances(),
                     r.state() == null ? null : r.state().toLowerCase(Locale.ROOT),

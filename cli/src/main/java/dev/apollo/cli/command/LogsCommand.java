@@ -26,8 +26,8 @@ public final class LogsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SERVICE")
     private String service;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV, description = "Environment (default: ${DEFAULT-VALUE}).")
-    private String environment;
+    @Mixin
+    private EnvironmentOption environment;
 
     @Option(names = "--instance", paramLabel = "ID", description = "Only this instance.")
     private String instance;
@@ -44,17 +44,17 @@ public final class LogsCommand implements Callable<Integer> {
         PrintStream out = global.out();
         try (ApolloClient client = global.client()) {
             if (follow) {
-                client.followLogs(environment, service, Optional.ofNullable(instance), line -> {
+                client.followLogs(environment.name(), service, Optional.ofNullable(instance), line -> {
                     out.println(line);
                     out.flush();
                 });
                 return ExitCodes.OK;
             }
-            List<LogLines> logs = client.logs(environment, service, Optional.ofNullable(instance), lines);
+            List<LogLines> logs = client.logs(environment.name(), service, Optional.ofNullable(instance), lines);
             if (global.json()) {
                 global.printJson(logs);
             } else if (logs.isEmpty()) {
-                out.println(service + " has no instances with output in " + environment + ".");
+                out.println(service + " has no instances with output in " + environment.name() + ".");
             } else {
                 boolean prefix = logs.size() > 1;
                 for (LogLines log : logs) {

@@ -23,8 +23,8 @@ public final class RollbackCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SERVICE")
     private String service;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV, description = "Environment (default: ${DEFAULT-VALUE}).")
-    private String environment;
+    @Mixin
+    private EnvironmentOption environment;
 
     @Option(names = "--no-wait", description = "When the rollback is a redeploy, return once it started.")
     private boolean noWait;
@@ -33,7 +33,7 @@ public final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         try (ApolloClient client = global.client()) {
             long started = System.nanoTime();
-            RollbackResponse response = client.rollback(environment, service);
+            RollbackResponse response = client.rollback(environment.name(), service);
             long millis = (System.nanoTime() - started) / 1_000_000;
             if ("deploy".equals(response.kind())) {
                 if (!global.json()) {
@@ -46,7 +46,7 @@ public final class RollbackCommand implements Callable<Integer> {
             if (global.json()) {
                 global.printJson(response);
             } else {
-                global.out().println("Rolled back " + service + " in " + environment + " to " + response.release().version()
+                global.out().println("Rolled back " + service + " in " + environment.name() + " to " + response.release().version()
                         + " (release " + response.release().id() + ") in " + millis + " ms (switch in the control plane: "
                         + response.durationMs() + " ms).");
             }

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,14 +37,13 @@ public final class RouteCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "SERVICE")
         private String service;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV,
-                description = "Environment (default: ${DEFAULT-VALUE}).")
-        private String environment;
+        @Mixin
+        private EnvironmentOption environment;
 
         @Override
         public Integer call() {
             try (ApolloClient client = global.client()) {
-                RouteView route = client.addRoute(environment, path, service);
+                RouteView route = client.addRoute(environment.name(), path, service);
                 if (global.json()) {
                     global.printJson(route);
                 } else {
@@ -61,18 +59,17 @@ public final class RouteCommand implements Runnable {
         @Mixin
         private GlobalOptions global;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV,
-                description = "Environment (default: ${DEFAULT-VALUE}).")
-        private String environment;
+        @Mixin
+        private EnvironmentOption environment;
 
         @Override
         public Integer call() {
             try (ApolloClient client = global.client()) {
-                List<RouteView> routes = client.routes(environment);
+                List<RouteView> routes = client.routes(environment.name());
                 if (global.json()) {
                     global.printJson(routes);
                 } else if (routes.isEmpty()) {
-                    global.out().println("No routes in " + environment + ". Add one with: apollo route add /a-path SERVICE");
+                    global.out().println("No routes in " + environment.name() + ". Add one with: apollo route add /a-path SERVICE");
                 } else {
                     Table table = new Table("PATH", "SERVICE", "ENV");
                     routes.forEach(r -> table.row(r.path(), r.service(), r.environment()));
@@ -91,16 +88,15 @@ public final class RouteCommand implements Runnable {
         @Parameters(paramLabel = "PATH")
         private String path;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV,
-                description = "Environment (default: ${DEFAULT-VALUE}).")
-        private String environment;
+        @Mixin
+        private EnvironmentOption environment;
 
         @Override
         public Integer call() {
             try (ApolloClient client = global.client()) {
-                client.removeRoute(environment, path);
+                client.removeRoute(environment.name(), path);
                 if (!global.json()) {
-                    global.out().println("Removed the route " + path + " from " + environment + ".");
+                    global.out().println("Removed the route " + path + " from " + environment.name() + ".");
                 }
                 return ExitCodes.OK;
             }

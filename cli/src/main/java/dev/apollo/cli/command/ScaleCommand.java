@@ -26,20 +26,20 @@ public final class ScaleCommand implements Callable<Integer> {
     @Option(names = {"-n", "--instances"}, paramLabel = "N", required = true, description = "Instances to run.")
     private int instances;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV, description = "Environment (default: ${DEFAULT-VALUE}).")
-    private String environment;
+    @Mixin
+    private EnvironmentOption environment;
 
     @Override
     public Integer call() {
         Checks.atLeast(spec, "instances", instances, 0);
         try (ApolloClient client = global.client()) {
-            ReleaseView release = client.scale(environment, service, instances);
+            ReleaseView release = client.scale(environment.name(), service, instances);
             if (global.json()) {
                 global.printJson(release);
             } else {
-                global.out().println("Scaling " + service + " in " + environment + " to " + release.instances()
+                global.out().println("Scaling " + service + " in " + environment.name() + " to " + release.instances()
                         + " instances (release " + release.id() + ", " + release.version() + "). Watch it with: apollo status " + service
-                        + (Checks.DEFAULT_ENV.equals(environment) ? "" : " -e " + environment));
+                        + environment.flag());
             }
         }
         return ExitCodes.OK;

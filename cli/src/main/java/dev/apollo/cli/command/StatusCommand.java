@@ -8,17 +8,16 @@ import dev.apollo.cli.render.GatewayViews;
 import dev.apollo.cli.render.ServiceViews;
 import dev.apollo.client.ApiException;
 import dev.apollo.client.ApolloClient;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", aliases = "ps", mixinStandardHelpOptions = true,
-        description = "Show every service, or one service's releases and instances.")
+        description = "Show every service, or one service's releases and instances.",
+        resourceBundle = "dev.apollo.cli.command.StatusCommand")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     private GlobalOptions global;
@@ -26,24 +25,24 @@ public final class StatusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SERVICE", arity = "0..1", description = "Show this service in detail.")
     private String service;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "ENV",
-            description = "Environment (default: all for the list, production for one service).")
-    private String environment;
+    /** Help in StatusCommand.properties: without -e the list shows every environment. */
+    @Mixin
+    private EnvironmentOption environment;
 
     @Override
     public Integer call() {
         try (ApolloClient client = global.client()) {
             if (service == null) {
-                list(client.services(Optional.ofNullable(environment)));
+                list(client.services(environment.given()));
                 if (!global.json()) {
                     gateway(client).flatMap(GatewayViews::refusedConfigWarning).ifPresent(global.out()::println);
                 }
             } else {
-                ServiceStatus status = client.service(environment == null ? Checks.DEFAULT_ENV : environment, service);
+                ServiceStatus status = client.service(environment.name(), service);
                 if (global.json()) {
                     global.printJson(status);
                 } else {
-                    ServiceViews.printDetail(status, Instant.now(), global.out());
+                    ServiceViews.printDetail(status, global.now(), global.out());
                 }
             }
         }
@@ -66,10 +65,10 @@ public final class StatusCommand implements Callable<Integer> {
         if (global.json()) {
             global.printJson(services);
         } else if (services.isEmpty()) {
-            global.out().println("No services" + (environment == null ? "" : " in " + environment)
+            global.out().println("No services" + environment.given().map(e -> " in " + e).orElse("")
                     + " yet. Deploy one with: apollo deploy NAME:VERSION -n N   (or try: apollo demo)");
         } else {
-            ServiceViews.servicesTable(services).print(global.out());
+            ServiceViews.servicesTable(services, global.now()).print(global.out());
         }
     }
 }

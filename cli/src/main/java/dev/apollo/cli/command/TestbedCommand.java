@@ -40,9 +40,8 @@ public final class TestbedCommand implements Runnable {
         @Parameters(paramLabel = "SERVICE")
         private String service;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV,
-                description = "Environment (default: ${DEFAULT-VALUE}).")
-        private String environment;
+        @Mixin
+        private EnvironmentOption environment;
 
         @Option(names = {"-n", "--instances"}, paramLabel = "N", description = "Instances (default: the live release's).")
         private Integer instances;
@@ -55,7 +54,7 @@ public final class TestbedCommand implements Runnable {
             Checks.atLeast(spec, "instances", instances, 0);
             try (ApolloClient client = global.client()) {
                 return new DeployFlow(client, global.context(), global.json())
-                        .show(client.promoteTestbed(environment, service, Optional.ofNullable(instances)), !noWait);
+                        .show(client.promoteTestbed(environment.name(), service, Optional.ofNullable(instances)), !noWait);
             }
         }
     }
@@ -68,19 +67,18 @@ public final class TestbedCommand implements Runnable {
         @Parameters(paramLabel = "SERVICE")
         private String service;
 
-        @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV,
-                description = "Environment (default: ${DEFAULT-VALUE}).")
-        private String environment;
+        @Mixin
+        private EnvironmentOption environment;
 
         @Override
         public Integer call() {
             try (ApolloClient client = global.client()) {
-                ReleaseView discarded = client.discardTestbed(environment, service);
+                ReleaseView discarded = client.discardTestbed(environment.name(), service);
                 if (global.json()) {
                     global.printJson(discarded);
                 } else {
                     global.out().println("Discarded the testbed " + discarded.artifact() + " (release " + discarded.id()
-                            + ") of " + service + " in " + environment + "; its instances drain and stop.");
+                            + ") of " + service + " in " + environment.name() + "; its instances drain and stop.");
                 }
                 return ExitCodes.OK;
             }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "undeploy", mixinStandardHelpOptions = true, description = "Stop every instance of a service in an environment.")
@@ -19,22 +18,22 @@ public final class UndeployCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SERVICE")
     private String service;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "ENV", defaultValue = Checks.DEFAULT_ENV, description = "Environment (default: ${DEFAULT-VALUE}).")
-    private String environment;
+    @Mixin
+    private EnvironmentOption environment;
 
     @Override
     public Integer call() {
         List<ReleaseView> stopped;
         try (ApolloClient client = global.client()) {
-            stopped = client.undeploy(environment, service);
+            stopped = client.undeploy(environment.name(), service);
         }
         if (global.json()) {
             global.printJson(stopped);
         } else if (stopped.isEmpty()) {
-            global.out().println(service + " had nothing running in " + environment + ".");
+            global.out().println(service + " had nothing running in " + environment.name() + ".");
         } else {
             for (ReleaseView release : stopped) {
-                global.out().println("Undeployed " + service + " from " + environment + ": stopped release " + release.id()
+                global.out().println("Undeployed " + service + " from " + environment.name() + ": stopped release " + release.id()
                         + " (" + release.version() + ", " + release.instances() + " instances).");
             }
         }

@@ -14,7 +14,7 @@ import java.util.Locale;
 public final class ServiceViews {
     private ServiceViews() {}
 
-    public static Table servicesTable(List<ServiceStatus> services) {
+    public static Table servicesTable(List<ServiceStatus> services, Instant now) {
         Table table = new Table("env", "service", "version", "release", "healthy/target", "state", "restarts");
         services.stream()
                 .sorted(Comparator.comparing(ServiceStatus::environment).thenComparing(ServiceStatus::service))
@@ -24,7 +24,7 @@ public final class ServiceViews {
                             shown == null ? null : shown.version(),
                             shown == null ? null : shown.id(),
                             shown == null ? null : healthy(s, shown) + "/" + shown.instances(),
-                            state(s, Instant.now()),
+                            state(s, now),
                             s.restarts());
                 });
         return table;

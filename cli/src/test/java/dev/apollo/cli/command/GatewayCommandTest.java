@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apollo.cli.FakeApi;
 import dev.apollo.cli.Run;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,9 @@ class GatewayCommandTest {
              "appliedAt":"2025-01-01T00:00:00Z","reloads":4,"lastApplyMs":87,"retiringWorkers":1,
              "lastError":"nginx: [emerg] unknown directive \\"proxy_pas\\" in nginx.conf:12\\nnginx: configuration file nginx.conf test failed\\n",
              "lastErrorAt":"2025-01-01T00:05:00Z"}""";
+
+    /** Ten minutes after NGINX_WITH_ERROR's config was applied, five after its error. */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:10:00Z"), ZoneOffset.UTC);
 
     @TempDir
     Path home;
@@ -34,7 +40,7 @@ class GatewayCommandTest {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--server";
         all[args.length + 1] = api.url();
-        return Run.of(Map.of("APOLLO_HOME", home.toString()), all);
+        return Run.at(CLOCK, Map.of("APOLLO_HOME", home.toString()), all);
     }
 
     @Test
@@ -76,14 +82,17 @@ class GatewayCommandTest {
         Run run = run("gateway", "status");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out())
-                .startsWith("gateway: nginx\n  web:        127.0.0.1:8080\n  rpc:        127.0.0.1:9090\n")
-                .contains("  nginx:      /usr/sbin/nginx 1.24.0\n")
-                .contains("  serves:     route table v12 (config 3f2a9c0d1e4b) since 2025-01-01 00:00:00Z (")
-                .contains("  reloads:    4, last apply 87 ms\n")
-                .contains("  retiring:   1 old worker(s) still finishing their requests\n")
-                .contains("  last error: nginx: [emerg] unknown directive \"proxy_pas\" in nginx.conf:12;"
-                        + " nginx: configuration file nginx.conf test failed (at 2025-01-01 00:05:00Z, ");
+        assertThat(run.out()).isEqualTo("""
+                gateway: nginx
+                  web:        127.0.0.1:8080
+                  rpc:        127.0.0.1:9090
+                  nginx:      /usr/sbin/nginx 1.24.0
+                  serves:     route table v12 (config 3f2a9c0d1e4b) since 2025-01-01 00:00:00Z (10m ago)
+                  reloads:    4, last apply 87 ms
+                  retiring:   1 old worker(s) still finishing their requests
+                  last error: nginx: [emerg] unknown directive "proxy_pas" in nginx.conf:12; \
+                nginx: configuration file nginx.conf test failed (at 2025-01-01 00:05:00Z, 5m ago)
+                """);
     }
 
     @Test

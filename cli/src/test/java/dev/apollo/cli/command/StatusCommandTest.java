@@ -5,25 +5,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apollo.cli.FakeApi;
 import dev.apollo.cli.Run;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StatusCommandTest {
-    private static final String STARTED = Instant.now().minusSeconds(75).toString();
+    /** The CLI's "now" in every run of this test: relative times are then exact. */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:06:15Z"), ZoneOffset.UTC);
     private static final String WEB = """
             {"environment":"production","service":"web-service",
              "live":{"id":"r7","environment":"production","service":"web-service","artifact":"web-service:1.6.0","version":"1.6.0",
-                     "instances":2,"state":"LIVE","createdAt":"%1$s","updatedAt":"%1$s"},
+                     "instances":2,"state":"LIVE","createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"},
              "deploying":{"id":"r8","environment":"production","service":"web-service","artifact":"web-service:1.7.0","version":"1.7.0",
-                     "instances":2,"state":"DEPLOYING","createdAt":"%1$s","updatedAt":"%1$s"},
+                     "instances":2,"state":"DEPLOYING","createdAt":"2025-01-01T00:05:00Z","updatedAt":"2025-01-01T00:05:00Z",
+                     "deadline":"2025-01-01T00:07:00Z"},
              "instances":[
-               {"id":"web-service-0a","release":"r7","version":"1.6.0","address":"127.0.0.1:40001","health":"healthy","startedAt":"%1$s"},
-               {"id":"web-service-0b","release":"r7","version":"1.6.0","address":"127.0.0.1:40002","health":"healthy","startedAt":"%1$s"},
-               {"id":"web-service-1a","release":"r8","version":"1.7.0","address":"127.0.0.1:40003","health":"starting","startedAt":"%1$s"}],
-             "restarts":3,"lastExit":"exit code 1"}""".formatted(STARTED);
+               {"id":"web-service-0a","release":"r7","version":"1.6.0","address":"127.0.0.1:40001","health":"healthy",
+                "startedAt":"2025-01-01T00:00:10Z"},
+               {"id":"web-service-0b","release":"r7","version":"1.6.0","address":"127.0.0.1:40002","health":"healthy",
+                "startedAt":"2025-01-01T00:00:10Z"},
+               {"id":"web-service-1a","release":"r8","version":"1.7.0","address":"127.0.0.1:40003","health":"starting",
+                "startedAt":"2025-01-01T00:05:00Z"}],
+             "restarts":3,"lastExit":"exit code 1"}""";
 
     @TempDir
     Path home;
@@ -40,7 +47,7 @@ class StatusCommandTest {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--server";
         all[args.length + 1] = api.url();
-        return Run.of(Map.of("APOLLO_HOME", home.toString()), all);
+        return Run.at(CLOCK, Map.of("APOLLO_HOME", home.toString()), all);
     }
 
     @Test
@@ -88,13 +95,35 @@ class StatusCommandTest {
         Run run = run("status", "web-service");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out())
+        assertThat(run.out()).isEqualTo("""
+                web-service in production: deploying r8 (0/2)
+                  live:       r7  web-service:1.6.0  2/2 healthy, since 6m15s ago
+                  deploying:  r8  web-service:1.7.0  0/2 healthy, since 1m15s ago, deadline in 45s
+                  restarts:   3, last exit: exit code 1
+
+                ID              RELEASE  VERSION  ADDRESS          HEALTH    UPTIME  EXIT
+                web-service-0a  r7       1.6.0    127.0.0.1:40001  healthy   6m5s    -
+                web-service-0b  r7       1.6.0    127.0.0.1:40002  healthy   6m5s    -
+                web-service-1a  r8       1.7.0    127.0.0.1:40003  starting  1m15s   -
+                """);
+    }
+
+    @Test
+    void aBackoffIsShownUntilItEnds() {
+        String backingOff = WEB.replace("\"restarts\":3", "\"restarts\":3,\"backoffUntil\":\"2025-01-01T00:06:45Z\"");
+        String backedOff = WEB.replace("\"restarts\":3", "\"restarts\":3,\"backoffUntil\":\"2025-01-01T00:06:14Z\"");
+        api.json("GET /v1/environments/production/services/web-service", 200, backingOff);
+        api.json("GET /v1/services", 200, "[" + backingOff + "]");
+
+        assertThat(run("status", "web-service").out())
+                .startsWith("web-service in production: deploying r8 (0/2), backing off\n")
+                .contains("  restarts:   3, last exit: exit code 1, backing off until 2025-01-01 00:06:45Z (in 30s)\n");
+        assertThat(run("status").out()).contains("deploying r8 (0/2), backing off  3\n");
+
+        api.json("GET /v1/environments/production/services/web-service", 200, backedOff);
+        assertThat(run("status", "web-service").out())
                 .startsWith("web-service in production: deploying r8 (0/2)\n")
-                .contains("  live:       r7  web-service:1.6.0  2/2 healthy, since 1m15s ago")
-                .contains("  deploying:  r8  web-service:1.7.0  0/2 healthy")
-                .contains("  restarts:   3, last exit: exit code 1")
-                .contains("ID              RELEASE  VERSION  ADDRESS          HEALTH    UPTIME  EXIT")
-                .contains("web-service-1a  r8       1.7.0    127.0.0.1:40003  starting  1m15s   -");
+                .contains("  restarts:   3, last exit: exit code 1\n");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.apollo.cli.Run;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class UpCommandTest {
     /** The flags ServerMain would get for this command line. */
     private List<String> serverFlags(Map<String, String> env, String... args) {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
-        CommandLine root = new CommandLine(new ApolloCommand(new Context(sink, sink, env, false)));
+        CommandLine root = new CommandLine(new ApolloCommand(new Context(sink, sink, env, false, Clock.systemUTC())));
         CommandLine.ParseResult parsed = root.parseArgs(args);
         UpCommand up = (UpCommand) parsed.subcommand().commandSpec().userObject();
         return up.serverFlags();
