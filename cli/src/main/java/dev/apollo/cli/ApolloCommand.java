@@ -1,6 +1,7 @@
 package dev.apollo.cli;
 
 import dev.apollo.cli.command.ArtifactCommand;
+import dev.apollo.cli.command.ConfigCommand;
 import dev.apollo.cli.command.DemoCommand;
 import dev.apollo.cli.command.DeployCommand;
 import dev.apollo.cli.command.DownCommand;
@@ -9,9 +10,11 @@ import dev.apollo.cli.command.ExternalCommand;
 import dev.apollo.cli.command.GatewayCommand;
 import dev.apollo.cli.command.HistoryCommand;
 import dev.apollo.cli.command.LogsCommand;
+import dev.apollo.cli.command.RestartCommand;
 import dev.apollo.cli.command.RollbackCommand;
 import dev.apollo.cli.command.RouteCommand;
 import dev.apollo.cli.command.ScaleCommand;
+import dev.apollo.cli.command.SecretCommand;
 import dev.apollo.cli.command.StatusCommand;
 import dev.apollo.cli.command.TestbedCommand;
 import dev.apollo.cli.command.UndeployCommand;
@@ -38,6 +41,9 @@ import picocli.CommandLine.Spec;
             HistoryCommand.class,
             LogsCommand.class,
             RollbackCommand.class,
+            RestartCommand.class,
+            ConfigCommand.class,
+            SecretCommand.class,
             TestbedCommand.class,
             RouteCommand.class,
             EnvCommand.class,

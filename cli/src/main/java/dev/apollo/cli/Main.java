@@ -21,7 +21,7 @@ public final class Main {
 
     /** Runs one command line in-process; returns the exit code (see {@link ExitCodes}). */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        return run(args, new Context(out, err, env, out == System.out && interactive(), Clock.systemUTC()));
+        return run(args, new Context(System.in, out, err, env, out == System.out && interactive(), Clock.systemUTC()));
     }
 
     /** Runs one command line in-process with everything it may touch given, e.g. a fixed clock. */

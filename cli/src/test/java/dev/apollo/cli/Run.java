@@ -16,7 +16,7 @@ public record Run(int exitCode, String out, String err) {
     public static Run at(Clock clock, Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Context context = new Context(new PrintStream(out, true, StandardCharsets.UTF_8),
+        Context context = new Context(new java.io.ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, false, clock);
         int code = Main.run(args, context);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

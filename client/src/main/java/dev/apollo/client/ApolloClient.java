@@ -2,23 +2,27 @@ package dev.apollo.client;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import dev.apollo.api.RouteTableView;
 import dev.apollo.api.Views.ArtifactView;
+import dev.apollo.api.Views.ConfigurationChangeRequest;
+import dev.apollo.api.Views.ConfigurationView;
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.DeployResponse;
+import dev.apollo.api.Views.EnvironmentRequest;
 import dev.apollo.api.Views.EnvironmentView;
 import dev.apollo.api.Views.EventView;
-import dev.apollo.api.Views.LogLines;
-import dev.apollo.api.RouteTableView;
-import dev.apollo.api.Views.EnvironmentRequest;
 import dev.apollo.api.Views.ExternalRequest;
 import dev.apollo.api.Views.ExternalView;
 import dev.apollo.api.Views.GatewayView;
+import dev.apollo.api.Views.LogLines;
 import dev.apollo.api.Views.PromoteRequest;
 import dev.apollo.api.Views.ReleaseView;
 import dev.apollo.api.Views.RollbackResponse;
 import dev.apollo.api.Views.RouteRequest;
 import dev.apollo.api.Views.RouteView;
 import dev.apollo.api.Views.ScaleRequest;
+import dev.apollo.api.Views.SecretRequest;
+import dev.apollo.api.Views.SecretView;
 import dev.apollo.api.Views.ServerInfo;
 import dev.apollo.api.Views.ServiceStatus;
 import java.io.BufferedReader;
@@ -180,6 +184,34 @@ public final class ApolloClient implements AutoCloseable {
     public ReleaseView discardTestbed(String environment, String service) {
         return transport.json(json(servicePath(environment, service, "/testbed")).DELETE().build(),
                 TYPES.constructType(ReleaseView.class));
+    }
+
+    /** Rolls the live release onto the service's current configuration, blue/green. */
+    public DeployResponse restart(String environment, String service) {
+        return transport.json(post(servicePath(environment, service, "/restart"), HttpRequest.BodyPublishers.noBody()).build(),
+                TYPES.constructType(DeployResponse.class));
+    }
+
+    public ConfigurationView configuration(String environment, String service) {
+        return get(servicePath(environment, service, "/configuration"), TYPES.constructType(ConfigurationView.class));
+    }
+
+    /** Sets and unsets variables of a service's configuration in one change. */
+    public ConfigurationView configure(String environment, String service, Map<String, String> set, List<String> unset) {
+        HttpRequest request = json(servicePath(environment, service, "/configuration"))
+                .method("PATCH", HttpTransport.jsonBody(new ConfigurationChangeRequest(set, unset))).build();
+        return transport.json(request, TYPES.constructType(ConfigurationView.class));
+    }
+
+    public SecretView setSecret(String environment, String service, String name, String value) {
+        HttpRequest request = json(servicePath(environment, service, "/secrets/" + UriPaths.segment(name)))
+                .PUT(HttpTransport.jsonBody(new SecretRequest(value))).build();
+        return transport.json(request, TYPES.constructType(SecretView.class));
+    }
+
+    public void removeSecret(String environment, String service, String name) {
+        HttpRequest request = json(servicePath(environment, service, "/secrets/" + UriPaths.segment(name))).DELETE().build();
+        transport.json(request, TYPES.constructType(Object.class));
     }
 
     public List<RouteView> routes(String environment) {

@@ -7,6 +7,7 @@ import dev.apollo.cli.deploy.DeployFlow;
 import dev.apollo.client.ApolloClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,6 +63,19 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--path", paramLabel = "/PATH", description = "Route this web path prefix to the service (repeatable).")
     private List<String> paths = new ArrayList<>();
 
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "A variable for the instances, over the service's stored"
+            + " configuration (repeatable); ${PORT}, ${APOLLO_ENV} and the other platform variables are expanded,"
+            + " e.g. --env SERVER_PORT='${PORT}'.")
+    private List<String> variables = new ArrayList<>();
+
+    @Option(names = "--arg", paramLabel = "ARG", description = "An argument for the program, after the jar (repeatable;"
+            + " placeholders as in --env), e.g. --arg '--port=${PORT}'.")
+    private List<String> arguments = new ArrayList<>();
+
+    @Option(names = "--jvm-opt", paramLabel = "OPT", description = "An option for the instances' JVM (repeatable),"
+            + " e.g. --jvm-opt=-XX:+UseZGC.")
+    private List<String> jvmOptions = new ArrayList<>();
+
     @Option(names = "--memory", paramLabel = "MB", description = "Memory per instance, in MB.")
     private Integer memoryMb;
 
@@ -75,11 +89,13 @@ public final class DeployCommand implements Callable<Integer> {
         Checks.atLeast(spec, "memory", memoryMb, 1);
         Checks.atLeast(spec, "timeout", timeoutSeconds, 1);
         Checks.atLeast(spec, "health-threshold", healthThreshold, 1);
+        Map<String, String> env = KeyValues.parse(spec, "--env", variables);
         HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
                 healthThreshold);
         // Without -e the request names no environment, as it always did: the control plane's default is production too.
         DeployRequest request = new DeployRequest(artifact, instances, environment.given().orElse(null), health, memoryMb,
-                timeoutSeconds, testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, null, null, null);
+                timeoutSeconds, testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, env.isEmpty() ? null : env,
+                arguments.isEmpty() ? null : arguments, jvmOptions.isEmpty() ? null : jvmOptions);
         try (ApolloClient client = global.client()) {
             return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
         }

@@ -4,10 +4,12 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code -e/--env} option, mixed into every command that works in an environment. Without it
+ * The {@code -e/--environment} option, mixed into every command that works in an environment. Without it
  * a command acts on production. The two where no {@code -e} means every environment (the list of
  * {@code apollo status}, {@code apollo gateway config}) read {@link #given()} and word the option's
  * help in their own resource bundle, under the key {@code env}.
+ *
+ * <p>Not {@code --env}: on a deploy that sets a variable ({@code --env KEY=VALUE}), as in Docker.
  *
  * <p>The name goes to the control plane as typed: it knows which environments exist, and its
  * answer names what is wrong (e.g. {@code environment 'nope' does not exist. See them with: apollo env list}).
@@ -15,7 +17,7 @@ import picocli.CommandLine.Option;
 final class EnvironmentOption {
     static final String DEFAULT = "production";
 
-    @Option(names = {"-e", "--env"}, paramLabel = "ENV", descriptionKey = "env",
+    @Option(names = {"-e", "--environment"}, paramLabel = "ENV", descriptionKey = "env",
             description = "Environment (default: " + DEFAULT + ").")
     private String given;
 

@@ -37,10 +37,11 @@ public final class HistoryCommand implements Callable<Integer> {
             global.out().println(service + " has no releases in " + environment.name() + ".");
         } else {
             Instant now = global.now();
-            Table table = new Table("release", "version", "instances", "state", "created", "updated", "reason");
+            Table table = new Table("release", "version", "instances", "state", "created", "updated", "reason", "changed");
             releases.forEach(r -> table.row(r.id(), r.version(), r.instances(),
                     r.state() == null ? null : r.state().toLowerCase(Locale.ROOT),
-                    Times.relative(r.createdAt(), now), Times.relative(r.updatedAt(), now), r.reason()));
+                    Times.relative(r.createdAt(), now), Times.relative(r.updatedAt(), now), r.reason(),
+                    r.changes() == null || r.changes().isEmpty() ? null : String.join(", ", r.changes())));
             table.print(global.out());
         }
         return ExitCodes.OK;

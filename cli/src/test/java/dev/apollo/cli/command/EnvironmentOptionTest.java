@@ -34,7 +34,7 @@ class EnvironmentOptionTest {
     void withoutItACommandActsOnProductionAndWithItOnTheOneGiven() {
         run("route", "list");
         run("route", "list", "-e", "stage1");
-        run("history", "web", "--env", "stage1");
+        run("history", "web", "--environment", "stage1");
         run("history", "web");
 
         assertThat(api.requests).containsExactly("GET /v1/environments/production/routes",
@@ -65,8 +65,8 @@ class EnvironmentOptionTest {
 
     @Test
     void theHelpSaysWhatNoEnvironmentMeans() {
-        assertThat(run("logs", "--help").out()).contains("-e, --env=ENV         Environment (default: production).");
-        assertThat(run("status", "--help").out()).contains("Environment (default: all for the list, production for");
+        assertThat(run("logs", "--help").out()).containsPattern("-e, --environment=ENV +Environment \\(default: production\\)\\.");
+        assertThat(run("status", "--help").out()).contains("Environment (default: all for the list, production");
         assertThat(run("gateway", "config", "--help").out()).contains("Only this environment's part (default: all).");
     }
 }

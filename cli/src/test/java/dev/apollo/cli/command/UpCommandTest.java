@@ -27,7 +27,7 @@ class UpCommandTest {
     /** The flags ServerMain would get for this command line. */
     private List<String> serverFlags(Map<String, String> env, String... args) {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
-        CommandLine root = new CommandLine(new ApolloCommand(new Context(sink, sink, env, false, Clock.systemUTC())));
+        CommandLine root = new CommandLine(new ApolloCommand(new Context(java.io.InputStream.nullInputStream(), sink, sink, env, false, Clock.systemUTC())));
         CommandLine.ParseResult parsed = root.parseArgs(args);
         UpCommand up = (UpCommand) parsed.subcommand().commandSpec().userObject();
         return up.serverFlags();
