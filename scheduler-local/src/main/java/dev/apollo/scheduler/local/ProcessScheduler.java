@@ -9,6 +9,9 @@ import dev.apollo.core.port.ReleaseSpec;
 import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.ObservedInstance.Exit;
 import dev.apollo.core.port.Scheduler;
+import dev.apollo.process.GracefulStop;
+import dev.apollo.process.Processes;
+import dev.apollo.process.Signal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -258,7 +261,6 @@ public final class ProcessScheduler implements Scheduler {
             failedToStart(id, "running " + options.java() + " failed: " + e.getMessage());
             return observed(id);
         }
-        closeQuietly(process.getOutputStream()); // stdin: the instance reads end-of-file, not a pipe to us
         ProcessHandle handle = process.toHandle();
         Tracked attached = change(id, t -> new Tracked(t.record().withPid(handle.pid()), Optional.of(handle), false));
         process.onExit().thenAccept(done -> exited(id, done.exitValue()));
@@ -326,23 +328,13 @@ public final class ProcessScheduler implements Scheduler {
         running.forEach(id -> stop(id, grace));
     }
 
-    /** SIGTERM now, SIGKILL at the recorded deadline if the instance is still alive then. */
+    /** SIGTERM now, SIGKILL at the recorded deadline if the instance still runs then. */
     private void terminate(Tracked t) {
         t.process().ifPresent(process -> {
-            process.destroy();
-            Instant deadline = t.record().stopDeadline().orElseGet(() -> options.clock().instant());
-            long delay = Math.max(0, Duration.between(options.clock().instant(), deadline).toMillis());
-            killLater(process, delay);
+            Instant now = options.clock().instant();
+            Duration grace = Duration.between(now, t.record().stopDeadline().orElse(now));
+            new GracefulStop(Signal.TERM, grace.isNegative() ? Duration.ZERO : grace).stopLater(process, timer);
         });
-    }
-
-    private void killLater(ProcessHandle process, long delayMillis) {
-        // ProcessHandle checks the start time before signalling, so a reused PID is never hit.
-        timer.schedule(() -> {
-            if (Liveness.isRunning(process)) {
-                process.destroyForcibly();
-            }
-        }, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -444,7 +436,7 @@ public final class ProcessScheduler implements Scheduler {
     // ---- adoption
 
     private void adoptAll() {
-        Map<String, List<ProcessHandle>> live = marker.scan(ProcessHandle.allProcesses());
+        Map<String, List<ProcessHandle>> live = marker.scan();
         List<Path> dirs;
         try (Stream<Path> list = Files.list(instancesDir)) {
             dirs = list.filter(Files::isDirectory).toList();
@@ -499,8 +491,7 @@ public final class ProcessScheduler implements Scheduler {
     private void killStray(ProcessHandle process) {
         LOG.log(Level.INFO, "Killing process " + process.pid() + ": it carries the marker of " + home
                 + " but no instance record, so nobody would ever stop it.");
-        process.destroy();
-        killLater(process, STRAY_GRACE.toMillis());
+        new GracefulStop(Signal.TERM, STRAY_GRACE).stopLater(process, timer);
     }
 
     // ---- background work
@@ -515,7 +506,7 @@ public final class ProcessScheduler implements Scheduler {
             try {
                 // The JDK notices a non-child's exit by polling, up to seconds apart, and never
                 // notices an unreaped zombie; this check does both.
-                if (t.adopted() && t.process().isPresent() && !Liveness.isRunning(t.process().get())) {
+                if (t.adopted() && t.process().isPresent() && !Processes.running(t.process().get())) {
                     exited(id, Exit.UNKNOWN_CODE);
                     continue;
                 }
