@@ -17,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GracefulStopTest {
     private static final Duration GRACE = Duration.ofMillis(500);
-    // Ignores TERM; its short sleeps (which ignore TERM too) end on their own once the shell is killed.
-    private static final String DEAF_TO_TERM = "trap '' TERM; echo ready; while :; do sleep 0.1; done";
 
     @RegisterExtension
     final Children children = new Children();
@@ -47,16 +45,14 @@ class GracefulStopTest {
 
     @Test
     void aProcessThatIgnoresTermIsKilledAtTheGrace() throws IOException {
-        Path log = dir.resolve("deaf.log");
-        Process process = children.shell(DEAF_TO_TERM, log);
-        Children.awaitText(log, "ready");
+        ProcessHandle process = deafToTerm();
 
         long started = System.nanoTime();
-        boolean ended = new GracefulStop(Signal.TERM, GRACE).stop(process.toHandle());
+        boolean ended = new GracefulStop(Signal.TERM, GRACE).stop(process);
 
         assertThat(ended).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(GRACE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !Processes.running(process.toHandle()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Processes.running(process));
     }
 
     @Test
@@ -73,16 +69,14 @@ class GracefulStopTest {
 
     @Test
     void stoppingLaterReturnsAtOnceAndKillsAtTheGrace() throws IOException {
-        Path log = dir.resolve("deaf.log");
-        Process process = children.shell(DEAF_TO_TERM, log);
-        Children.awaitText(log, "ready");
+        ProcessHandle process = deafToTerm();
 
         long started = System.nanoTime();
-        new GracefulStop(Signal.TERM, GRACE).stopLater(process.toHandle(), timer);
+        new GracefulStop(Signal.TERM, GRACE).stopLater(process, timer);
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(GRACE);
-        assertThat(Processes.running(process.toHandle())).as("TERM is ignored").isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !Processes.running(process.toHandle()));
+        assertThat(Processes.running(process)).as("TERM is ignored").isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Processes.running(process));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(GRACE);
     }
 
@@ -103,6 +97,14 @@ class GracefulStopTest {
                 .hasMessage("cannot send HUP to process " + process.pid() + ": it is gone");
         assertThatThrownBy(() -> Signal.TERM.send(process.toHandle())).isInstanceOf(ProcessException.class)
                 .hasMessageStartingWith("cannot send TERM to process " + process.pid());
+    }
+
+    /** A shell that ignores TERM, once its trap is set; its short sleeps (which ignore TERM too) end on their own once it is killed. */
+    private ProcessHandle deafToTerm() throws IOException {
+        Path log = dir.resolve("deaf.log");
+        Process process = children.shell("trap '' TERM; echo ready; while :; do sleep 0.1; done", log);
+        Children.awaitText(log, "ready");
+        return process.toHandle();
     }
 
     @Test
