@@ -3,14 +3,16 @@ package dev.apollo.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apollo.api.Json;
 import dev.apollo.core.ApolloException;
+import dev.apollo.process.GracefulStop;
+import dev.apollo.process.Launch;
+import dev.apollo.process.Processes;
+import dev.apollo.process.Signal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -24,7 +26,6 @@ final class GatewayProcess {
     private static final Logger LOG = Logger.getLogger(GatewayProcess.class.getName());
     private static final String MAIN = "dev.apollo.gateway.GatewayMain";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Path stateFile;
     private final ProcessHandle process;
@@ -37,7 +38,7 @@ final class GatewayProcess {
     /** The data dir's gateway: the running one if there is one, else a new one listening on {@code web}. */
     static GatewayProcess ensure(Path home, String web, String rpc, String domain) {
         Path stateFile = home.resolve("gateway.json").toAbsolutePath();
-        Optional<ProcessHandle> running = ProcessHandle.allProcesses().filter(p -> isOurs(p, stateFile)).findFirst();
+        Optional<ProcessHandle> running = Processes.carrying(stateFileArgument(stateFile)).stream().findFirst();
         if (running.isPresent()) {
             LOG.info("adopted the running gateway (pid " + running.get().pid() + ")");
             return new GatewayProcess(stateFile, running.get());
@@ -48,31 +49,25 @@ final class GatewayProcess {
     /** Stops an embedded gateway this data dir started earlier, when an nginx gateway is to take its ports. */
     static void stopLeftover(Path home) {
         Path stateFile = home.resolve("gateway.json").toAbsolutePath();
-        ProcessHandle.allProcesses().filter(p -> isOurs(p, stateFile)).findFirst()
+        Processes.carrying(stateFileArgument(stateFile)).stream().findFirst()
                 .ifPresent(p -> new GatewayProcess(stateFile, p).stop(Duration.ofSeconds(5)));
     }
 
     private static GatewayProcess start(Path home, Path stateFile, String web, String rpc, String domain) {
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
-            command.add(SETSID.toString()); // a session of its own: a Ctrl-C for the control plane is not for it
-        }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", ownJar(), MAIN,
                 "--control-file", home.resolve("server.json").toAbsolutePath().toString(),
                 "--token-file", home.resolve("token").toAbsolutePath().toString(),
                 "--web", web,
                 "--rpc", rpc,
                 "--domain", domain,
-                "--state-file=" + stateFile,
-                "--routes-cache", home.resolve("routes.json").toAbsolutePath().toString()));
+                stateFileArgument(stateFile),
+                "--routes-cache", home.resolve("routes.json").toAbsolutePath().toString());
         Path log = home.resolve("gateway.log");
         try {
             Files.deleteIfExists(stateFile);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            // A session of its own: a Ctrl-C for the control plane is not for it.
+            Process process = Launch.of(command).inOwnSession().appendingOutputTo(log).start();
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
@@ -110,16 +105,12 @@ final class GatewayProcess {
 
     /** Stops the gateway (apollo down); it finishes the requests it is serving first. */
     void stop(Duration grace) {
-        process.destroy();
-        try {
-            process.onExit().get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            process.destroyForcibly();
-        }
+        new GracefulStop(Signal.TERM, grace).stop(process);
     }
 
-    private static boolean isOurs(ProcessHandle process, Path stateFile) {
-        return process.info().arguments().map(a -> Arrays.asList(a).contains("--state-file=" + stateFile)).orElse(false);
+    /** Names the data dir's gateway on its command line: how the next control plane finds it again. */
+    private static String stateFileArgument(Path stateFile) {
+        return "--state-file=" + stateFile;
     }
 
     private static Optional<JsonNode> readState(Path stateFile) {

@@ -1,5 +1,10 @@
 package dev.apollo.gateway.nginx;
 
+import dev.apollo.process.GracefulStop;
+import dev.apollo.process.Launch;
+import dev.apollo.process.ProcessException;
+import dev.apollo.process.Processes;
+import dev.apollo.process.Signal;
 import dev.apollo.routing.GatewayException;
 import java.io.File;
 import java.io.IOException;
@@ -146,12 +151,12 @@ public final class Nginx {
             return; // no log yet: no nginx ever ran here
         }
         ProcessHandle.allProcesses()
-                .filter(p -> commandLine(p).startsWith("nginx: worker process"))
-                .filter(p -> p.parent().map(parent -> !commandLine(parent).contains("master process")).orElse(true))
+                .filter(p -> Processes.commandLine(p).startsWith("nginx: worker process"))
+                .filter(p -> p.parent().map(parent -> !Processes.commandLine(parent).contains("master process")).orElse(true))
                 .filter(p -> holdsOpen(p, log))
                 .forEach(orphan -> {
                     try {
-                        signal(orphan, "QUIT");
+                        signal(orphan, Signal.QUIT);
                     } catch (GatewayException e) {
                         // gone meanwhile
                     }
@@ -180,7 +185,8 @@ public final class Nginx {
             }
             long pid = Long.parseLong(Files.readString(settings.pidFile()).strip());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> commandLine(p).contains("master process") && commandLine(p).contains(settings.configFile().toString()));
+                    .filter(p -> Processes.commandLine(p).contains("master process")
+                            && Processes.commandLine(p).contains(settings.configFile().toString()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty(); // being rewritten, or garbage: no master we can trust
         }
@@ -188,7 +194,7 @@ public final class Nginx {
 
     /** Asks the master to re-read its configuration: new workers start, old ones finish their requests and exit. */
     public void reload(ProcessHandle master) {
-        signal(master, "HUP");
+        signal(master, Signal.HUP);
     }
 
     /** The workers that accept requests now: after a reload, the old ones keep accepting for a moment (nginx waits 100 ms). */
@@ -202,13 +208,13 @@ public final class Nginx {
     }
 
     private static boolean accepting(ProcessHandle worker) {
-        String commandLine = commandLine(worker);
+        String commandLine = Processes.commandLine(worker);
         return commandLine.startsWith("nginx: worker process") && !commandLine.contains("shutting down");
     }
 
     /** Old workers still finishing requests after a reload. */
     public static int retiringWorkers(ProcessHandle master) {
-        return (int) master.children().filter(c -> commandLine(c).contains("shutting down")).count();
+        return (int) master.children().filter(c -> Processes.commandLine(c).contains("shutting down")).count();
     }
 
     /** The digest of the configuration the workers serve, asked over the control socket; "" when none answers. */
@@ -251,42 +257,29 @@ public final class Nginx {
         }
     }
 
-    /** Graceful stop (workers finish their requests), then a hard one at the deadline. */
+    /**
+     * Graceful stop (workers finish their requests), then a hard one at the deadline. Workers outlive a
+     * master that is killed, so the ones it had are killed too.
+     */
     public static void stop(ProcessHandle master, Duration grace) {
         List<ProcessHandle> workers = master.children().toList();
-        signal(master, "QUIT");
-        // Not onExit(): of a process that is not our child it completes only once someone reaps it.
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (running(master) && System.nanoTime() < deadline) {
-            pause(10);
-        }
-        if (running(master)) {
-            master.destroyForcibly();
-        }
+        new GracefulStop(Signal.QUIT, grace).stop(master);
         workers.forEach(ProcessHandle::destroyForcibly);
     }
 
     /**
-     * Whether a master still runs. Not just {@link ProcessHandle#isAlive}: a master that exited or was
-     * killed stays a zombie, alive to it, until its parent (init, or a control plane that is PID 1 in
-     * a container) reaps it; a zombie has no command line.
+     * Whether a master still runs: not a zombie (a master that exited or was killed stays one until
+     * its parent, init or a control plane that is PID 1 in a container, reaps it), and still a master.
      */
     public static boolean running(ProcessHandle master) {
-        return master.isAlive() && commandLine(master).contains("master process");
+        return Processes.running(master) && Processes.commandLine(master).contains("master process");
     }
 
-    private static void signal(ProcessHandle process, String signal) {
-        Result result = run(List.of("kill", "-s", signal, Long.toString(process.pid())));
-        if (result.exit() != 0) {
-            throw new GatewayException("cannot send " + signal + " to nginx (pid " + process.pid() + "): " + result.output().strip());
-        }
-    }
-
-    static String commandLine(ProcessHandle process) {
+    private static void signal(ProcessHandle process, Signal signal) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).replace('\0', ' ');
-        } catch (IOException e) {
-            return process.info().commandLine().orElse("");
+            signal.send(process);
+        } catch (ProcessException e) {
+            throw new GatewayException("nginx: " + e.getMessage());
         }
     }
 
@@ -298,8 +291,7 @@ public final class Nginx {
         try {
             // To a file, not a pipe: a daemonizing nginx hands its stderr to the master, which would hold a pipe open.
             output = Files.createTempFile("apollo-nginx", ".out");
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            process = Launch.of(command).appendingOutputTo(output).start();
             if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new GatewayException(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT.toSeconds() + " s");

@@ -1,20 +1,21 @@
 package dev.apollo.scheduler.local;
 
 import dev.apollo.core.model.InstanceId;
+import dev.apollo.process.Processes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Recognizes our instances among all processes of the machine by two system properties on their
  * command line: {@code -Dapollo.home=<state dir>} and {@code -Dapollo.instance=<id>}. A recorded
  * PID alone is not enough: it is missing when the control plane died between starting a process
  * and writing its PID, and after a reboot it may name someone else's process. The home marker
- * keeps schedulers with different state directories out of each other's processes.
+ * keeps schedulers with different state directories out of each other's processes. This record
+ * knows what our markers look like; {@link Processes#carrying} finds the processes that carry one.
  */
 record HomeMarker(Path home) {
     private static final String HOME = "-Dapollo.home=";
@@ -36,7 +37,7 @@ record HomeMarker(Path home) {
         if (process.pid() == ProcessHandle.current().pid()) {
             return Optional.empty();
         }
-        List<String> arguments = arguments(process.info());
+        List<String> arguments = Processes.arguments(process);
         if (!arguments.contains(homeArgument())) {
             return Optional.empty();
         }
@@ -46,21 +47,11 @@ record HomeMarker(Path home) {
                 .findFirst();
     }
 
-    /** Our live processes by the instance id they carry (usually one each). */
-    Map<String, List<ProcessHandle>> scan(Stream<ProcessHandle> processes) {
+    /** Our running processes by the instance id they carry (usually one each). */
+    Map<String, List<ProcessHandle>> scan() {
         Map<String, List<ProcessHandle>> found = new HashMap<>();
-        processes.filter(ProcessHandle::isAlive).forEach(process -> instanceOf(process)
+        Processes.carrying(homeArgument()).forEach(process -> instanceOf(process)
                 .ifPresent(id -> found.computeIfAbsent(id, key -> new ArrayList<>()).add(process)));
         return found;
-    }
-
-    private static List<String> arguments(ProcessHandle.Info info) {
-        Optional<String[]> arguments = info.arguments();
-        if (arguments.isPresent()) {
-            return List.of(arguments.get());
-        }
-        // Some platforms give only the joined command line; our markers hold no spaces unless the
-        // home does, and then this finds nothing, which errs on the side of touching nothing.
-        return info.commandLine().map(line -> List.of(line.split(" "))).orElse(List.of());
     }
 }

@@ -2,6 +2,7 @@ package dev.apollo.scheduler.local;
 
 import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.port.ReleaseSpec;
+import dev.apollo.process.Launch;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +19,6 @@ final class InstanceCommand {
     // debug port meant for the control plane would otherwise land in every instance.
     private static final List<String> INHERITED_ENV = List.of(
             "PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "SYSTEMROOT");
-
-    /**
-     * Instances run in a session of their own, so a Ctrl-C meant for a foreground control plane
-     * does not reach them: they keep serving and the next control plane adopts them. setsid
-     * execs in place (our child is no group leader), so the pid stays the instance's.
-     */
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private InstanceCommand() {}
 
@@ -47,16 +41,14 @@ final class InstanceCommand {
     }
 
     /**
-     * The process for {@code spec}, run in its directory. Output goes to a file the instance
-     * appends to itself, never through a pipe to us: it keeps logging when the control plane dies.
+     * The launch for {@code spec}, run in its directory. Instances run in a session of their own, so
+     * a Ctrl-C meant for a foreground control plane does not reach them: they keep serving and the
+     * next control plane adopts them. Output goes to a file the instance appends to itself, never
+     * through a pipe to us: it keeps logging when the control plane dies.
      */
-    static ProcessBuilder of(ReleaseSpec spec, InstanceId id, Path java, HomeMarker marker, int port, Path dir) {
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
-            command.add(SETSID.toString());
-        }
+    static Launch of(ReleaseSpec spec, InstanceId id, Path java, HomeMarker marker, int port, Path dir) {
         Map<String, String> own = Map.of("APOLLO_INSTANCE_ID", id.value(), "PORT", Integer.toString(port));
-        command.addAll(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 java.toString(),
                 "-Xmx" + spec.memoryMb() + "m",
                 "-XX:+UseSerialGC",
@@ -70,18 +62,15 @@ final class InstanceCommand {
                 "-jar",
                 Path.of(spec.artifact()).toString()));
         spec.arguments().forEach(argument -> command.add(ReleaseSpec.expand(argument, spec.variables(), own)));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> environment = builder.environment();
-        Map<String, String> inherited = new HashMap<>(environment);
-        environment.clear();
+        Map<String, String> environment = new HashMap<>();
         for (String name : INHERITED_ENV) {
-            if (inherited.containsKey(name)) {
-                environment.put(name, inherited.get(name));
+            String value = System.getenv(name);
+            if (value != null) {
+                environment.put(name, value);
             }
         }
         environment.putAll(spec.environmentFor(own));
-        return builder.directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new InstanceLog(dir).file().toFile()));
+        return Launch.of(command).inOwnSession().inDirectory(dir).withEnvironment(environment)
+                .appendingOutputTo(new InstanceLog(dir).file());
     }
 }

@@ -1,5 +1,8 @@
 package dev.apollo.scheduler.local;
 
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.port.Scheduler.LogCursor;
+import dev.apollo.core.port.Scheduler.LogPage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -53,6 +56,27 @@ final class InstanceLog {
         } catch (NoSuchFileException e) {
             return 0;
         }
+    }
+
+    /** A page of the log from a cursor of ours, or from {@link LogCursor#START} or {@link LogCursor#END}. */
+    LogPage page(LogCursor from, int maxBytes) throws IOException {
+        long offset = from.equals(LogCursor.START) ? 0 : from.equals(LogCursor.END) ? end() : offsetOf(from);
+        Chunk chunk = read(offset, maxBytes);
+        return new LogPage(chunk.bytes(), new LogCursor(Long.toString(chunk.next())));
+    }
+
+    /** Our cursors are byte offsets into output.log; one past its end means it was rotated since. */
+    private static long offsetOf(LogCursor cursor) {
+        try {
+            long offset = Long.parseLong(cursor.token());
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ApolloException.Invalid("log cursor '" + cursor.token() + "' was not made by the local scheduler;"
+                + " start from LogCursor.START or LogCursor.END.");
     }
 
     /**

@@ -106,7 +106,7 @@ final class Fixtures {
         } catch (IOException e) {
             return;
         }
-        marker.scan(ProcessHandle.allProcesses()).values().forEach(processes -> processes.forEach(p -> {
+        marker.scan().values().forEach(processes -> processes.forEach(p -> {
             p.destroyForcibly();
             p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> p).join();
         }));
