@@ -34,6 +34,7 @@ final class Apollo implements AutoCloseable {
     static final Path REPO = Path.of(System.getProperty("apollo.repo", "..")).toAbsolutePath().normalize();
     static final Path WEB_SERVICE_JAR = REPO.resolve("examples/web-service/target/web-service.jar");
     static final Path RPC_SERVICE_JAR = REPO.resolve("examples/rpc-service/target/rpc-service.jar");
+    static final Path CONFIG_SERVICE_JAR = REPO.resolve("examples/config-service/target/config-service.jar");
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     private final Path home;
@@ -78,6 +79,11 @@ final class Apollo implements AutoCloseable {
 
     /** Runs the real CLI (java -jar apollo.jar) against this data dir; waits at most 3 minutes. */
     Result cli(String... args) {
+        return cliWithInput(null, args);
+    }
+
+    /** The CLI with {@code input} on its standard input (null: none, as from /dev/null). */
+    Result cliWithInput(String input, String... args) {
         List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -87,8 +93,10 @@ final class Apollo implements AutoCloseable {
         try {
             Path out = Files.createTempFile("apollo-cli", ".out");
             Path err = Files.createTempFile("apollo-cli", ".err");
+            Path in = Files.createTempFile("apollo-cli", ".in");
+            Files.writeString(in, input == null ? "" : input);
             Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(in.toFile())).start();
             if (!process.waitFor(3, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new AssertionError("apollo " + String.join(" ", args) + " did not finish within 3 minutes");
@@ -96,6 +104,7 @@ final class Apollo implements AutoCloseable {
             Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+            Files.deleteIfExists(in);
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
