@@ -106,8 +106,9 @@ public final class WebService {
             reply(exchange, 200, "application/json", identity + "\n");
         });
         server.start();
-        // SIGTERM: stop accepting, let in-flight requests finish (the platform drains before stopping us).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
+        // SIGTERM: stop accepting, let in-flight requests finish (the platform drains before stopping us, and
+        // kills us at its stop grace anyway); stop returns as soon as the last one is answered.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(30)));
         System.out.println("web-service listening on 127.0.0.1:" + port + " as " + identity);
     }
 
