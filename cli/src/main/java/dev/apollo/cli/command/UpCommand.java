@@ -30,17 +30,8 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Run in the background; output goes to <data dir>/server.log.")
     private boolean detach;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7700",
-            description = "Where the API listens; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    private String listen;
-
-    @Option(names = "--web", paramLabel = "HOST:PORT",
-            description = "Where the web gateway listens; port 0 picks a free one, 'none' runs no gateway (default: 127.0.0.1:8080).")
-    private String web;
-
-    @Option(names = "--rpc", paramLabel = "HOST:PORT",
-            description = "Where the RPC gateway listens (instances get it as RPC_INT); port 0 picks a free one (default: 127.0.0.1:9090).")
-    private String rpc;
+    @Mixin
+    private ListenOptions listen;
 
     @Option(names = "--rollback-window", paramLabel = "SECONDS",
             description = "How long a replaced release is kept warm so a rollback is a route switch; 0 disables (default: 300).")
@@ -78,20 +69,18 @@ public final class UpCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         if (detach) {
-            ServerFile started = plane.startDetached(listen);
+            ServerFile started = plane.startDetached(listen.api(spec));
             global.out().println(runningAt(started, plane));
             global.out().println("Logs: " + plane.logFile() + "   Stop it with: apollo down");
             return ExitCodes.OK;
         }
         global.out().println("Starting the Apollo control plane (data dir " + plane.home() + "); Ctrl-C stops it.");
-        return plane.runForeground(listen) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        return plane.runForeground(listen.api(spec)) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** Checks the options and turns them into ServerMain's flags; only options given are passed on. */
     List<String> serverFlags() {
-        if (!listen.matches(".+:\\d{1,5}")) {
-            throw new ParameterException(spec.commandLine(), "listen '" + listen + "': expected HOST:PORT (e.g. 127.0.0.1:7700)");
-        }
+        listen.api(spec);
         Checks.atLeast(spec, "max-instances", maxInstances, 1);
         Checks.atLeast(spec, "stop-grace", stopGrace, 0);
         List<String> flags = new ArrayList<>();
@@ -101,12 +90,7 @@ public final class UpCommand implements Callable<Integer> {
         if (stopGrace != null) {
             flags.addAll(List.of("--stop-grace", stopGrace.toString()));
         }
-        if (web != null) {
-            flags.addAll(List.of("--web", web));
-        }
-        if (rpc != null) {
-            flags.addAll(List.of("--rpc", rpc));
-        }
+        flags.addAll(listen.gatewayFlags());
         if (rollbackWindow != null) {
             Checks.atLeast(spec, "rollback-window", rollbackWindow, 0);
             flags.addAll(List.of("--rollback-window", rollbackWindow.toString()));
