@@ -75,7 +75,11 @@ public final class UpCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         global.out().println("Starting the Apollo control plane (data dir " + plane.home() + "); Ctrl-C stops it.");
-        return plane.runForeground(listen.api(spec)) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        int exit = plane.runForeground(listen.api(spec));
+        if (exit == LocalControlPlane.SERVER_REFUSED_CONFIGURATION) {
+            return ExitCodes.USAGE; // the server said why on this terminal, as --detach says it
+        }
+        return exit == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** Checks the options and turns them into ServerMain's flags; only options given are passed on. */
