@@ -58,6 +58,15 @@ public final class UpCommand implements Callable<Integer> {
             description = "The nginx binary for --gateway nginx (default: nginx on PATH, else /usr/sbin or /usr/local/sbin).")
     private Path nginx;
 
+    @Option(names = "--scheduler", paramLabel = "NAME",
+            description = "Where instances run: local, as processes on this machine (default: local).")
+    private String scheduler;
+
+    @Option(names = "--store", paramLabel = "sqlite:PATH",
+            description = "Where the desired state and history are kept: a SQLite file, a relative PATH in the data dir"
+                    + " (default: sqlite:apollo.db).")
+    private String store;
+
     @Override
     public Integer call() {
         List<String> flags = serverFlags();
@@ -103,6 +112,19 @@ public final class UpCommand implements Callable<Integer> {
             flags.addAll(List.of("--maven-remote", mavenRemote));
         }
         flags.addAll(gatewayFlags());
+        flags.addAll(backendFlags());
+        return flags;
+    }
+
+    /** Passed on as typed: the server knows the schedulers and stores there are, and refuses others by name. */
+    private List<String> backendFlags() {
+        List<String> flags = new ArrayList<>();
+        if (scheduler != null) {
+            flags.addAll(List.of("--scheduler", scheduler));
+        }
+        if (store != null) {
+            flags.addAll(List.of("--store", store));
+        }
         return flags;
     }
 
