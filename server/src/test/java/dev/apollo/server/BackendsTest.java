@@ -6,33 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.apollo.core.ApolloException;
 import dev.apollo.server.Backends.SchedulerChoice;
 import dev.apollo.server.Backends.StoreChoice;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** --scheduler and --store (and their apollo.conf keys) to the backends a control plane opens. */
+/** --scheduler and --store values to the backends a control plane opens (the flags and apollo.conf: ServerMainTest). */
 class BackendsTest {
-    @TempDir
-    Path home;
-
-    private ServerConfig parse(String... flags) {
-        String[] all = new String[flags.length + 2];
-        all[0] = "--home";
-        all[1] = home.toString();
-        System.arraycopy(flags, 0, all, 2, flags.length);
-        return ServerMain.parse(all);
-    }
-
-    @Test
-    void withoutAChoiceInstancesAreLocalProcessesAndTheStoreIsApolloDbInTheDataDir() {
-        ServerConfig config = parse();
-
-        assertThat(config.scheduler()).isEqualTo(new SchedulerChoice.Local());
-        assertThat(config.store()).isEqualTo(new StoreChoice.Sqlite(Path.of("apollo.db")));
-        assertThat(((StoreChoice.Sqlite) config.store()).in(config.home())).isEqualTo(home.resolve("apollo.db"));
-    }
+    private static final Path HOME = Path.of("/home/me/.apollo");
 
     @Test
     void theKnownValuesAreTaken() {
@@ -41,47 +20,31 @@ class BackendsTest {
     }
 
     @Test
-    void aRelativeSqlitePathIsInTheDataDirAndAnAbsoluteOneIsWhereItSays() {
-        StoreChoice.Sqlite relative = (StoreChoice.Sqlite) parse("--store", "sqlite:other.db").store();
-        StoreChoice.Sqlite nested = (StoreChoice.Sqlite) parse("--store", "sqlite:db/other.db").store();
-        StoreChoice.Sqlite absolute = (StoreChoice.Sqlite) parse("--store", "sqlite:/var/lib/apollo/apollo.db").store();
+    void withoutAChoiceInstancesAreLocalProcessesAndTheStoreIsApolloDbInTheDataDir() {
+        assertThat(Backends.DEFAULT_SCHEDULER).isEqualTo(new SchedulerChoice.Local());
+        assertThat(((StoreChoice.Sqlite) Backends.DEFAULT_STORE).in(HOME)).isEqualTo(HOME.resolve("apollo.db"));
+    }
 
-        assertThat(relative.in(home)).isEqualTo(home.resolve("other.db"));
-        assertThat(nested.in(home)).isEqualTo(home.resolve("db/other.db"));
-        assertThat(absolute.in(home)).isEqualTo(Path.of("/var/lib/apollo/apollo.db"));
+    @Test
+    void aRelativeSqlitePathIsInTheDataDirAndAnAbsoluteOneIsWhereItSays() {
+        assertThat(sqlite("sqlite:other.db").in(HOME)).isEqualTo(Path.of("/home/me/.apollo/other.db"));
+        assertThat(sqlite("sqlite:db/other.db").in(HOME)).isEqualTo(Path.of("/home/me/.apollo/db/other.db"));
+        assertThat(sqlite("sqlite:/var/lib/apollo/apollo.db").in(HOME)).isEqualTo(Path.of("/var/lib/apollo/apollo.db"));
     }
 
     @Test
     void anUnknownValueIsRefusedWithTheKnownOnes() {
-        assertThatThrownBy(() -> parse("--scheduler", "swarm")).isInstanceOf(ApolloException.Invalid.class)
+        assertThatThrownBy(() -> Backends.scheduler("swarm")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessage("unknown scheduler 'swarm': known schedulers are local.");
-        assertThatThrownBy(() -> parse("--store", "postgresql://db.example/apollo")).isInstanceOf(ApolloException.Invalid.class)
+        assertThatThrownBy(() -> Backends.store("postgresql://db.example/apollo")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessage("unknown store 'postgresql://db.example/apollo': known stores are sqlite:PATH.");
-        assertThatThrownBy(() -> parse("--store", "apollo.db")).isInstanceOf(ApolloException.Invalid.class)
+        assertThatThrownBy(() -> Backends.store("apollo.db")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessage("unknown store 'apollo.db': known stores are sqlite:PATH.");
-        assertThatThrownBy(() -> parse("--store", "sqlite:")).isInstanceOf(ApolloException.Invalid.class)
+        assertThatThrownBy(() -> Backends.store("sqlite:")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessageStartingWith("store 'sqlite:': expected sqlite:PATH");
     }
 
-    @Test
-    void theConfigFileChoosesAndFlagsWin() throws IOException {
-        Files.writeString(home.resolve("apollo.conf"), """
-                scheduler = local
-                store = sqlite:/srv/apollo/state.db   # on the disk that is backed up
-                """);
-
-        assertThat(parse().store()).isEqualTo(new StoreChoice.Sqlite(Path.of("/srv/apollo/state.db")));
-        assertThat(parse("--store", "sqlite:mine.db").store()).isEqualTo(new StoreChoice.Sqlite(Path.of("mine.db")));
-    }
-
-    @Test
-    void anUnknownValueInTheConfigFileIsRefusedToo() throws IOException {
-        Files.writeString(home.resolve("apollo.conf"), "scheduler = swarm\n");
-
-        assertThatThrownBy(this::parse).isInstanceOf(ApolloException.Invalid.class)
-                .hasMessage("unknown scheduler 'swarm': known schedulers are local.");
-        // As with gateway =, the file is wrong whether or not a flag would have won over that line.
-        assertThatThrownBy(() -> parse("--scheduler", "local")).isInstanceOf(ApolloException.Invalid.class)
-                .hasMessageContaining("'swarm'");
+    private static StoreChoice.Sqlite sqlite(String value) {
+        return (StoreChoice.Sqlite) Backends.store(value);
     }
 }
