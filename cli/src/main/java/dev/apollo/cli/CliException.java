@@ -14,6 +14,11 @@ public final class CliException extends RuntimeException {
         return new CliException(message, ExitCodes.FAILED);
     }
 
+    /** What was asked for cannot be taken, found out only once tried (exit 2, like a usage error). */
+    public static CliException usage(String message) {
+        return new CliException(message, ExitCodes.USAGE);
+    }
+
     public int exitCode() {
         return exitCode;
     }

@@ -33,7 +33,7 @@ public final class Main {
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setParameterExceptionHandler((e, arguments) -> usageError(e, err))
-                .setExecutionExceptionHandler((e, cl, parsed) -> failure(e, context));
+                .setExecutionExceptionHandler((e, cl, parsed) -> failure(e, cl, context));
         try {
             return commandLine.execute(args);
         } finally {
@@ -50,12 +50,15 @@ public final class Main {
         return ExitCodes.USAGE;
     }
 
-    private static int failure(Exception e, Context context) {
+    private static int failure(Exception e, CommandLine command, Context context) {
         PrintStream err = context.err();
         int code;
         if (e instanceof CliException cli) {
             err.println("apollo: " + cli.getMessage());
             code = cli.exitCode();
+            if (code == ExitCodes.USAGE) {
+                err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+            }
         } else if (e instanceof ServerUnavailableException unavailable) {
             err.println("apollo: " + unavailable.getMessage());
             code = ExitCodes.UNREACHABLE;

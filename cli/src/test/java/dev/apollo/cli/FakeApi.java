@@ -7,14 +7,22 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A canned control plane: fixed answers per "METHOD /path", enough to drive one CLI command over a real socket. */
-public final class FakeApi implements AutoCloseable {
+/**
+ * A canned control plane: fixed answers per "METHOD /path", enough to drive one CLI command over a
+ * real socket. Registered as a JUnit extension ({@code @RegisterExtension}), it stops after each test.
+ */
+public final class FakeApi implements AutoCloseable, AfterEachCallback {
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     public final List<String> requests = new CopyOnWriteArrayList<>();
@@ -34,6 +42,18 @@ public final class FakeApi implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** One in-process run of the CLI against this control plane (--server is added), in the data dir {@code home}. */
+    public Run cli(Path home, String... args) {
+        return cli(Clock.systemUTC(), home, args);
+    }
+
+    /** The same, "now" being the clock's. */
+    public Run cli(Clock clock, Path home, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", url()));
+        return Run.at(clock, Map.of("APOLLO_HOME", home.toString()), all.toArray(String[]::new));
     }
 
     public FakeApi json(String methodAndPath, int status, String body) {
@@ -69,6 +89,11 @@ public final class FakeApi implements AutoCloseable {
         return "id: " + id + "\nevent: " + type + "\ndata: {\"id\":" + id + ",\"at\":\"2025-01-01T00:00:00Z\",\"type\":\"" + type
                 + "\",\"environment\":\"production\",\"service\":\"web\",\"release\":\"r11\",\"message\":\"" + message + "\","
                 + "\"started\":" + started + ",\"healthy\":" + healthy + ",\"target\":2}\n\n";
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

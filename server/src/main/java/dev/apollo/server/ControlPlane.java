@@ -6,7 +6,6 @@ import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
 import dev.apollo.gateway.nginx.NginxRenderer;
-import dev.apollo.scheduler.local.ProcessScheduler;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.HttpHealthProbe;
@@ -15,7 +14,6 @@ import dev.apollo.server.control.TrafficSync;
 import dev.apollo.server.http.ApiServer;
 import dev.apollo.server.secrets.SecretBox;
 import dev.apollo.server.secrets.SecretVault;
-import dev.apollo.store.sqlite.SqliteStore;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,8 +42,8 @@ public final class ControlPlane implements AutoCloseable {
         this.config = config;
         this.startedAt = clock.instant();
         this.dataDir = DataDir.open(config.home());
-        this.store = SqliteStore.open(dataDir.database(), clock);
-        this.scheduler = ProcessScheduler.open(dataDir.root(), ProcessScheduler.Options.defaults());
+        this.store = Backends.openStore(config.store(), dataDir, clock);
+        this.scheduler = Backends.openScheduler(config.scheduler(), dataDir);
         FileArtifactStore.Options artifactOptions = FileArtifactStore.Options.defaults();
         if (config.mavenRemote().isPresent()) {
             artifactOptions = artifactOptions.withRemoteRepository(config.mavenRemote().get());

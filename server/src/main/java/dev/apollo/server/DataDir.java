@@ -50,10 +50,6 @@ public final class DataDir implements AutoCloseable {
         return root;
     }
 
-    public Path database() {
-        return root.resolve("apollo.db");
-    }
-
     public Path artifacts() {
         return root.resolve("artifacts");
     }

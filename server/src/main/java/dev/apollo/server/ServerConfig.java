@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param domain the web domain: {@code domain} is production, {@code E.domain} environment E
  * @param gatewayKind which gateway serves web and RPC traffic
  * @param nginx the nginx binary of an nginx gateway; empty: the one on PATH
+ * @param scheduler where instances run ({@link Backends})
+ * @param store where desired state, history and events are kept ({@link Backends})
  */
 public record ServerConfig(
         Path home,
@@ -39,7 +41,9 @@ public record ServerConfig(
         Optional<String> gateway,
         String domain,
         GatewayKind gatewayKind,
-        Optional<Path> nginx) {
+        Optional<Path> nginx,
+        Backends.SchedulerChoice scheduler,
+        Backends.StoreChoice store) {
 
     public static final int DEFAULT_PORT = 7700;
 
@@ -64,6 +68,8 @@ public record ServerConfig(
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(gatewayKind, "gatewayKind");
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(store, "store");
         if (maxInstances < 1) {
             throw new ApolloException.Invalid("max instances: " + maxInstances + " (expected: >= 1)");
         }
@@ -72,7 +78,8 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
                 Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
-                Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty());
+                Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty(),
+                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE);
     }
 
     public Builder toBuilder() {
@@ -95,6 +102,8 @@ public record ServerConfig(
         private String domain;
         private GatewayKind gatewayKind;
         private Optional<Path> nginx;
+        private Backends.SchedulerChoice scheduler;
+        private Backends.StoreChoice store;
 
         private Builder(ServerConfig c) {
             home = c.home;
@@ -111,6 +120,8 @@ public record ServerConfig(
             domain = c.domain;
             gatewayKind = c.gatewayKind;
             nginx = c.nginx;
+            scheduler = c.scheduler;
+            store = c.store;
         }
 
         public Builder home(Path value) {
@@ -168,9 +179,19 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder scheduler(Backends.SchedulerChoice value) {
+            scheduler = value;
+            return this;
+        }
+
+        public Builder store(Backends.StoreChoice value) {
+            store = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx);
+                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store);
         }
     }
 }

@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * Runs a control plane in this process until {@code apollo down} or a signal. Started by
  * {@code apollo up}; flags: {@code --home DIR --listen HOST:PORT --max-instances N
- * --stop-grace SECONDS --maven-remote URL}.
+ * --stop-grace SECONDS --maven-remote URL --scheduler local --store sqlite:PATH} and the gateway's.
+ * Exit code 2 when a flag or an apollo.conf line cannot be taken (the CLI reports that as a usage
+ * error), 1 when the control plane cannot start.
  */
 public final class ServerMain {
     private ServerMain() {}
@@ -79,9 +81,11 @@ public final class ServerMain {
                 case "--rpc" -> config.rpc(hostPort(value));
                 case "--gateway" -> config.gatewayKind(ServerConfig.GatewayKind.parse(value));
                 case "--nginx" -> config.nginx(Optional.of(Path.of(value)));
+                case "--scheduler" -> config.scheduler(Backends.scheduler(value));
+                case "--store" -> config.store(Backends.store(value));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
-                        + " --gateway, --nginx; in " + CONFIG_FILE + " the same names without dashes).");
+                        + " --gateway, --nginx, --scheduler, --store; in " + CONFIG_FILE + " the same names without dashes).");
             }
         }
         ServerConfig built = config.build();

@@ -70,4 +70,37 @@ class ServerMainTest {
         Files.writeString(home.resolve("apollo.conf"), "gateway = nginx\n");
         assertThat(parse("--nginx", "/opt/nginx/sbin/nginx").nginx()).contains(Path.of("/opt/nginx/sbin/nginx"));
     }
+
+    @Test
+    void theSchedulerAndTheStoreAreTodaysUnlessChosen() {
+        ServerConfig config = parse();
+
+        assertThat(config.scheduler()).isEqualTo(Backends.DEFAULT_SCHEDULER);
+        assertThat(config.store()).isEqualTo(Backends.DEFAULT_STORE);
+        assertThat(parse("--scheduler", "local", "--store", "sqlite:other.db").store())
+                .isEqualTo(new Backends.StoreChoice.Sqlite(Path.of("other.db")));
+    }
+
+    @Test
+    void theConfigFileChoosesTheBackendsAndFlagsWin() throws IOException {
+        Files.writeString(home.resolve("apollo.conf"), """
+                scheduler = local
+                store = sqlite:/srv/apollo/state.db   # on the disk that is backed up
+                """);
+
+        assertThat(parse().store()).isEqualTo(new Backends.StoreChoice.Sqlite(Path.of("/srv/apollo/state.db")));
+        assertThat(parse("--store", "sqlite:mine.db").store()).isEqualTo(new Backends.StoreChoice.Sqlite(Path.of("mine.db")));
+    }
+
+    @Test
+    void anUnknownBackendIsRefusedFromAFlagOrTheConfigFile() throws IOException {
+        assertThatThrownBy(() -> parse("--store", "postgresql://db/apollo")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessage("unknown store 'postgresql://db/apollo': known stores are sqlite:PATH.");
+        Files.writeString(home.resolve("apollo.conf"), "scheduler = swarm\n");
+        assertThatThrownBy(this::parse).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessage("unknown scheduler 'swarm': known schedulers are local.");
+        // As with gateway =, the file is wrong whether or not a flag would have won over that line.
+        assertThatThrownBy(() -> parse("--scheduler", "local")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("'swarm'");
+    }
 }

@@ -31,16 +31,25 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The guided tour: start the platform, deploy the two example services, call them. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a control plane if needed, deploy the example web-service and rpc-service, and call them.")
+        description = {"Start a control plane if needed, deploy the example web-service and rpc-service, and call them.",
+            "With --listen, --web and --rpc the control plane it starts listens there, as with apollo up."})
 public final class DemoCommand implements Callable<Integer> {
     private static final String ENV = "production";
     private static final List<String> EXAMPLES = List.of("web-service", "rpc-service");
 
     @Mixin
     private GlobalOptions global;
+
+    @Mixin
+    private ListenOptions listen;
+
+    @Spec
+    private CommandSpec spec;
 
     private PrintStream out;
 
@@ -95,13 +104,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private ServerFile ensureControlPlane() {
-        LocalControlPlane plane = LocalControlPlane.of(global.home(), global.env());
+        LocalControlPlane plane = LocalControlPlane.of(global.home(), global.env()).withServerFlags(listen.gatewayFlags());
         Optional<ServerFile> running = plane.running();
         if (running.isPresent()) {
             out.println("Using the control plane already running at " + running.get().url() + " (pid " + running.get().pid() + ")");
             return running.get();
         }
-        ServerFile started = plane.startDetached("127.0.0.1:7700");
+        ServerFile started = plane.startDetached(listen.api(spec));
         out.println(UpCommand.runningAt(started, plane));
         return started;
     }

@@ -30,17 +30,8 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Run in the background; output goes to <data dir>/server.log.")
     private boolean detach;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7700",
-            description = "Where the API listens; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    private String listen;
-
-    @Option(names = "--web", paramLabel = "HOST:PORT",
-            description = "Where the web gateway listens; port 0 picks a free one, 'none' runs no gateway (default: 127.0.0.1:8080).")
-    private String web;
-
-    @Option(names = "--rpc", paramLabel = "HOST:PORT",
-            description = "Where the RPC gateway listens (instances get it as RPC_INT); port 0 picks a free one (default: 127.0.0.1:9090).")
-    private String rpc;
+    @Mixin
+    private ListenOptions listen;
 
     @Option(names = "--rollback-window", paramLabel = "SECONDS",
             description = "How long a replaced release is kept warm so a rollback is a route switch; 0 disables (default: 300).")
@@ -67,6 +58,15 @@ public final class UpCommand implements Callable<Integer> {
             description = "The nginx binary for --gateway nginx (default: nginx on PATH, else /usr/sbin or /usr/local/sbin).")
     private Path nginx;
 
+    @Option(names = "--scheduler", paramLabel = "NAME",
+            description = "Where instances run: local, as processes on this machine (default: local).")
+    private String scheduler;
+
+    @Option(names = "--store", paramLabel = "sqlite:PATH",
+            description = "Where the desired state and history are kept: a SQLite file, a relative PATH in the data dir"
+                    + " (default: sqlite:apollo.db).")
+    private String store;
+
     @Override
     public Integer call() {
         List<String> flags = serverFlags();
@@ -78,20 +78,22 @@ public final class UpCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         if (detach) {
-            ServerFile started = plane.startDetached(listen);
+            ServerFile started = plane.startDetached(listen.api(spec));
             global.out().println(runningAt(started, plane));
             global.out().println("Logs: " + plane.logFile() + "   Stop it with: apollo down");
             return ExitCodes.OK;
         }
         global.out().println("Starting the Apollo control plane (data dir " + plane.home() + "); Ctrl-C stops it.");
-        return plane.runForeground(listen) == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        int exit = plane.runForeground(listen.api(spec));
+        if (exit == LocalControlPlane.SERVER_REFUSED_CONFIGURATION) {
+            return ExitCodes.USAGE; // the server said why on this terminal, as --detach says it
+        }
+        return exit == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** Checks the options and turns them into ServerMain's flags; only options given are passed on. */
     List<String> serverFlags() {
-        if (!listen.matches(".+:\\d{1,5}")) {
-            throw new ParameterException(spec.commandLine(), "listen '" + listen + "': expected HOST:PORT (e.g. 127.0.0.1:7700)");
-        }
+        listen.api(spec);
         Checks.atLeast(spec, "max-instances", maxInstances, 1);
         Checks.atLeast(spec, "stop-grace", stopGrace, 0);
         List<String> flags = new ArrayList<>();
@@ -101,12 +103,7 @@ public final class UpCommand implements Callable<Integer> {
         if (stopGrace != null) {
             flags.addAll(List.of("--stop-grace", stopGrace.toString()));
         }
-        if (web != null) {
-            flags.addAll(List.of("--web", web));
-        }
-        if (rpc != null) {
-            flags.addAll(List.of("--rpc", rpc));
-        }
+        flags.addAll(listen.gatewayFlags());
         if (rollbackWindow != null) {
             Checks.atLeast(spec, "rollback-window", rollbackWindow, 0);
             flags.addAll(List.of("--rollback-window", rollbackWindow.toString()));
@@ -115,6 +112,19 @@ public final class UpCommand implements Callable<Integer> {
             flags.addAll(List.of("--maven-remote", mavenRemote));
         }
         flags.addAll(gatewayFlags());
+        flags.addAll(backendFlags());
+        return flags;
+    }
+
+    /** Passed on as typed: the server knows the schedulers and stores there are, and refuses others by name. */
+    private List<String> backendFlags() {
+        List<String> flags = new ArrayList<>();
+        if (scheduler != null) {
+            flags.addAll(List.of("--scheduler", scheduler));
+        }
+        if (store != null) {
+            flags.addAll(List.of("--store", store));
+        }
         return flags;
     }
 

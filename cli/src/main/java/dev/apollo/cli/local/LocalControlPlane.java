@@ -28,6 +28,9 @@ public final class LocalControlPlane {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final int LOG_LINES = 20;
+    /** ServerMain's exit code for a flag or an apollo.conf line it cannot take; it says which on stderr. */
+    public static final int SERVER_REFUSED_CONFIGURATION = 2;
+    private static final String SERVER_SAYS = "apollo server: ";
 
     private final Path home;
     private final Map<String, String> env;
@@ -123,8 +126,14 @@ public final class LocalControlPlane {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             if (!process.isAlive()) {
+                List<String> lines = LogTail.lastLines(log, logStart, LOG_LINES);
+                Optional<String> refusal = refusal(process.exitValue(), lines);
+                if (refusal.isPresent()) {
+                    // The server owns its flags' values (known schedulers, stores, gateways): its sentence is the usage error.
+                    throw CliException.usage(refusal.get());
+                }
                 throw CliException.failed("The control plane exited while starting (exit code " + process.exitValue()
-                        + "). The last lines of " + log + ":" + indented(LogTail.lastLines(log, logStart, LOG_LINES)));
+                        + "). The last lines of " + log + ":" + indented(lines));
             }
             // server.json may be a stale one from an earlier run until our child writes its own.
             Optional<ServerFile> file = ServerFile.read(home).filter(f -> f.pid() == process.pid());
@@ -139,6 +148,18 @@ public final class LocalControlPlane {
             }
             sleep(Duration.ofMillis(100));
         }
+    }
+
+    /** What the server said when it refused its configuration, without its prefix; empty for any other exit. */
+    static Optional<String> refusal(int exitCode, List<String> output) {
+        if (exitCode != SERVER_REFUSED_CONFIGURATION) {
+            return Optional.empty();
+        }
+        List<String> said = output.stream()
+                .filter(line -> line.startsWith(SERVER_SAYS))
+                .map(line -> line.substring(SERVER_SAYS.length()))
+                .toList();
+        return said.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", said));
     }
 
     /** Waits until the process is gone; false when it is still there at the deadline. */

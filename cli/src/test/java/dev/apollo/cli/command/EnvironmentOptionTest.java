@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apollo.cli.FakeApi;
 import dev.apollo.cli.Run;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The one -e/--env option: production unless given, every environment where a command can show them all. */
@@ -15,19 +14,11 @@ class EnvironmentOptionTest {
     @TempDir
     Path home;
 
-    private final FakeApi api = new FakeApi();
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final FakeApi api = new FakeApi();
 
     private Run run(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--server";
-        all[args.length + 1] = api.url();
-        return Run.of(Map.of("APOLLO_HOME", home.toString()), all);
+        return api.cli(home, args);
     }
 
     @Test

@@ -9,8 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class GatewayCommandTest {
@@ -28,19 +28,11 @@ class GatewayCommandTest {
     @TempDir
     Path home;
 
-    private final FakeApi api = new FakeApi();
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final FakeApi api = new FakeApi();
 
     private Run run(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--server";
-        all[args.length + 1] = api.url();
-        return Run.at(CLOCK, Map.of("APOLLO_HOME", home.toString()), all);
+        return api.cli(CLOCK, home, args);
     }
 
     @Test

@@ -53,4 +53,12 @@ class UpCommandTest {
         assertThat(serverFlags(Map.of(), "up", "--nginx", "/opt/nginx/sbin/nginx"))
                 .containsExactly("--nginx", "/opt/nginx/sbin/nginx");
     }
+
+    @Test
+    void theSchedulerAndTheStoreAreHandedToTheServerAsTyped() {
+        assertThat(serverFlags(Map.of(), "up", "--scheduler", "local", "--store", "sqlite:other.db"))
+                .containsExactly("--scheduler", "local", "--store", "sqlite:other.db");
+        // Which schedulers and stores there are, the server knows, and it refuses the others by name.
+        assertThat(serverFlags(Map.of(), "up", "--scheduler", "swarm")).containsExactly("--scheduler", "swarm");
+    }
 }

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apollo.cli.FakeApi;
 import dev.apollo.cli.Run;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `apollo deploy` against a canned control plane: the request, the progress, the verdict and exit code. */
@@ -20,21 +21,13 @@ class DeployCommandTest {
     @TempDir
     Path home;
 
-    private final FakeApi api = new FakeApi();
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    final FakeApi api = new FakeApi();
 
     private Run deploy(String... extra) {
-        String[] args = new String[extra.length + 4];
-        args[0] = "deploy";
-        args[1] = "web:2.0.0";
-        args[2] = "--server";
-        args[3] = api.url();
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        return Run.of(Map.of("APOLLO_HOME", home.toString()), args);
+        List<String> args = new ArrayList<>(List.of("deploy", "web:2.0.0"));
+        args.addAll(List.of(extra));
+        return api.cli(home, args.toArray(String[]::new));
     }
 
     private void accepts(String kind) {

@@ -11,7 +11,8 @@ import java.time.Instant;
 
 /**
  * Stands in for dev.apollo.server.ServerMain in a child JVM: same flags, same files in the data
- * dir, answers /v1/info and /v1/shutdown. Port 1 plays a server that cannot bind.
+ * dir, answers /v1/info and /v1/shutdown. Port 1 plays a server that cannot bind, port 2 one that
+ * refuses a flag.
  */
 public final class FakeServerMain {
     private FakeServerMain() {}
@@ -20,6 +21,11 @@ public final class FakeServerMain {
         Path home = Path.of(args[1]);
         String[] listen = args[3].split(":");
         int port = Integer.parseInt(listen[1]);
+        if (port == 2) {
+            System.out.println("WARNING: a JVM warning before the server's own line");
+            System.err.println("apollo server: unknown scheduler 'nope': known schedulers are local.");
+            System.exit(2);
+        }
         if (port == 1) {
             System.out.println("starting");
             System.out.println("cannot listen on 127.0.0.1:1: permission denied");

@@ -64,6 +64,13 @@ class LocalControlPlaneTest {
     }
 
     @Test
+    void aServerThatRefusesItsConfigurationIsAUsageErrorInItsOwnWords() {
+        assertThatThrownBy(() -> plane().startDetached("127.0.0.1:2"))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .hasMessage("unknown scheduler 'nope': known schedulers are local.");
+    }
+
+    @Test
     void aStaleServerFileIsNotARunningServer() throws IOException {
         Files.writeString(home.resolve("server.json"), "{\"url\":\"http://127.0.0.1:9\",\"pid\":" + deadPid() + "}");
 

@@ -1,0 +1,80 @@
+package dev.apollo.server;
+
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.port.Scheduler;
+import dev.apollo.core.port.Store;
+import dev.apollo.scheduler.local.ProcessScheduler;
+import dev.apollo.store.sqlite.SqliteStore;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The adapters a control plane runs on, chosen by {@code apollo up --scheduler} and {@code --store}
+ * (or {@code scheduler =} and {@code store =} in apollo.conf): read into a choice when the config is
+ * parsed, opened when the control plane starts. The one place that names them: another backend
+ * (a swarm scheduler, a {@code postgresql://} store) is one more record and one more case here.
+ */
+public final class Backends {
+    private static final String SQLITE = "sqlite:";
+
+    private Backends() {}
+
+    /** Where instances run. */
+    public sealed interface SchedulerChoice {
+        /** As processes on this machine, their records in the data dir ({@link ProcessScheduler}). */
+        record Local() implements SchedulerChoice {}
+    }
+
+    /** Where desired state, history and events are kept. */
+    public sealed interface StoreChoice {
+        /** A SQLite file ({@link SqliteStore}); a relative path is in the data dir. */
+        record Sqlite(Path file) implements StoreChoice {
+            /** The file, for a control plane whose data dir is {@code home}. */
+            public Path in(Path home) {
+                return home.resolve(file);
+            }
+        }
+    }
+
+    /** Today's choices: local processes, and apollo.db in the data dir. */
+    public static final SchedulerChoice DEFAULT_SCHEDULER = new SchedulerChoice.Local();
+    public static final StoreChoice DEFAULT_STORE = new StoreChoice.Sqlite(Path.of("apollo.db"));
+
+    /** A {@code --scheduler} value. */
+    public static SchedulerChoice scheduler(String value) {
+        return switch (value) {
+            case "local" -> new SchedulerChoice.Local();
+            default -> throw new ApolloException.Invalid("unknown scheduler '" + value + "': known schedulers are local.");
+        };
+    }
+
+    /** A {@code --store} value. */
+    public static StoreChoice store(String value) {
+        if (value.startsWith(SQLITE)) {
+            String file = value.substring(SQLITE.length());
+            if (file.isBlank()) {
+                throw new ApolloException.Invalid("store '" + value + "': expected sqlite:PATH (e.g. sqlite:apollo.db,"
+                        + " in the data dir, or sqlite:/var/lib/apollo/apollo.db).");
+            }
+            try {
+                return new StoreChoice.Sqlite(Path.of(file));
+            } catch (InvalidPathException e) {
+                throw new ApolloException.Invalid("store '" + value + "': " + e.getMessage());
+            }
+        }
+        throw new ApolloException.Invalid("unknown store '" + value + "': known stores are sqlite:PATH.");
+    }
+
+    static Scheduler openScheduler(SchedulerChoice choice, DataDir dataDir) {
+        return switch (choice) {
+            case SchedulerChoice.Local local -> ProcessScheduler.open(dataDir.root(), ProcessScheduler.Options.defaults());
+        };
+    }
+
+    static Store openStore(StoreChoice choice, DataDir dataDir, Clock clock) {
+        return switch (choice) {
+            case StoreChoice.Sqlite sqlite -> SqliteStore.open(sqlite.in(dataDir.root()), clock);
+        };
+    }
+}
