@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +97,25 @@ class ConfigurationIT {
             assertThat(apollo.json(apollo.ok("-o", "json", "history", "wiremock-standalone").out())
                     .get(0).get("settings").get("arguments").toString())
                     .isEqualTo("[\"--port=${PORT}\",\"--bind-address=127.0.0.1\",\"--disable-banner\"]");
+        }
+    }
+
+    @Test
+    void aStoppedInstanceLeavesTheGatewayFirstThenFinishesTheRequestItServes(@TempDir Path home) throws Exception {
+        try (Apollo apollo = Apollo.up(home)) {
+            apollo.ok("artifact", "push", Apollo.CONFIG_SERVICE_JAR.toString(), "--name", SERVICE, "--version", "1.0.0");
+            apollo.ok("deploy", SERVICE + ":1.0.0", "-n", "1", "--env", "SERVER_PORT=${PORT}",
+                    "--health-path", "/actuator/health", "--path", "/slow");
+            CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> apollo.viaGateway("/slow?ms=4000"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> apollo.ok("logs", SERVICE).out().contains("slow request of 4000 ms started"));
+
+            apollo.ok("undeploy", SERVICE);
+
+            HttpResponse<String> answer = slow.get(20, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).contains("done after 4000 ms");
+            await().atMost(Duration.ofSeconds(20)).until(() -> apollo.instanceProcesses().isEmpty());
         }
     }
 

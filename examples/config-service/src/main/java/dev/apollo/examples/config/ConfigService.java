@@ -47,6 +47,7 @@ public final class ConfigService {
                 digest(System.getenv().getOrDefault("DB_PASSWORD", "")) + "\n"));
         server.createContext("/slow", exchange -> {
             long millis = Long.parseLong(query(exchange).getOrDefault("ms", "1000"));
+            System.out.println("config-service: slow request of " + millis + " ms started");
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {
