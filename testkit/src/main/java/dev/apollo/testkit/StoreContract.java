@@ -49,6 +49,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Errors are checked by type and by the words that name the culprit, not by whole sentences,
  * so that a backend may word its messages its own way.
+ *
+ * <p>Longer than our other files on purpose: it is the one list of what a store promises, section
+ * by section as the port declares it; split in parts, a new backend's author could miss one.
  */
 public abstract class StoreContract {
     // Nanoseconds on purpose: times must come back exactly as they went in.

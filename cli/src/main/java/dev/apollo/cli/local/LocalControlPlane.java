@@ -6,7 +6,7 @@ import dev.apollo.client.ApolloClient;
 import dev.apollo.client.ApolloClientException;
 import dev.apollo.client.Connection;
 import dev.apollo.client.ServerFile;
-import java.io.File;
+import dev.apollo.process.Launch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -118,11 +118,14 @@ public final class LocalControlPlane {
         createHome();
         Path log = logFile();
         long logStart = LogTail.size(log);
-        ProcessBuilder builder = new ProcessBuilder(command(listen))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")));
-        Process process = start(builder);
+        // A daemon: a session of its own (no controlling terminal, its own process group), so neither a
+        // hangup of the caller's terminal nor a kill of the caller's process group reaches it.
+        Process process;
+        try {
+            process = Launch.of(command(listen)).inOwnSession().appendingOutputTo(log).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the control plane: " + e.getMessage(), e);
+        }
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             if (!process.isAlive()) {
@@ -221,9 +224,5 @@ public final class LocalControlPlane {
 
     private static String indented(List<String> lines) {
         return lines.isEmpty() ? " (nothing)" : "\n  " + String.join("\n  ", lines);
-    }
-
-    private static boolean isWindows() {
-        return System.getProperty("os.name", "").startsWith("Windows");
     }
 }
