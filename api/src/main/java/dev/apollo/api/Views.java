@@ -152,7 +152,8 @@ public final class Views {
             String message,
             int started,
             int healthy,
-            int target) {}
+            int target,
+            String instance) {}
 
     public record EnvironmentView(String name, String fallback, Instant createdAt) {}
 

@@ -122,8 +122,7 @@ final class NginxFront implements Front {
     }
 
     private static Event event(Clock clock, EventType type, String message) {
-        return new Event(0, clock.instant(), type, EnvironmentName.PRODUCTION, Optional.empty(), Optional.empty(), message,
-                -1, -1, -1);
+        return Event.about(clock.instant(), type, EnvironmentName.PRODUCTION, Optional.empty(), message);
     }
 
     /**

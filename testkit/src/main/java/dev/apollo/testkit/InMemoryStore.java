@@ -163,6 +163,11 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public List<Event> eventsOf(ReleaseId release) {
+        return locked(() -> events.stream().filter(e -> e.release().equals(Optional.of(release))).toList());
+    }
+
+    @Override
     public long lastEventId() {
         return locked(() -> (long) events.size());
     }

@@ -15,6 +15,7 @@ import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.External;
 import dev.apollo.core.model.HealthCheck;
+import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
@@ -340,6 +341,25 @@ public abstract class StoreContract {
     }
 
     @Test
+    void theEventsOfAReleaseComeBackOldestFirstWithTheInstanceTheyAreAbout() {
+        Release release = release(7, PRODUCTION, "web-service", ReleaseState.DEPLOYING);
+        Release other = release(8, PRODUCTION, "web-service", ReleaseState.DEPLOYING);
+        InstanceId instance = new InstanceId("web-service-0a1b2c3d");
+        List<Event> stored = store.commit(List.of(release, other), List.of(
+                Event.of(T0, EventType.DEPLOY_STARTED, release, "started", 0, 0),
+                Event.ofInstance(T0, EventType.INSTANCE_HEALTHY, other, instance, "other", 1, 1),
+                Event.ofInstance(T0.plusSeconds(1), EventType.INSTANCE_HEALTHY, release, instance, "healthy", 1, 1),
+                environmentEvent(0)));
+
+        assertThat(store.eventsOf(release.id())).containsExactly(stored.get(0), stored.get(2));
+        assertThat(store.eventsOf(release.id()).getLast().instance()).contains(instance);
+        assertThat(store.eventsOf(release.id()).getFirst().instance()).isEmpty();
+        restart();
+        assertThat(store.eventsOf(release.id())).containsExactly(stored.get(0), stored.get(2));
+        assertThat(store.eventsOf(new ReleaseId(99))).isEmpty();
+    }
+
+    @Test
     void aNegativeEventLimitIsInvalid() {
         assertRefused(() -> store.eventsAfter(0, -1), ApolloException.Invalid.class, "limit", "-1");
     }
@@ -502,7 +522,7 @@ public abstract class StoreContract {
 
     /** An event about the staging environment as a whole, carrying {@code id} (which the store must ignore). */
     private static Event environmentEvent(long id) {
-        return new Event(id, T0.plusNanos(1), EventType.SCALED, STAGE, Optional.empty(), Optional.empty(), "", -1, -1, -1);
+        return Event.about(T0.plusNanos(1), EventType.SCALED, STAGE, Optional.empty(), "").withId(id);
     }
 
     private static Route route(EnvironmentName environment, String path, String service) {

@@ -24,7 +24,12 @@ public enum EventType {
     /** The gateway serves the current table again, with nothing refused. */
     GATEWAY_RECOVERED(false),
     /** A service's stored configuration or secrets changed; the next release gets it (secrets by name only). */
-    CONFIGURATION_CHANGED(false);
+    CONFIGURATION_CHANGED(false),
+    /**
+     * A control plane found a deploy in progress when it started, after an outage, and gave it time
+     * to check its instances again before its deadline can end it.
+     */
+    DEPLOY_RESUMED(false);
 
     private final boolean endsDeploy;
 

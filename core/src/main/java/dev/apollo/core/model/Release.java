@@ -65,6 +65,12 @@ public record Release(
                 reason);
     }
 
+    /** The same release with another deadline, e.g. one moved past an outage of the control plane. */
+    public Release withDeadline(Instant newDeadline, Instant at) {
+        return new Release(id, environment, service, artifact, instances, health, memoryMb, settings, state, createdAt,
+                newDeadline, at, reason);
+    }
+
     public Optional<String> reasonText() {
         return reason.isEmpty() ? Optional.empty() : Optional.of(reason);
     }

@@ -58,6 +58,9 @@ public interface Store extends AutoCloseable {
     /** Events with an id above {@code afterId}, oldest first, at most {@code limit}. */
     List<Event> eventsAfter(long afterId, int limit);
 
+    /** Every event about one release that is still kept, oldest first. */
+    List<Event> eventsOf(ReleaseId release);
+
     /** The id of the newest event, or 0 when there is none. */
     long lastEventId();
 

@@ -82,7 +82,7 @@ final class ConfigurationCommands {
     }
 
     private void announce(EnvironmentName environment, ServiceName service, String message) {
-        desired.emitNow(new Event(0, clock.instant(), EventType.CONFIGURATION_CHANGED, environment, Optional.of(service),
-                Optional.empty(), message, -1, -1, -1));
+        desired.emitNow(Event.about(clock.instant(), EventType.CONFIGURATION_CHANGED, environment, Optional.of(service),
+                message));
     }
 }

@@ -138,7 +138,8 @@ public final class Controller implements AutoCloseable {
 
     private void load() {
         desired.load();
-        deploys.load();
+        instances.recall(desired.active());
+        deploys.load(clock.instant());
     }
 
     /** The last observed state; cheap, lock-free, for API reads. */

@@ -8,8 +8,11 @@ import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,7 +25,10 @@ final class DeployProgress {
     private final Instances instances;
     private final Runnable publishRoutes;
     private final Duration rollbackWindow;
+    private static final Duration MIN_RECHECK = Duration.ofSeconds(10);
+
     private final Set<ReleaseId> readyTestbeds = new HashSet<>();
+    private final Map<ReleaseId, Instant> interrupted = new HashMap<>();
 
     DeployProgress(DesiredState desired, Instances instances, Runnable publishRoutes, Duration rollbackWindow) {
         this.desired = desired;
@@ -31,9 +37,53 @@ final class DeployProgress {
         this.rollbackWindow = rollbackWindow;
     }
 
-    /** Testbeds from before a restart already announced themselves; they must not fail on the old deadline. */
-    void load() {
-        desired.active().stream().filter(r -> r.state() == ReleaseState.TESTBED).forEach(r -> readyTestbeds.add(r.id()));
+    /**
+     * Picks up the deploys an earlier control plane left in progress. A deploy's deadline counts time
+     * the platform could watch it; one that ran out (or nearly) while no control plane was there gets
+     * the time to check its instances again, and says so, rather than failing before any check.
+     */
+    void load(Instant now) {
+        List<Release> resumed = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
+        for (Release release : desired.active()) {
+            if (release.state() == ReleaseState.TESTBED && announcedReady(release)) {
+                readyTestbeds.add(release.id());
+                continue;
+            }
+            if (release.state() != ReleaseState.DEPLOYING && release.state() != ReleaseState.TESTBED) {
+                continue;
+            }
+            Instant earliest = now.plus(recheck(release));
+            if (release.deadline().isBefore(earliest)) {
+                Release moved = release.withDeadline(earliest, now);
+                resumed.add(moved);
+                interrupted.put(release.id(), now);
+                events.add(Event.of(now, EventType.DEPLOY_RESUMED, moved, "the control plane restarted with "
+                        + release.describe() + " in progress; its deadline moves from " + release.deadline() + " to "
+                        + earliest + " so that its instances can be checked again", -1, -1));
+            }
+        }
+        if (!resumed.isEmpty()) {
+            desired.commit(resumed, events);
+        }
+    }
+
+    private boolean announcedReady(Release testbed) {
+        return desired.store().eventsOf(testbed.id()).stream().anyMatch(e -> e.type() == EventType.DEPLOY_SUCCEEDED);
+    }
+
+    /** Long enough for an adopted instance to be found healthy, or a replacement to start and pass its checks. */
+    private static Duration recheck(Release release) {
+        Duration checks = release.health().grace().plus(release.health().interval().multipliedBy(
+                release.health().failureThreshold() + 1L));
+        return checks.compareTo(MIN_RECHECK) < 0 ? MIN_RECHECK : checks;
+    }
+
+    /** Why a deploy failed, saying when an outage of the control plane interrupted it. */
+    private String reason(Release release, String why) {
+        Instant at = interrupted.get(release.id());
+        return at == null ? why : why + " (a control-plane restart at " + at + " interrupted the deploy; its deadline was"
+                + " moved then to give its instances time to be checked again)";
     }
 
     void evaluate(Instant now) {
@@ -54,7 +104,7 @@ final class DeployProgress {
                             rollbackWindow.isPositive(), healthy, now));
                     publishRoutes.run(); // the switch reaches the gateways now, not at the next tick
                 }
-                case DeployEvaluator.Step.Fail fail -> commit(DeployEvaluator.fail(release, fail.reason(),
+                case DeployEvaluator.Step.Fail fail -> commit(DeployEvaluator.fail(release, reason(release, fail.reason()),
                         instances.failureLog(release.id()), instances.serving(release.id()), healthy, now));
                 case DeployEvaluator.Step.Wait wait -> { }
             }
@@ -72,7 +122,7 @@ final class DeployProgress {
         }
         if (DeployEvaluator.evaluate(testbed, healthy, instances.backoff(testbed.id()), instances.lastFailure(testbed.id()),
                 now) instanceof DeployEvaluator.Step.Fail fail) {
-            commit(DeployEvaluator.fail(testbed, fail.reason(), instances.failureLog(testbed.id()),
+            commit(DeployEvaluator.fail(testbed, reason(testbed, fail.reason()), instances.failureLog(testbed.id()),
                     instances.serving(testbed.id()), healthy, now));
         }
     }

@@ -4,6 +4,7 @@ import dev.apollo.core.deploy.Backoff;
 import dev.apollo.core.deploy.Exits;
 import dev.apollo.core.deploy.Member;
 import dev.apollo.core.health.Health;
+import dev.apollo.core.health.HealthState;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.InstanceId;
@@ -34,6 +35,8 @@ import java.util.concurrent.Executor;
 final class Instances {
     private static final int FAILED_INSTANCES_KEPT_PER_RELEASE = 3;
     private static final int FAILURE_LOG_LINES = 20;
+    private static final Set<EventType> ANNOUNCEMENTS = Set.of(EventType.INSTANCE_HEALTHY, EventType.INSTANCE_UNHEALTHY,
+            EventType.INSTANCE_EXITED, EventType.INSTANCE_STOPPED);
 
     private final Scheduler scheduler;
     private final DesiredState desired;
@@ -45,6 +48,8 @@ final class Instances {
     private final Map<ReleaseId, Backoff> backoffs = new HashMap<>();
     private final Map<ReleaseId, String> lastFailures = new HashMap<>();
     private final Map<ReleaseId, List<String>> failureLogs = new HashMap<>();
+    /** What an earlier control plane last announced of each instance: the next one must not announce it again. */
+    private final Map<InstanceId, EventType> announced = new HashMap<>();
 
     /** @param loop runs a probe's result on the controller thread */
     Instances(Scheduler scheduler, DesiredState desired, HealthProbe probe, Executor loop, Clock clock, Duration stopGrace) {
@@ -74,6 +79,31 @@ final class Instances {
         }
     }
 
+    /**
+     * Learns what was last announced of each instance of the active releases (healthy, unhealthy,
+     * exited), so that instances adopted after a restart start from there: the event log stays a true
+     * log (no instance announced healthy twice) and a deploy's progress never goes backwards.
+     */
+    void recall(List<Release> active) {
+        for (Release release : active) {
+            for (Event event : desired.store().eventsOf(release.id())) {
+                if (event.instance().isPresent() && ANNOUNCEMENTS.contains(event.type())) {
+                    announced.put(event.instance().get(), event.type());
+                }
+            }
+        }
+    }
+
+    /** An adopted instance takes up where the last announcement about it left off. */
+    private static void resume(Tracked instance, EventType last) {
+        switch (last) {
+            case INSTANCE_HEALTHY -> instance.health = new HealthState(Health.HEALTHY, 0, "");
+            case INSTANCE_UNHEALTHY -> instance.health = new HealthState(Health.UNHEALTHY, 0, "announced unhealthy before a restart");
+            case INSTANCE_EXITED, INSTANCE_STOPPED -> instance.exitNoted = true;
+            default -> { }
+        }
+    }
+
     /** Takes in what the scheduler reports; stops what nothing in the desired state explains. */
     void observe(Instant now) {
         Set<InstanceId> seen = new HashSet<>();
@@ -92,6 +122,10 @@ final class Instances {
                     continue;
                 }
                 instance = new Tracked(release.get(), observed);
+                EventType last = announced.remove(observed.id());
+                if (last != null) {
+                    resume(instance, last);
+                }
                 tracked.put(observed.id(), instance);
             }
             instance.observed = observed;
@@ -246,7 +280,8 @@ final class Instances {
 
     void emit(Tracked instance, EventType type, String message) {
         Release release = instance.release;
-        desired.emit(Event.of(clock.instant(), type, release, message, serving(release.id()), healthy(release.id())));
+        desired.emit(Event.ofInstance(clock.instant(), type, release, instance.observed.id(), message, serving(release.id()),
+                healthy(release.id())));
     }
 
     Snapshot snapshot(List<Release> active) {

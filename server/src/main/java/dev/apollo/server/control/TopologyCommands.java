@@ -92,8 +92,8 @@ final class TopologyCommands {
 
     void putRoute(EnvironmentName environment, RoutePath path, ServiceName service, Instant at) {
         desired.store().putRoute(new Route(environment, path, service, at));
-        desired.emitNow(new Event(0, at, EventType.ROUTE_CHANGED, environment, Optional.of(service), Optional.empty(),
-                "route " + path + " => " + service + " in " + environment, -1, -1, -1));
+        desired.emitNow(Event.about(at, EventType.ROUTE_CHANGED, environment, Optional.of(service),
+                "route " + path + " => " + service + " in " + environment));
         changed();
     }
 
@@ -103,8 +103,8 @@ final class TopologyCommands {
             throw new ApolloException.NotFound("environment " + environment + " has no route for " + path
                     + " (see: apollo route list -e " + environment + ").");
         }
-        desired.emitNow(new Event(0, clock.instant(), EventType.ROUTE_CHANGED, environment, Optional.empty(), Optional.empty(),
-                "route " + path + " removed from " + environment, -1, -1, -1));
+        desired.emitNow(Event.about(clock.instant(), EventType.ROUTE_CHANGED, environment, Optional.empty(),
+                "route " + path + " removed from " + environment));
         changed();
     }
 

@@ -19,6 +19,7 @@ import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.External;
+import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
@@ -93,7 +94,7 @@ final class ViewMapper {
     static EventView event(Event e) {
         return new EventView(e.id(), e.at(), e.type().name(), e.environment().value(),
                 e.service().map(ServiceName::value).orElse(null), e.release().map(ReleaseId::toString).orElse(null),
-                e.message(), e.started(), e.healthy(), e.target());
+                e.message(), e.started(), e.healthy(), e.target(), e.instance().map(InstanceId::value).orElse(null));
     }
 
     /** A service's status, or empty when it has neither an active release nor a kept instance. */

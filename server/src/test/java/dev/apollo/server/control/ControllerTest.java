@@ -58,7 +58,7 @@ class ControllerTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
     private final InMemoryStore store = new InMemoryStore(clock);
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
+    private FakeScheduler scheduler = new FakeScheduler(clock);
     private final Set<String> sickVersions = new HashSet<>();
     private final List<Controller> controllers = new ArrayList<>();
     private FileArtifactStore artifacts;
@@ -370,6 +370,57 @@ class ControllerTest {
         assertThat(running(release)).isZero();
         assertThat(controller.snapshot().lastFailures().get(release.id())).contains("DB_PASSWORD")
                 .contains("apollo secret set").doesNotContain("hunter2");
+    }
+
+    @Test
+    void aRestartedControllerTakesUpWhereTheLastAnnouncementsLeftOffAndAnnouncesNothingTwice() {
+        Release release = liveAt("1.0.0", 3);
+        assertThat(eventsOf(release)).filteredOn(t -> t == EventType.INSTANCE_HEALTHY).hasSize(3);
+        controller.close();
+        scheduler = scheduler.reopened();
+
+        controller = controllerOn(scheduler);
+        controller.step();
+        assertThat(controller.snapshot().instancesOf(release.id())).as("healthy from the first look, before any probe")
+                .hasSize(3).allSatisfy(i -> assertThat(i.state()).isEqualTo("healthy"));
+        run(Duration.ofSeconds(5));
+
+        assertThat(eventsOf(release)).filteredOn(t -> t == EventType.INSTANCE_HEALTHY).hasSize(3);
+    }
+
+    @Test
+    void aDeployWhoseDeadlinePassedWhileTheControlPlaneWasDownIsResumedNotFailedOnTheSpot() {
+        Release release = deploy("1.0.0", 2);
+        controller.step();
+        controller.close();
+        clock.advance(Duration.ofMinutes(2)); // the outage outlasts the 60 s deadline
+
+        scheduler = scheduler.reopened();
+        controller = controllerOn(scheduler);
+        controller.step();
+
+        assertThat(state(release).state()).as("no failure before a single check").isEqualTo(ReleaseState.DEPLOYING);
+        assertThat(eventsOf(release)).contains(EventType.DEPLOY_RESUMED).doesNotContain(EventType.DEPLOY_FAILED);
+        run(Duration.ofSeconds(1));
+        assertThat(state(release).state()).isEqualTo(ReleaseState.LIVE);
+    }
+
+    @Test
+    void aResumedDeployThatStillFailsSaysTheOutageInterruptedIt() {
+        sickVersions.add("1.0.0");
+        Release release = deploy("1.0.0", 1, new HealthCheck("/health/is_alive", Duration.ofSeconds(120),
+                Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
+        controller.step();
+        controller.close();
+        clock.advance(Duration.ofMinutes(2));
+        scheduler = scheduler.reopened();
+        controller = controllerOn(scheduler);
+        controller.step();
+
+        run(Duration.ofSeconds(130));
+
+        assertThat(state(release).state()).isEqualTo(ReleaseState.FAILED);
+        assertThat(state(release).reason()).contains("control-plane restart").contains("interrupted the deploy");
     }
 
     @Test

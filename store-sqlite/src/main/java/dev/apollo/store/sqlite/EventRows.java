@@ -3,6 +3,7 @@ package dev.apollo.store.sqlite;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
+import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ServiceName;
 import java.sql.Connection;
@@ -15,8 +16,8 @@ import java.util.Optional;
 /** The {@code events} table: an append-only log, pruned from its old end. */
 final class EventRows {
     private static final String INSERT = "INSERT INTO events"
-            + " (at, type, env, service, release_id, message, started, healthy, target)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " (at, type, env, service, release_id, message, started, healthy, target, instance)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private EventRows() {}
 
@@ -36,6 +37,7 @@ final class EventRows {
             s.setInt(7, event.started());
             s.setInt(8, event.healthy());
             s.setInt(9, event.target());
+            s.setString(10, event.instance().map(InstanceId::value).orElse(null));
         });
         return event.withId(Sql.singleLong(connection, "SELECT last_insert_rowid()"));
     }
@@ -45,6 +47,12 @@ final class EventRows {
             s.setLong(1, afterId);
             s.setInt(2, limit);
         }, EventRows::read);
+    }
+
+    /** Every event about a release that is still kept, oldest first. */
+    static List<Event> of(Connection connection, ReleaseId release) throws SQLException {
+        return Sql.list(connection, "SELECT * FROM events WHERE release_id = ? ORDER BY id",
+                s -> s.setLong(1, release.value()), EventRows::read);
     }
 
     static long lastId(Connection connection) throws SQLException {
@@ -64,6 +72,7 @@ final class EventRows {
 
     private static Event read(ResultSet row) throws SQLException {
         String service = row.getString("service");
+        String instance = row.getString("instance");
         long release = row.getLong("release_id");
         boolean aboutRelease = !row.wasNull();
         return new Event(
@@ -73,6 +82,7 @@ final class EventRows {
                 EnvironmentName.of(row.getString("env")),
                 Optional.ofNullable(service).map(ServiceName::of),
                 aboutRelease ? Optional.of(new ReleaseId(release)) : Optional.empty(),
+                Optional.ofNullable(instance).map(InstanceId::new),
                 row.getString("message"),
                 row.getInt("started"),
                 row.getInt("healthy"),

@@ -187,6 +187,11 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public List<Event> eventsOf(ReleaseId release) {
+        return run("read the events of " + release, c -> EventRows.of(c, release));
+    }
+
+    @Override
     public long lastEventId() {
         return run("read the last event id", EventRows::lastId);
     }

@@ -64,8 +64,7 @@ class SqliteStoreTest {
     void onlyTheNewestEventsAreKeptAndTheirIdsAreNeverReused() {
         store.close();
         store = SqliteStore.open(file, CLOCK, 3);
-        Event event = new Event(0, T0, EventType.SCALED, EnvironmentName.PRODUCTION, Optional.empty(), Optional.empty(),
-                "", -1, -1, -1);
+        Event event = Event.about(T0, EventType.SCALED, EnvironmentName.PRODUCTION, Optional.empty(), "");
 
         store.commit(List.of(), List.of(event, event));
         store.commit(List.of(), List.of(event, event, event));
