@@ -91,7 +91,7 @@ public final class DeployCommand implements Callable<Integer> {
         Checks.atLeast(spec, "health-threshold", healthThreshold, 1);
         Map<String, String> env = KeyValues.parse(spec, "--env", variables);
         HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
-                healthThreshold);
+                healthThreshold, null, null);
         // Without -e the request names no environment, as it always did: the control plane's default is production too.
         DeployRequest request = new DeployRequest(artifact, instances, environment.given().orElse(null), health, memoryMb,
                 timeoutSeconds, testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, env.isEmpty() ? null : env,
