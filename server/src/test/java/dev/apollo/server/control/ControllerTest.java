@@ -426,6 +426,22 @@ class ControllerTest {
     }
 
     @Test
+    void theLiveVersionWithOtherHealthChecksIsANewReleaseBlueGreen() {
+        Release first = liveAt("1.0.0", 2);
+        HealthCheck split = new HealthCheck(READY, HealthCheck.DEFAULT_PROBE, Duration.ofSeconds(10), Duration.ofSeconds(2),
+                Duration.ofSeconds(1), 3);
+
+        Release again = deploy("1.0.0", 2, split);
+        run(Duration.ofSeconds(1));
+
+        assertThat(again.id()).isNotEqualTo(first.id());
+        assertThat(state(again).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(state(again).health()).isEqualTo(split);
+        assertThat(controller.deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 2, PRODUCTION, split, 128,
+                Duration.ofSeconds(60), false, List.of(), Map.of(), List.of(), List.of())).kind()).isEqualTo("unchanged");
+    }
+
+    @Test
     void restartRollsTheLiveReleaseOntoTheCurrentConfigurationKeepingWhatTheDeployGave() {
         Release first = deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 2, PRODUCTION, HealthCheck.DEFAULT, 128,
                 Duration.ofSeconds(60), false, List.of(), Map.of(VariableName.of("SERVER_PORT"), "${PORT}"), List.of("--x"),
