@@ -71,10 +71,13 @@ final class HealthCheckRequests {
 
     private Probe.Command runnable(String field, Probe.Command command) {
         if (!programExists.test(command.program())) {
-            String where = command.program().startsWith("/") ? "" : " on the control plane's PATH (" + System.getenv("PATH") + ")";
-            throw new ApolloException.Invalid(field + ": the program '" + command.program() + "' of the command probe is not an"
-                    + " executable file" + where + ". Probes run on the control plane's machine: install it there, or give its"
-                    + " absolute path.");
+            String program = command.program();
+            throw new ApolloException.Invalid(field + ": the command probe's program '" + program + "' "
+                    + (program.startsWith("/")
+                            ? "is not an executable file on the control plane's machine, where probes run: install it there or"
+                                    + " correct the path."
+                            : "is not an executable file on the control plane's PATH (" + System.getenv("PATH") + "), where"
+                                    + " probes run: install it there or give its absolute path."));
         }
         return command;
     }
