@@ -56,6 +56,9 @@ class ControllerTest {
     private static final ServiceName WEB = ServiceName.of("web-service");
     private static final Duration ROLLBACK_WINDOW = Duration.ofMinutes(5);
     private static final Probe READY = new Probe.Http("/ready");
+    /** Readiness {@code GET /ready}, liveness the default probe, with the default timings. */
+    private static final HealthCheck SPLIT = new HealthCheck(READY, HealthCheck.DEFAULT_PROBE, HealthCheck.DEFAULT.grace(),
+            HealthCheck.DEFAULT.interval(), HealthCheck.DEFAULT.timeout(), HealthCheck.DEFAULT.failureThreshold());
 
     @TempDir
     Path artifactsDir;
@@ -265,9 +268,7 @@ class ControllerTest {
 
     @Test
     void anInstanceFailingReadinessLosesItsTrafficWithoutARestartAndGetsItBackWhenReady() {
-        HealthCheck split = new HealthCheck(READY, HealthCheck.DEFAULT_PROBE, Duration.ofSeconds(10), Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 3);
-        Release release = deploy("1.0.0", 2, split);
+        Release release = deploy("1.0.0", 2, SPLIT);
         run(Duration.ofSeconds(1));
         assertThat(state(release).state()).isEqualTo(ReleaseState.LIVE);
         ObservedInstance busy = scheduler.instances().get(0);
@@ -299,9 +300,7 @@ class ControllerTest {
     @Test
     void aDeployWaitsForReadinessWhileItsInstancesAreAlive() {
         Release live = liveAt("1.0.0", 1);
-        HealthCheck split = new HealthCheck(READY, HealthCheck.DEFAULT_PROBE, Duration.ofSeconds(10), Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 3);
-        Release next = deploy("2.0.0", 1, split);
+        Release next = deploy("2.0.0", 1, SPLIT);
         controller.step();
         ObservedInstance starting = scheduler.instances().stream().filter(i -> i.release().equals(next.id())).findFirst()
                 .orElseThrow();
@@ -428,16 +427,14 @@ class ControllerTest {
     @Test
     void theLiveVersionWithOtherHealthChecksIsANewReleaseBlueGreen() {
         Release first = liveAt("1.0.0", 2);
-        HealthCheck split = new HealthCheck(READY, HealthCheck.DEFAULT_PROBE, Duration.ofSeconds(10), Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 3);
 
-        Release again = deploy("1.0.0", 2, split);
+        Release again = deploy("1.0.0", 2, SPLIT);
         run(Duration.ofSeconds(1));
 
         assertThat(again.id()).isNotEqualTo(first.id());
         assertThat(state(again).state()).isEqualTo(ReleaseState.LIVE);
-        assertThat(state(again).health()).isEqualTo(split);
-        assertThat(controller.deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 2, PRODUCTION, split, 128,
+        assertThat(state(again).health()).isEqualTo(SPLIT);
+        assertThat(controller.deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 2, PRODUCTION, SPLIT, 128,
                 Duration.ofSeconds(60), false, List.of(), Map.of(), List.of(), List.of())).kind()).isEqualTo("unchanged");
     }
 
