@@ -88,11 +88,37 @@ public final class Views {
     public record RouteRequest(String path, String service) {}
 
     /**
-     * How instances are health-checked: {@code GET path}, every {@code intervalMs}, each probe
-     * given {@code timeoutMs}; failures during {@code graceMs} after start don't count, and
-     * {@code failureThreshold} in a row make an instance unhealthy. Null fields take the defaults.
+     * How instances are watched, with two probes: {@code readiness} decides traffic (an instance gets
+     * requests, and counts toward a deploy, only while it passes; {@code failureThreshold} failures
+     * in a row take it out of the route table, one pass puts it back, and it is never restarted for
+     * it) and {@code liveness} decides restarts ({@code failureThreshold} failures in a row and it is
+     * replaced; failures during {@code graceMs} after start, before it ever passed, don't count).
+     * Either, when absent, is {@code GET path} ({@code path} defaults to /health/is_alive); when the
+     * two are the same probe it is sent once. Both are probed every {@code intervalMs}, each given
+     * {@code timeoutMs}. Null fields take the defaults.
      */
-    public record HealthCheckRequest(String path, Integer graceMs, Integer intervalMs, Integer timeoutMs, Integer failureThreshold) {}
+    public record HealthCheckRequest(String path, Integer graceMs, Integer intervalMs, Integer timeoutMs, Integer failureThreshold,
+            ProbeRequest readiness, ProbeRequest liveness) {}
+
+    /**
+     * One probe, sent from the control plane's machine: {@code type} "http" ({@code GET path}, passes
+     * on 2xx), "tcp" (a connect to the instance's port) or "command" ({@code command}: a program, by
+     * absolute path or a name on the control plane's PATH, and its arguments; it gets the instance's
+     * address in {@code APOLLO_INSTANCE_HOST} and {@code APOLLO_INSTANCE_PORT} and passes on exit 0).
+     */
+    public record ProbeRequest(String type, String path, List<String> command) {
+        public static ProbeRequest http(String path) {
+            return new ProbeRequest("http", path, null);
+        }
+
+        public static ProbeRequest tcp() {
+            return new ProbeRequest("tcp", null, null);
+        }
+
+        public static ProbeRequest command(List<String> command) {
+            return new ProbeRequest("command", null, command);
+        }
+    }
 
     /**
      * What a deploy did: {@code kind} is "deploy" (a new release starts), "scale" (the live release
@@ -119,7 +145,8 @@ public final class Views {
             List<String> changes) {}
 
     /**
-     * One instance. {@code health} is starting, healthy, unhealthy, stopping or exited;
+     * One instance. {@code health} is starting, healthy, not_ready (alive, but failing its readiness
+     * probe: no traffic, no restart), unhealthy, draining, stopping or exited;
      * {@code exit} says how it ended, when it has.
      */
     public record InstanceView(

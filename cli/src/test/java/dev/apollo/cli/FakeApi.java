@@ -26,6 +26,8 @@ public final class FakeApi implements AutoCloseable, AfterEachCallback {
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     public final List<String> requests = new CopyOnWriteArrayList<>();
+    /** The body of each request, in the order of {@link #requests}. */
+    public final List<String> bodies = new CopyOnWriteArrayList<>();
 
     public record Answer(int status, String contentType, String body) {}
 
@@ -74,6 +76,7 @@ public final class FakeApi implements AutoCloseable, AfterEachCallback {
     private void handle(HttpExchange exchange) throws IOException {
         String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
         requests.add(key + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+        bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         Answer answer = answers.getOrDefault(key,
                 new Answer(404, "application/json", "{\"error\":\"not_found\",\"message\":\"No route for " + key + ".\"}"));
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

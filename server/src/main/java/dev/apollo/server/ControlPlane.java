@@ -8,10 +8,10 @@ import dev.apollo.core.port.Store;
 import dev.apollo.gateway.nginx.NginxRenderer;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
-import dev.apollo.server.control.HttpHealthProbe;
 import dev.apollo.server.control.RouteFeed;
 import dev.apollo.server.control.TrafficSync;
 import dev.apollo.server.http.ApiServer;
+import dev.apollo.server.probe.LocalProbes;
 import dev.apollo.server.secrets.SecretBox;
 import dev.apollo.server.secrets.SecretVault;
 import java.net.URI;
@@ -54,7 +54,7 @@ public final class ControlPlane implements AutoCloseable {
         // The gateway comes first: instances are told its real RPC address (the port may have been 0).
         this.gateway = config.gateway().map(web -> front(config, routes, events, clock));
         String rpc = gateway.map(Front::rpcAddress).filter(a -> !a.isEmpty()).orElse(config.rpc());
-        this.controller = new Controller(store, scheduler, artifacts, events, routes, new HttpHealthProbe(),
+        this.controller = new Controller(store, scheduler, artifacts, events, routes, new LocalProbes(),
                 new SecretVault(store, SecretBox.open(dataDir.root().resolve("secret.key"))), clock,
                 new Controller.Settings(
                 config.stopGrace(), URI.create("http://" + rpc), config.drainDelay(), config.rollbackWindow(),

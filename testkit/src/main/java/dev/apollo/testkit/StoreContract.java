@@ -16,6 +16,7 @@ import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.External;
 import dev.apollo.core.model.HealthCheck;
 import dev.apollo.core.model.InstanceId;
+import dev.apollo.core.model.Probe;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
@@ -198,8 +199,9 @@ public abstract class StoreContract {
     @ParameterizedTest
     @ValueSource(strings = {"web-service:1.6.0", "com.example:web-service:2.0.0-rc.1"})
     void aReleaseComesBackWithEveryField(String coordinates) {
-        HealthCheck health = new HealthCheck("/ready", Duration.ofMillis(1_500), Duration.ofMillis(250),
-                Duration.ofSeconds(3), 7);
+        HealthCheck health = new HealthCheck(new Probe.Http("/ready"),
+                new Probe.Command(List.of("/usr/local/bin/check", "--name", "it's \"quoted\" ünïcode")),
+                Duration.ofMillis(1_500), Duration.ofMillis(250), Duration.ofSeconds(3), 7);
         Release release = new Release(new ReleaseId(42), PRODUCTION, WEB, ArtifactRef.parse(coordinates), 3, health, 512,
                 SETTINGS, ReleaseState.FAILED, T0, T0.plusSeconds(90), T0.plusMillis(1),
                 "instance web-service-1 never became healthy");
@@ -209,6 +211,23 @@ public abstract class StoreContract {
         assertThat(store.release(release.id())).contains(release);
         restart();
         assertThat(store.release(release.id())).contains(release);
+    }
+
+    @Test
+    void everyKindOfProbeComesBack() {
+        List<Probe> probes = List.of(new Probe.Tcp(), new Probe.Http("/health/is_alive"), new Probe.Command(List.of("check")));
+        List<Release> releases = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            Probe other = probes.get((i + 1) % probes.size());
+            HealthCheck health = new HealthCheck(probes.get(i), other, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), 1);
+            releases.add(new Release(new ReleaseId(50 + i), PRODUCTION, WEB, ArtifactRef.parse("web-service:1.0." + i), 1, health,
+                    256, RunSettings.NONE, ReleaseState.LIVE, T0, T0, T0, ""));
+        }
+
+        store.commit(releases, List.of());
+        restart();
+
+        assertThat(releases).allSatisfy(release -> assertThat(store.release(release.id())).contains(release));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.apollo.cli.command;
 
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.HealthCheckRequest;
+import dev.apollo.api.Views.ProbeRequest;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.deploy.DeployFlow;
 import dev.apollo.client.ApolloClient;
@@ -19,7 +20,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "artifact-deploy", aliases = "deploy", mixinStandardHelpOptions = true,
         description = {"Run N healthy instances of NAME:VERSION, blue/green: the new release takes over once all its "
                 + "instances are healthy, and the live one stays untouched if they never are.",
-            "Exit code 1 when the deploy fails (its reason and the failing instance's last log lines are shown)."})
+            "Exit code 1 when the deploy fails (its reason and the failing instance's last log lines are shown)."},
+        footer = {"", "Probes (--readiness, --liveness), sent from the control plane's machine:",
+            "  http:/PATH            GET /PATH on the instance; passes on 2xx",
+            "  tcp                   a TCP connect to the instance's port",
+            "  cmd:'PROGRAM ARG...'  a program (absolute path, or a name on the control",
+            "                        plane's PATH) given APOLLO_INSTANCE_HOST and",
+            "                        APOLLO_INSTANCE_PORT; passes on exit 0. Words split",
+            "                        at spaces; quotes keep a word whole:",
+            "                        --liveness cmd:'check --label \"db pool\"'",
+            "Readiness decides traffic: an instance gets requests, and counts toward the",
+            "deploy, only while it passes; --health-threshold failures in a row take it",
+            "out of the route table, without a restart, until it passes again.",
+            "Liveness decides restarts: --health-threshold failures in a row and the",
+            "instance is replaced. Both default to GET --health-path, sent once."})
 public final class DeployCommand implements Callable<Integer> {
     @Mixin
     private GlobalOptions global;
@@ -39,8 +53,17 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Return once the deploy started instead of following it.")
     private boolean noWait;
 
-    @Option(names = "--health-path", paramLabel = "P", description = "Health check path (default: /health/is_alive).")
+    @Option(names = "--health-path", paramLabel = "P", description = "GET P is the readiness and the liveness probe, unless"
+            + " --readiness or --liveness says otherwise (default: /health/is_alive).")
     private String healthPath;
+
+    @Option(names = "--readiness", paramLabel = "PROBE", description = "What decides traffic: " + ProbeOption.SYNTAX
+            + " (default: GET of --health-path).")
+    private String readiness;
+
+    @Option(names = "--liveness", paramLabel = "PROBE", description = "What decides restarts: " + ProbeOption.SYNTAX
+            + " (default: GET of --health-path).")
+    private String liveness;
 
     @Option(names = "--health-grace", paramLabel = "MS",
             description = "Milliseconds after start during which failed health checks don't count (default: 10000).")
@@ -91,7 +114,7 @@ public final class DeployCommand implements Callable<Integer> {
         Checks.atLeast(spec, "health-threshold", healthThreshold, 1);
         Map<String, String> env = KeyValues.parse(spec, "--env", variables);
         HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
-                healthThreshold);
+                healthThreshold, probe("--readiness", readiness), probe("--liveness", liveness));
         // Without -e the request names no environment, as it always did: the control plane's default is production too.
         DeployRequest request = new DeployRequest(artifact, instances, environment.given().orElse(null), health, memoryMb,
                 timeoutSeconds, testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, env.isEmpty() ? null : env,
@@ -99,5 +122,9 @@ public final class DeployCommand implements Callable<Integer> {
         try (ApolloClient client = global.client()) {
             return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
         }
+    }
+
+    private ProbeRequest probe(String option, String text) {
+        return text == null ? null : ProbeOption.parse(spec, option, text);
     }
 }

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * events), with the events that need attention printed above it.
  */
 final class LiveLine implements Consumer<EventView>, AutoCloseable {
-    private static final Set<String> NOTABLE = Set.of("INSTANCE_UNHEALTHY", "INSTANCE_EXITED", "BACKING_OFF");
+    private static final Set<String> NOTABLE = Set.of("INSTANCE_UNHEALTHY", "INSTANCE_NOT_READY", "INSTANCE_EXITED", "BACKING_OFF");
 
     private final PrintStream out;
     private final DeployState state;

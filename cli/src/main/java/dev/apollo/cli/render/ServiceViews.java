@@ -90,14 +90,21 @@ public final class ServiceViews {
                 .sorted(Comparator.comparing(InstanceView::release, Comparator.nullsLast(Comparator.naturalOrder()))
                         .thenComparing(InstanceView::id))
                 .forEach(i -> table.row(i.id(), i.release(), i.version(), i.address(),
-                        i.health() == null ? null : i.health().toLowerCase(Locale.ROOT),
+                        i.health() == null ? null : health(i.health()),
                         i.startedAt() == null || i.exit() != null ? null : Times.duration(Duration.between(i.startedAt(), now)),
                         i.exit()));
         return table;
     }
 
+    /** "healthy", "not ready" (the API's not_ready: alive, kept out of traffic by its readiness probe). */
+    static String health(String health) {
+        return health.toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
     private static String release(ServiceStatus s, ReleaseView r, Instant now) {
+        long notReady = instancesOf(s, r).stream().filter(i -> "not_ready".equalsIgnoreCase(i.health())).count();
         return r.id() + "  " + r.artifact() + "  " + healthy(s, r) + "/" + r.instances() + " healthy"
+                + (notReady == 0 ? "" : " (" + notReady + " not ready: no traffic)")
                 + ", since " + Times.relative(r.createdAt(), now);
     }
 }

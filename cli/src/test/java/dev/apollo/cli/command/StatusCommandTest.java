@@ -100,6 +100,19 @@ class StatusCommandTest {
     }
 
     @Test
+    void anInstanceAliveButNotReadyIsShownApart() {
+        api.json("GET /v1/environments/production/services/web-service", 200, WEB
+                .replace("\"address\":\"127.0.0.1:40002\",\"health\":\"healthy\"", "\"address\":\"127.0.0.1:40002\",\"health\":\"not_ready\""));
+
+        Run run = run("status", "web-service");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("  live:       r7  web-service:1.6.0  1/2 healthy (1 not ready: no traffic), since 6m15s ago\n")
+                .contains("web-service-0b  r7       1.6.0    127.0.0.1:40002  not ready  6m5s    -\n");
+    }
+
+    @Test
     void aBackoffIsShownUntilItEnds() {
         String backingOff = WEB.replace("\"restarts\":3", "\"restarts\":3,\"backoffUntil\":\"2025-01-01T00:06:45Z\"");
         String backedOff = WEB.replace("\"restarts\":3", "\"restarts\":3,\"backoffUntil\":\"2025-01-01T00:06:14Z\"");

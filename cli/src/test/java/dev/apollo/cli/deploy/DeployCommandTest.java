@@ -120,6 +120,28 @@ class DeployCommandTest {
     }
 
     @Test
+    void readinessAndLivenessProbesAreSentAsTyped() {
+        accepts("deploy");
+
+        Run run = deploy("--no-wait", "--health-path", "/actuator/health", "--readiness", "http:/ready",
+                "--liveness", "cmd:/usr/local/bin/check --name 'a b'");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(api.bodies.getFirst()).contains("\"health\":{\"path\":\"/actuator/health\","
+                + "\"readiness\":{\"type\":\"http\",\"path\":\"/ready\"},"
+                + "\"liveness\":{\"type\":\"command\",\"command\":[\"/usr/local/bin/check\",\"--name\",\"a b\"]}}");
+    }
+
+    @Test
+    void aProbeOfNoKnownShapeIsAUsageError() {
+        Run run = deploy("--readiness", "/ready");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--readiness '/ready': expected http:/PATH, tcp or cmd:'PROGRAM ARG...' (e.g. --readiness http:/ready).");
+        assertThat(api.requests).isEmpty();
+    }
+
+    @Test
     void theServersRefusalIsPrintedAsIs() {
         api.json("POST /v1/deploys", 409, "{\"error\":\"conflict\",\"message\":\"web in production is already deploying r10; wait for it or undeploy.\"}");
 

@@ -30,6 +30,7 @@ public final class DeployEvaluator {
         record Fail(String reason) implements Step {}
     }
 
+    /** @param healthy the release's instances that are alive and ready ({@code Health.HEALTHY}) */
     public static Step evaluate(Release deploying, int healthy, Backoff backoff, String lastFailure, Instant now) {
         if (healthy >= deploying.instances()) {
             return new Step.Succeed();

@@ -1,11 +1,13 @@
 package dev.apollo.core.health;
 
-/** What the platform believes about a running instance. */
+/** What the platform believes about a running instance, its readiness and liveness taken together. */
 public enum Health {
-    /** Started, not yet answered its health check. */
+    /** Started, its liveness probe has not passed yet. */
     STARTING,
-    /** Its last health check passed. */
+    /** Alive and ready: it gets traffic and counts toward a deploy. */
     HEALTHY,
-    /** Failed its health check too often in a row; it is being replaced. */
+    /** Alive but not ready (not yet, or no longer): no traffic, and no restart for it. */
+    NOT_READY,
+    /** Failed its liveness probe too often in a row; it is being replaced. */
     UNHEALTHY
 }

@@ -6,6 +6,10 @@ public enum EventType {
     INSTANCE_STARTED(false),
     INSTANCE_HEALTHY(false),
     INSTANCE_UNHEALTHY(false),
+    /** A ready instance failed its readiness probe the threshold in a row: out of traffic, not restarted. */
+    INSTANCE_NOT_READY(false),
+    /** A not-ready instance passed its readiness probe again: back in traffic. */
+    INSTANCE_READY(false),
     INSTANCE_EXITED(false),
     INSTANCE_STOPPED(false),
     BACKING_OFF(false),

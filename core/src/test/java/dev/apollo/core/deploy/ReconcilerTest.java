@@ -59,6 +59,14 @@ class ReconcilerTest {
     }
 
     @Test
+    void aNotReadyInstanceIsKeptAndCountsAsOneOfTheRelease() {
+        List<Member> running = List.of(member("a", 1, Health.HEALTHY, 0), member("b", 1, Health.HEALTHY, 0),
+                member("busy", 1, Health.NOT_READY, 0));
+
+        assertThat(Reconciler.plan(List.of(live), running, Map.of(), T0).isEmpty()).isTrue();
+    }
+
+    @Test
     void backOffHoldsLaunchesUntilItsTime() {
         Map<ReleaseId, Backoff> backoffs = Map.of(live.id(), Backoff.none().afterFailure(T0).afterFailure(T0));
 

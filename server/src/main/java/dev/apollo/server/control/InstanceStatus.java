@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * An instance as the API shows it.
  *
- * @param state starting, healthy, unhealthy, stopping or exited
+ * @param state starting, healthy, not_ready (alive, but its readiness probe fails: no traffic), unhealthy, draining,
+ *     stopping or exited
  * @param exit how it ended, for exited instances
  */
 public record InstanceStatus(

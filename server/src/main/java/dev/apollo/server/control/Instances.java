@@ -5,8 +5,11 @@ import dev.apollo.core.deploy.Exits;
 import dev.apollo.core.deploy.Member;
 import dev.apollo.core.health.Health;
 import dev.apollo.core.health.HealthState;
+import dev.apollo.core.health.ProbeResult;
+import dev.apollo.core.model.Address;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
+import dev.apollo.core.model.HealthCheck;
 import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -36,7 +40,7 @@ final class Instances {
     private static final int FAILED_INSTANCES_KEPT_PER_RELEASE = 3;
     private static final int FAILURE_LOG_LINES = 20;
     private static final Set<EventType> ANNOUNCEMENTS = Set.of(EventType.INSTANCE_HEALTHY, EventType.INSTANCE_UNHEALTHY,
-            EventType.INSTANCE_EXITED, EventType.INSTANCE_STOPPED);
+            EventType.INSTANCE_READY, EventType.INSTANCE_NOT_READY, EventType.INSTANCE_EXITED, EventType.INSTANCE_STOPPED);
 
     private final Scheduler scheduler;
     private final DesiredState desired;
@@ -97,8 +101,12 @@ final class Instances {
     /** An adopted instance takes up where the last announcement about it left off. */
     private static void resume(Tracked instance, EventType last) {
         switch (last) {
-            case INSTANCE_HEALTHY -> instance.health = new HealthState(Health.HEALTHY, 0, "");
-            case INSTANCE_UNHEALTHY -> instance.health = new HealthState(Health.UNHEALTHY, 0, "announced unhealthy before a restart");
+            case INSTANCE_HEALTHY, INSTANCE_READY ->
+                    instance.health = new HealthState(Health.HEALTHY, 0, HealthState.Readiness.READY, 0, "");
+            case INSTANCE_NOT_READY ->
+                    instance.health = new HealthState(Health.HEALTHY, 0, HealthState.Readiness.NOT_READY, 0, "");
+            case INSTANCE_UNHEALTHY -> instance.health = new HealthState(Health.UNHEALTHY, 0, HealthState.Readiness.NOT_YET, 0,
+                    "announced unhealthy before a restart");
             case INSTANCE_EXITED, INSTANCE_STOPPED -> instance.exitNoted = true;
             default -> { }
         }
@@ -162,7 +170,10 @@ final class Instances {
         return Exits.isFailure(instance.observed.stopRequested(), instance.stoppedAsUnhealthy);
     }
 
-    /** Sends the health checks that are due; each answer comes back on the controller thread. */
+    /**
+     * Sends the rounds of probes that are due, readiness and liveness together (one probe when
+     * they are the same); each round's answers come back together on the controller thread.
+     */
     void probeDue(Instant now) {
         for (Tracked instance : tracked.values()) {
             if (!instance.serving() || instance.probing || instance.observed.address().isEmpty()
@@ -171,12 +182,15 @@ final class Instances {
             }
             instance.probing = true;
             InstanceId id = instance.observed.id();
-            probe.probe(instance.observed.address().get(), instance.release.health())
-                    .thenAccept(result -> loop.execute(() -> onProbe(id, result)));
+            Address address = instance.observed.address().get();
+            HealthCheck check = instance.release.health();
+            CompletableFuture<ProbeResult> alive = probe.probe(address, check.liveness(), check.timeout());
+            CompletableFuture<ProbeResult> ready = check.sameProbe() ? alive : probe.probe(address, check.readiness(), check.timeout());
+            ready.thenAcceptBoth(alive, (readiness, liveness) -> loop.execute(() -> onProbe(id, readiness, liveness)));
         }
     }
 
-    private void onProbe(InstanceId id, HealthProbe.Result result) {
+    private void onProbe(InstanceId id, ProbeResult readiness, ProbeResult liveness) {
         Tracked instance = tracked.get(id);
         if (instance == null) {
             return;
@@ -186,20 +200,36 @@ final class Instances {
             return;
         }
         Instant now = clock.instant();
-        Health before = instance.health.health();
-        instance.health = result.healthy()
-                ? instance.health.afterSuccess()
-                : instance.health.afterFailure(result.detail(), now, instance.observed.startedAt(), instance.release.health());
-        instance.nextProbe = instance.health.nextProbe(now, instance.release.health());
-        Health after = instance.health.health();
-        if (before == after) {
+        HealthCheck check = instance.release.health();
+        HealthState before = instance.health;
+        instance.health = before.after(readiness, liveness, now, instance.observed.startedAt(), check);
+        instance.nextProbe = instance.health.nextProbe(now, instance.observed.startedAt(), check);
+        announce(instance, before, instance.health);
+    }
+
+    /** Events for the changes that matter to whoever watches: traffic gained or lost, a replacement coming. */
+    private void announce(Tracked instance, HealthState before, HealthState after) {
+        InstanceId id = instance.observed.id();
+        if (before.health() == after.health()) {
             return;
         }
-        if (after == Health.HEALTHY) {
-            backoffs.computeIfPresent(instance.release.id(), (release, backoff) -> backoff.afterHealthy());
-            emit(instance, EventType.INSTANCE_HEALTHY, "instance " + id + " is healthy");
-        } else if (after == Health.UNHEALTHY) {
-            emit(instance, EventType.INSTANCE_UNHEALTHY, "instance " + id + " is unhealthy: " + result.detail());
+        switch (after.health()) {
+            case HEALTHY -> {
+                backoffs.computeIfPresent(instance.release.id(), (release, backoff) -> backoff.afterHealthy());
+                if (before.readiness() == HealthState.Readiness.NOT_READY) {
+                    emit(instance, EventType.INSTANCE_READY, "instance " + id + " is ready again; back in the route table");
+                } else {
+                    emit(instance, EventType.INSTANCE_HEALTHY, "instance " + id + " is healthy");
+                }
+            }
+            case NOT_READY -> {
+                if (before.health() == Health.HEALTHY) {
+                    emit(instance, EventType.INSTANCE_NOT_READY, "instance " + id + " is not ready: " + after.lastFailure()
+                            + "; out of the route table until it passes again (not restarted)");
+                }
+            }
+            case UNHEALTHY -> emit(instance, EventType.INSTANCE_UNHEALTHY, "instance " + id + " is unhealthy: " + after.lastFailure());
+            case STARTING -> { }
         }
     }
 

@@ -62,7 +62,9 @@ final class ReleaseCommands {
         }
         RunSettings settings = settings(deploy.environment(), service, deploy.variables(), deploy.arguments(),
                 deploy.jvmOptions());
-        if (live.isPresent() && live.get().artifact().equals(deploy.artifact()) && live.get().settings().equals(settings)) {
+        // Other health checks make another release too: probes are only ever changed by a blue/green, never under a running one.
+        if (live.isPresent() && live.get().artifact().equals(deploy.artifact()) && live.get().settings().equals(settings)
+                && live.get().health().equals(deploy.health())) {
             if (live.get().instances() == deploy.instances()) {
                 return new DeployResult("unchanged", live.get(), cursor);
             }

@@ -3,7 +3,6 @@ package dev.apollo.server.http;
 import dev.apollo.api.Views.ConfigurationChangeRequest;
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.DeployResponse;
-import dev.apollo.api.Views.HealthCheckRequest;
 import dev.apollo.api.Views.PromoteRequest;
 import dev.apollo.api.Views.ReleaseView;
 import dev.apollo.api.Views.RollbackResponse;
@@ -48,6 +47,7 @@ final class ServiceApi {
     private final ArtifactStore artifacts;
     private final ServerConfig config;
     private final Clock clock;
+    private final HealthCheckRequests healthChecks = HealthCheckRequests.onThisMachine();
 
     ServiceApi(Controller controller, Store store, ArtifactStore artifacts, ServerConfig config, Clock clock) {
         this.controller = controller;
@@ -208,7 +208,7 @@ final class ServiceApi {
         ArtifactRef artifact = ArtifactRef.parse(request.artifact());
         int instances = checkCount(request.instances() == null ? 1 : request.instances());
         EnvironmentName environment = EnvironmentName.of(request.environment() == null ? "production" : request.environment());
-        HealthCheck health = health(request.health());
+        HealthCheck health = healthChecks.read(request.health());
         int memory = request.memoryMb() == null ? config.defaultMemoryMb() : request.memoryMb();
         if (memory < 16 || memory > Release.MAX_MEMORY_MB) {
             throw new ApolloException.Invalid("memoryMb: " + memory + " (expected: 16.." + Release.MAX_MEMORY_MB + ")");
@@ -245,29 +245,6 @@ final class ServiceApi {
         }
         values.forEach(value -> requireValue(field + " item", value));
         return List.copyOf(values);
-    }
-
-    private static HealthCheck health(HealthCheckRequest request) {
-        HealthCheck defaults = HealthCheck.DEFAULT;
-        if (request == null) {
-            return defaults;
-        }
-        return new HealthCheck(
-                request.path() == null ? defaults.path() : request.path(),
-                millis("health.graceMs", request.graceMs(), defaults.grace()),
-                millis("health.intervalMs", request.intervalMs(), defaults.interval()),
-                millis("health.timeoutMs", request.timeoutMs(), defaults.timeout()),
-                request.failureThreshold() == null ? defaults.failureThreshold() : request.failureThreshold());
-    }
-
-    private static Duration millis(String field, Integer value, Duration fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < 0 || value > 3_600_000) {
-            throw new ApolloException.Invalid(field + ": " + value + " (expected: 0..3600000 milliseconds)");
-        }
-        return Duration.ofMillis(value);
     }
 
     private int checkCount(int instances) {

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apollo.artifacts.FileArtifactStore;
 import dev.apollo.core.config.VariableName;
 import dev.apollo.core.deploy.DeployEvaluator;
+import dev.apollo.core.health.ProbeResult;
 import dev.apollo.core.model.Address;
 import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.HealthCheck;
+import dev.apollo.core.model.InstanceId;
+import dev.apollo.core.model.Probe;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
@@ -52,6 +55,10 @@ class ControllerTest {
     private static final EnvironmentName PRODUCTION = EnvironmentName.PRODUCTION;
     private static final ServiceName WEB = ServiceName.of("web-service");
     private static final Duration ROLLBACK_WINDOW = Duration.ofMinutes(5);
+    private static final Probe READY = new Probe.Http("/ready");
+    /** Readiness {@code GET /ready}, liveness the default probe, with the default timings. */
+    private static final HealthCheck SPLIT = new HealthCheck(READY, HealthCheck.DEFAULT_PROBE, HealthCheck.DEFAULT.grace(),
+            HealthCheck.DEFAULT.interval(), HealthCheck.DEFAULT.timeout(), HealthCheck.DEFAULT.failureThreshold());
 
     @TempDir
     Path artifactsDir;
@@ -60,7 +67,10 @@ class ControllerTest {
     private final InMemoryStore store = new InMemoryStore(clock);
     private FakeScheduler scheduler = new FakeScheduler(clock);
     private final Set<String> sickVersions = new HashSet<>();
+    private final Set<InstanceId> unready = new HashSet<>();
+    private final List<Probe> probesSent = new ArrayList<>();
     private final List<Controller> controllers = new ArrayList<>();
+    private RouteFeed routeFeed;
     private FileArtifactStore artifacts;
     private Controller controller;
 
@@ -79,7 +89,8 @@ class ControllerTest {
     }
 
     private Controller controllerOn(FakeScheduler on) {
-        Controller next = new Controller(store, on, artifacts, new EventBus(store), new RouteFeed(clock), this::probe,
+        routeFeed = new RouteFeed(clock);
+        Controller next = new Controller(store, on, artifacts, new EventBus(store), routeFeed, this::probe,
                 new SecretVault(store, SecretBox.open(artifactsDir.resolve("secret.key"))), clock,
                 new Controller.Settings(Duration.ofSeconds(1), URI.create("http://127.0.0.1:9090"), Duration.ZERO,
                         ROLLBACK_WINDOW, Duration.ofSeconds(60), TrafficSync.IMMEDIATE));
@@ -88,15 +99,27 @@ class ControllerTest {
         return next;
     }
 
-    /** Healthy unless the instance runs a version the test made sick. */
-    private CompletableFuture<HealthProbe.Result> probe(Address address, HealthCheck check) {
-        boolean sick = scheduler.instances().stream()
+    /**
+     * The readiness probe {@link #READY} fails for the instances the test made unready; every other
+     * probe (liveness, and the default one for both) fails for the versions it made sick.
+     */
+    private CompletableFuture<ProbeResult> probe(Address address, Probe probe, Duration timeout) {
+        probesSent.add(probe);
+        Optional<ObservedInstance> instance = scheduler.instances().stream()
                 .filter(i -> i.address().equals(Optional.of(address)))
-                .map(i -> scheduler.variablesOf(i.id()).get("APOLLO_VERSION"))
-                .anyMatch(sickVersions::contains);
-        return CompletableFuture.completedFuture(sick
-                ? new HealthProbe.Result(false, "GET " + check.path() + " answered 503")
-                : new HealthProbe.Result(true, ""));
+                .findFirst();
+        boolean failing = probe.equals(READY)
+                ? instance.map(ObservedInstance::id).filter(unready::contains).isPresent()
+                : instance.map(i -> scheduler.variablesOf(i.id()).get("APOLLO_VERSION")).filter(sickVersions::contains).isPresent();
+        return CompletableFuture.completedFuture(failing ? ProbeResult.failed(probe.describe() + " answered 503") : ProbeResult.ok());
+    }
+
+    /** The instances the route table sends traffic to, in every environment. */
+    private Set<String> routed() {
+        Set<String> instances = new HashSet<>();
+        routeFeed.current().environments().forEach(environment -> environment.services().forEach(service ->
+                service.backends().forEach(backend -> instances.add(backend.instance()))));
+        return instances;
     }
 
     /** Lets time pass in loop-sized steps, so probes go out and their answers come back. */
@@ -170,8 +193,8 @@ class ControllerTest {
         sickVersions.add("2.0.0");
 
         // A grace longer than the deadline: failed checks never count, so only the deadline ends the deploy.
-        Release next = deploy("2.0.0", 2, new HealthCheck("/health/is_alive", Duration.ofSeconds(120), Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 3));
+        Release next = deploy("2.0.0", 2, new HealthCheck(HealthCheck.DEFAULT_PROBE, HealthCheck.DEFAULT_PROBE,
+                Duration.ofSeconds(120), Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
         run(Duration.ofSeconds(30));
         assertThat(state(next).state()).isEqualTo(ReleaseState.DEPLOYING);
         run(Duration.ofSeconds(31));
@@ -231,6 +254,71 @@ class ControllerTest {
         assertThat(eventsOf(release)).contains(EventType.INSTANCE_UNHEALTHY, EventType.INSTANCE_DRAINING,
                 EventType.INSTANCE_EXITED);
         assertThat(controller.snapshot().backoffs().get(release.id()).restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void oneProbeForBothIsSentOncePerRound() {
+        liveAt("1.0.0", 1);
+        probesSent.clear();
+
+        run(Duration.ofSeconds(10));
+
+        assertThat(probesSent).hasSize(5).containsOnly(HealthCheck.DEFAULT_PROBE); // every 2 s
+    }
+
+    @Test
+    void anInstanceFailingReadinessLosesItsTrafficWithoutARestartAndGetsItBackWhenReady() {
+        Release release = deploy("1.0.0", 2, SPLIT);
+        run(Duration.ofSeconds(1));
+        assertThat(state(release).state()).isEqualTo(ReleaseState.LIVE);
+        ObservedInstance busy = scheduler.instances().get(0);
+        ObservedInstance other = scheduler.instances().get(1);
+        assertThat(routed()).containsExactlyInAnyOrder(busy.id().value(), other.id().value());
+
+        unready.add(busy.id());
+        run(Duration.ofSeconds(3));
+        assertThat(routed()).as("below the threshold it keeps its traffic").contains(busy.id().value());
+        run(Duration.ofSeconds(4)); // the third failed readiness probe, 2 s apart
+
+        assertThat(routed()).containsExactly(other.id().value());
+        assertThat(controller.snapshot().instancesOf(release.id())).filteredOn(i -> i.id().equals(busy.id()))
+                .singleElement().satisfies(i -> assertThat(i.state()).isEqualTo("not_ready"));
+        run(Duration.ofMinutes(1)); // liveness passes all along: kept, and nothing replaces it
+        assertThat(scheduler.instances()).extracting(ObservedInstance::id).containsExactly(busy.id(), other.id());
+        assertThat(scheduler.instances()).allSatisfy(i -> assertThat(i.running()).isTrue());
+        assertThat(routed()).containsExactly(other.id().value());
+        assertThat(controller.snapshot().backoffs()).doesNotContainKey(release.id());
+
+        unready.clear();
+        run(Duration.ofSeconds(2));
+
+        assertThat(routed()).containsExactlyInAnyOrder(busy.id().value(), other.id().value());
+        assertThat(eventsOf(release)).containsSubsequence(EventType.INSTANCE_NOT_READY, EventType.INSTANCE_READY)
+                .doesNotContain(EventType.INSTANCE_UNHEALTHY, EventType.INSTANCE_DRAINING, EventType.INSTANCE_EXITED);
+    }
+
+    @Test
+    void aDeployWaitsForReadinessWhileItsInstancesAreAlive() {
+        Release live = liveAt("1.0.0", 1);
+        Release next = deploy("2.0.0", 1, SPLIT);
+        controller.step();
+        ObservedInstance starting = scheduler.instances().stream().filter(i -> i.release().equals(next.id())).findFirst()
+                .orElseThrow();
+        unready.add(starting.id());
+
+        run(Duration.ofSeconds(30));
+
+        assertThat(state(next).state()).isEqualTo(ReleaseState.DEPLOYING);
+        assertThat(controller.snapshot().instancesOf(next.id())).singleElement()
+                .satisfies(i -> assertThat(i.state()).isEqualTo("not_ready"));
+        assertThat(routed()).doesNotContain(starting.id().value());
+        assertThat(running(live)).isEqualTo(1);
+
+        unready.clear();
+        run(Duration.ofSeconds(3));
+
+        assertThat(state(next).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(routed()).containsExactly(starting.id().value());
     }
 
     @Test
@@ -337,6 +425,20 @@ class ControllerTest {
     }
 
     @Test
+    void theLiveVersionWithOtherHealthChecksIsANewReleaseBlueGreen() {
+        Release first = liveAt("1.0.0", 2);
+
+        Release again = deploy("1.0.0", 2, SPLIT);
+        run(Duration.ofSeconds(1));
+
+        assertThat(again.id()).isNotEqualTo(first.id());
+        assertThat(state(again).state()).isEqualTo(ReleaseState.LIVE);
+        assertThat(state(again).health()).isEqualTo(SPLIT);
+        assertThat(controller.deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 2, PRODUCTION, SPLIT, 128,
+                Duration.ofSeconds(60), false, List.of(), Map.of(), List.of(), List.of())).kind()).isEqualTo("unchanged");
+    }
+
+    @Test
     void restartRollsTheLiveReleaseOntoTheCurrentConfigurationKeepingWhatTheDeployGave() {
         Release first = deploy(new Deploy(ArtifactRef.parse("web-service:1.0.0"), 2, PRODUCTION, HealthCheck.DEFAULT, 128,
                 Duration.ofSeconds(60), false, List.of(), Map.of(VariableName.of("SERVER_PORT"), "${PORT}"), List.of("--x"),
@@ -408,8 +510,8 @@ class ControllerTest {
     @Test
     void aResumedDeployThatStillFailsSaysTheOutageInterruptedIt() {
         sickVersions.add("1.0.0");
-        Release release = deploy("1.0.0", 1, new HealthCheck("/health/is_alive", Duration.ofSeconds(120),
-                Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
+        Release release = deploy("1.0.0", 1, new HealthCheck(HealthCheck.DEFAULT_PROBE, HealthCheck.DEFAULT_PROBE,
+                Duration.ofSeconds(120), Duration.ofSeconds(2), Duration.ofSeconds(1), 3));
         controller.step();
         controller.close();
         clock.advance(Duration.ofMinutes(2));

@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class Migrations {
     private static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__routes.sql", "V3__externals.sql",
-            "V4__configuration.sql", "V5__event_instances.sql");
+            "V4__configuration.sql", "V5__event_instances.sql", "V6__probes.sql");
 
     private Migrations() {}
 

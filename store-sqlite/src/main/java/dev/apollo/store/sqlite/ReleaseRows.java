@@ -24,8 +24,8 @@ final class ReleaseRows {
     // Binding order of write(); keep the two in step.
     private static final List<String> COLUMNS = List.of(
             "id", "env", "service", "artifact", "instances",
-            "health_path", "health_grace_ms", "health_interval_ms", "health_timeout_ms", "health_failure_threshold",
-            "memory_mb", "state", "created_at", "deadline", "updated_at", "reason", "settings");
+            "health_readiness", "health_liveness", "health_grace_ms", "health_interval_ms", "health_timeout_ms",
+            "health_failure_threshold", "memory_mb", "state", "created_at", "deadline", "updated_at", "reason", "settings");
 
     private static final String SELECT = "SELECT " + String.join(", ", COLUMNS) + " FROM releases";
 
@@ -86,23 +86,25 @@ final class ReleaseRows {
         s.setString(3, release.service().value());
         s.setString(4, release.artifact().coordinates());
         s.setInt(5, release.instances());
-        s.setString(6, health.path());
-        s.setLong(7, health.grace().toMillis());
-        s.setLong(8, health.interval().toMillis());
-        s.setLong(9, health.timeout().toMillis());
-        s.setInt(10, health.failureThreshold());
-        s.setInt(11, release.memoryMb());
-        s.setString(12, release.state().name());
-        s.setString(13, Sql.text(release.createdAt()));
-        s.setString(14, Sql.text(release.deadline()));
-        s.setString(15, Sql.text(release.updatedAt()));
-        s.setString(16, release.reason());
-        s.setString(17, SettingsColumn.write(release.settings()));
+        s.setString(6, ProbeColumn.write(health.readiness()));
+        s.setString(7, ProbeColumn.write(health.liveness()));
+        s.setLong(8, health.grace().toMillis());
+        s.setLong(9, health.interval().toMillis());
+        s.setLong(10, health.timeout().toMillis());
+        s.setInt(11, health.failureThreshold());
+        s.setInt(12, release.memoryMb());
+        s.setString(13, release.state().name());
+        s.setString(14, Sql.text(release.createdAt()));
+        s.setString(15, Sql.text(release.deadline()));
+        s.setString(16, Sql.text(release.updatedAt()));
+        s.setString(17, release.reason());
+        s.setString(18, SettingsColumn.write(release.settings()));
     }
 
     private static Release read(ResultSet row) throws SQLException {
         HealthCheck health = new HealthCheck(
-                row.getString("health_path"),
+                ProbeColumn.read(row.getString("health_readiness")),
+                ProbeColumn.read(row.getString("health_liveness")),
                 Duration.ofMillis(row.getLong("health_grace_ms")),
                 Duration.ofMillis(row.getLong("health_interval_ms")),
                 Duration.ofMillis(row.getLong("health_timeout_ms")),

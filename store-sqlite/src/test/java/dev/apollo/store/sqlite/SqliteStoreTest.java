@@ -9,6 +9,7 @@ import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.HealthCheck;
+import dev.apollo.core.model.Probe;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -103,6 +105,32 @@ class SqliteStoreTest {
                 .hasMessageContaining("schema version " + newer)
                 .hasMessageContaining("newer Apollo");
         store = SqliteStore.open(dir.resolve("other.db"), CLOCK); // for @AfterEach
+    }
+
+    @Test
+    void aReleaseFromBeforeProbesKeepsItsOneHealthCheckForReadinessAndLiveness() throws Exception {
+        store.close();
+        Path old = dir.resolve("v4.db");
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + old);
+                Statement statement = raw.createStatement()) {
+            for (String script : List.of("V1__init.sql", "V2__routes.sql", "V3__externals.sql", "V4__configuration.sql")) {
+                try (var in = Migrations.class.getResourceAsStream("migrations/" + script)) {
+                    statement.executeUpdate(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            statement.executeUpdate("PRAGMA user_version = 4");
+            statement.executeUpdate("INSERT INTO environments (name, created_at) VALUES ('production', '" + T0 + "')");
+            statement.executeUpdate("INSERT INTO releases (id, env, service, artifact, instances, health_path, health_grace_ms,"
+                    + " health_interval_ms, health_timeout_ms, health_failure_threshold, memory_mb, state, created_at, deadline,"
+                    + " updated_at, reason) VALUES (7, 'production', 'web-service', 'web-service:1.0.0', 2, '/actuator/health',"
+                    + " 5000, 1000, 500, 4, 256, 'LIVE', '" + T0 + "', '" + T0 + "', '" + T0 + "', '')");
+        }
+
+        store = SqliteStore.open(old, CLOCK);
+
+        Probe path = new Probe.Http("/actuator/health");
+        assertThat(store.release(new ReleaseId(7))).get().extracting(Release::health).isEqualTo(new HealthCheck(path, path,
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(500), 4));
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A service written without Apollo in mind, the way services usually are: it listens on
@@ -23,11 +25,19 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /secret-digest}: the sha256 of {@code DB_PASSWORD}, so a test can tell the secret
  *       arrived without the service ever showing it
  *   <li>{@code GET /slow?ms=N}: answers after N milliseconds (in-flight work for shutdown tests)
+ *   <li>{@code GET /ready}: 200 while it takes traffic, 503 once {@code POST /admin/unready} said it
+ *       should not (a service warming a cache, or shedding load), until {@code POST /admin/ready};
+ *       it keeps answering everything else meanwhile, and {@code /actuator/health} stays UP
+ *   <li>{@code GET /admin/served}: how many {@code /greeting} requests it answered, so a test can
+ *       tell whether traffic still reaches it
  * </ul>
  */
 public final class ConfigService {
     /** How long a SIGTERM waits for requests in flight; the platform's stop grace should be longer. */
     private static final int SHUTDOWN_SECONDS = 30;
+
+    private static final AtomicBoolean READY = new AtomicBoolean(true);
+    private static final AtomicLong SERVED = new AtomicLong();
 
     private ConfigService() {}
 
@@ -42,7 +52,17 @@ public final class ConfigService {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/actuator/health", exchange -> reply(exchange, 200, "{\"status\":\"UP\"}\n"));
-        server.createContext("/greeting", exchange -> reply(exchange, 200, greeting + "\n"));
+        server.createContext("/ready", exchange -> {
+            boolean ready = READY.get();
+            reply(exchange, ready ? 200 : 503, ready ? "ready\n" : "not ready\n");
+        });
+        server.createContext("/admin/unready", exchange -> setReady(exchange, false));
+        server.createContext("/admin/ready", exchange -> setReady(exchange, true));
+        server.createContext("/admin/served", exchange -> reply(exchange, 200, SERVED.get() + "\n"));
+        server.createContext("/greeting", exchange -> {
+            SERVED.incrementAndGet();
+            reply(exchange, 200, greeting + "\n");
+        });
         server.createContext("/secret-digest", exchange -> reply(exchange, 200,
                 digest(System.getenv().getOrDefault("DB_PASSWORD", "")) + "\n"));
         server.createContext("/slow", exchange -> {
@@ -63,6 +83,16 @@ public final class ConfigService {
             System.out.println("config-service: stopped");
         }));
         System.out.println("config-service listening on 127.0.0.1:" + port);
+    }
+
+    private static void setReady(HttpExchange exchange, boolean value) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            reply(exchange, 405, "POST it\n");
+            return;
+        }
+        READY.set(value);
+        System.out.println("config-service: " + (value ? "ready" : "not ready") + " for traffic");
+        reply(exchange, 200, (value ? "ready" : "not ready") + "\n");
     }
 
     private static java.util.Optional<String> argument(String[] args, String prefix) {
