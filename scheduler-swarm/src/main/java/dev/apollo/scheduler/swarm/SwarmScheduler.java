@@ -95,9 +95,11 @@ public final class SwarmScheduler implements Scheduler {
             }
         }
 
-        /** The local engine's socket, namespace {@code apollo}, tasks reached at 127.0.0.1. */
+        /** The engine {@code DOCKER_HOST} names, else the local socket; namespace {@code apollo}; tasks reached at 127.0.0.1. */
         public static Options defaults() {
-            return new Options(Engine.DEFAULT_HOST, "apollo", "127.0.0.1", Clock.systemUTC(), Duration.ofMillis(500));
+            String dockerHost = System.getenv("DOCKER_HOST");
+            URI engine = dockerHost == null || dockerHost.isBlank() ? Engine.DEFAULT_HOST : URI.create(dockerHost);
+            return new Options(engine, "apollo", "127.0.0.1", Clock.systemUTC(), Duration.ofMillis(500));
         }
 
         public Options withNamespace(String newNamespace) {
