@@ -56,6 +56,13 @@ apollo_start_dockerd() {
     return 1
   fi
   dockerd=$(command -v dockerd || echo /usr/sbin/dockerd)
+  # A pid file left by a dockerd that was killed stops the next one from starting when its pid
+  # has been reused meanwhile; no engine answers, so whatever it names is not ours to keep.
+  local pidfile="$APOLLO_DOCKER_DIR/dockerd.pid" old
+  if [ -f "$pidfile" ]; then
+    old=$(cat "$pidfile" 2>/dev/null)
+    if [ -z "$old" ] || ! grep -qs dockerd "/proc/$old/comm"; then rm -f "$pidfile"; fi
+  fi
   echo "apollo: starting dockerd (log: $APOLLO_DOCKER_DIR/dockerd.log)..." >&2
   # setsid: its own session, so it outlives this shell and a Ctrl-C of the tests; 9>&-: it must
   # not hold the lock apollo_ensure_docker takes, or the next caller would wait on it forever.

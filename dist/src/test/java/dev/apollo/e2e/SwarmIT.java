@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.apollo.api.Views.InstanceView;
 import dev.apollo.api.Views.ServiceStatus;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +30,7 @@ class SwarmIT {
     @Test
     void aReleaseRunsAsSwarmTasksBehindTheGatewayAndNothingIsLeftAfterDown(@TempDir Path home) throws Exception {
         Path broken = home.resolve("broken.jar");
-        writeJarWithoutMainClass(broken);
+        FailuresIT.writeJarWithoutMainClass(broken);
         String namespace;
         try (Apollo apollo = Apollo.up(home, "--scheduler", "swarm")) {
             namespace = namespace(home);
@@ -115,14 +112,6 @@ class SwarmIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void writeJarWithoutMainClass(Path jar) throws IOException {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-            // A jar java cannot run: every task exits with code 1 at once.
         }
     }
 }
