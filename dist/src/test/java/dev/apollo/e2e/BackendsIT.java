@@ -32,7 +32,7 @@ class BackendsIT {
                 "--rpc", "127.0.0.1:0", "--scheduler", "nope");
 
         assertThat(refused.exit()).as(refused.all()).isEqualTo(2);
-        assertThat(refused.err()).isEqualTo("apollo: unknown scheduler 'nope': known schedulers are local.\n"
+        assertThat(refused.err()).isEqualTo("apollo: unknown scheduler 'nope': known schedulers are local, swarm.\n"
                 + "See 'apollo up --help'.\n");
         assertThat(refused.out()).isEmpty();
         assertThat(home.resolve("server.json")).doesNotExist();

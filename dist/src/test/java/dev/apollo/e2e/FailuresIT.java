@@ -71,7 +71,8 @@ class FailuresIT {
         }
     }
 
-    private static void writeJarWithoutMainClass(Path jar) throws IOException {
+    /** A jar java cannot run: every instance exits with code 1 at once ("no main manifest attribute"). */
+    static void writeJarWithoutMainClass(Path jar) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {

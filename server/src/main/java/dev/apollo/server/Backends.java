@@ -4,16 +4,23 @@ import dev.apollo.core.ApolloException;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
 import dev.apollo.scheduler.local.ProcessScheduler;
+import dev.apollo.scheduler.swarm.SwarmScheduler;
 import dev.apollo.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 
 /**
  * The adapters a control plane runs on, chosen by {@code apollo up --scheduler} and {@code --store}
  * (or {@code scheduler =} and {@code store =} in apollo.conf): read into a choice when the config is
  * parsed, opened when the control plane starts. The one place that names them: another backend
- * (a swarm scheduler, a {@code postgresql://} store) is one more record and one more case here.
+ * (a {@code postgresql://} store) is one more record and one more case here.
  */
 public final class Backends {
     private static final String SQLITE = "sqlite:";
@@ -24,6 +31,12 @@ public final class Backends {
     public sealed interface SchedulerChoice {
         /** As processes on this machine, their records in the data dir ({@link ProcessScheduler}). */
         record Local() implements SchedulerChoice {}
+
+        /**
+         * As Docker Swarm services, through the local engine, which must be a Swarm manager
+         * ({@link SwarmScheduler}); the services are this data dir's (their namespace is derived from it).
+         */
+        record Swarm() implements SchedulerChoice {}
     }
 
     /** Where desired state, history and events are kept. */
@@ -45,7 +58,9 @@ public final class Backends {
     public static SchedulerChoice scheduler(String value) {
         return switch (value) {
             case "local" -> new SchedulerChoice.Local();
-            default -> throw new ApolloException.Invalid("unknown scheduler '" + value + "': known schedulers are local.");
+            case "swarm" -> new SchedulerChoice.Swarm();
+            default -> throw new ApolloException.Invalid("unknown scheduler '" + value + "': known schedulers are local,"
+                    + " swarm.");
         };
     }
 
@@ -69,7 +84,24 @@ public final class Backends {
     static Scheduler openScheduler(SchedulerChoice choice, DataDir dataDir) {
         return switch (choice) {
             case SchedulerChoice.Local local -> ProcessScheduler.open(dataDir.root(), ProcessScheduler.Options.defaults());
+            case SchedulerChoice.Swarm swarm -> SwarmScheduler.open(SwarmScheduler.Options.defaults()
+                    .withNamespace(swarmNamespace(dataDir.root())));
         };
+    }
+
+    /**
+     * The Swarm namespace of a data dir: two control planes with data dirs of their own on one swarm
+     * must not adopt each other's services, as two local schedulers never adopt each other's processes.
+     */
+    static String swarmNamespace(Path home) {
+        try {
+            byte[] path = home.toRealPath().toString().getBytes(StandardCharsets.UTF_8);
+            return "apollo-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(path)).substring(0, 8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not resolve the data dir " + home, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Store openStore(StoreChoice choice, DataDir dataDir, Clock clock) {

@@ -16,6 +16,7 @@ class BackendsTest {
     @Test
     void theKnownValuesAreTaken() {
         assertThat(Backends.scheduler("local")).isEqualTo(new SchedulerChoice.Local());
+        assertThat(Backends.scheduler("swarm")).isEqualTo(new SchedulerChoice.Swarm());
         assertThat(Backends.store("sqlite:apollo.db")).isEqualTo(new StoreChoice.Sqlite(Path.of("apollo.db")));
     }
 
@@ -34,8 +35,8 @@ class BackendsTest {
 
     @Test
     void anUnknownValueIsRefusedWithTheKnownOnes() {
-        assertThatThrownBy(() -> Backends.scheduler("swarm")).isInstanceOf(ApolloException.Invalid.class)
-                .hasMessage("unknown scheduler 'swarm': known schedulers are local.");
+        assertThatThrownBy(() -> Backends.scheduler("kubernetes")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessage("unknown scheduler 'kubernetes': known schedulers are local, swarm.");
         assertThatThrownBy(() -> Backends.store("postgresql://db.example/apollo")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessage("unknown store 'postgresql://db.example/apollo': known stores are sqlite:PATH.");
         assertThatThrownBy(() -> Backends.store("apollo.db")).isInstanceOf(ApolloException.Invalid.class)

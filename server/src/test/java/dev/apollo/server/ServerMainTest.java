@@ -96,11 +96,11 @@ class ServerMainTest {
     void anUnknownBackendIsRefusedFromAFlagOrTheConfigFile() throws IOException {
         assertThatThrownBy(() -> parse("--store", "postgresql://db/apollo")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessage("unknown store 'postgresql://db/apollo': known stores are sqlite:PATH.");
-        Files.writeString(home.resolve("apollo.conf"), "scheduler = swarm\n");
+        Files.writeString(home.resolve("apollo.conf"), "scheduler = kubernetes\n");
         assertThatThrownBy(this::parse).isInstanceOf(ApolloException.Invalid.class)
-                .hasMessage("unknown scheduler 'swarm': known schedulers are local.");
+                .hasMessage("unknown scheduler 'kubernetes': known schedulers are local, swarm.");
         // As with gateway =, the file is wrong whether or not a flag would have won over that line.
         assertThatThrownBy(() -> parse("--scheduler", "local")).isInstanceOf(ApolloException.Invalid.class)
-                .hasMessageContaining("'swarm'");
+                .hasMessageContaining("'kubernetes'");
     }
 }
