@@ -41,19 +41,32 @@ final class InstanceCommand {
     }
 
     /**
+     * The JVM options every instance starts with, before its archive's and its own. The JIT is left as the JVM
+     * sets it: capping it at C1 ({@code -XX:TieredStopAtLevel=1}) starts a JVM a little sooner but leaves a
+     * long-running service at a fraction of its throughput; the start is won back with the artifact's class-data
+     * archive ({@link ClassDataArchives}). The serial collector: one small heap per instance, many instances on a
+     * few cores, where G1's concurrent threads and remembered sets cost memory and CPU that buy nothing (measured in
+     * docs/BENCHMARKS.md). {@code -Xshare:auto}, the default, said out loud: a missing or unusable archive is a
+     * warning in the instance's log, never a failed start.
+     */
+    static List<String> jvmDefaults(ReleaseSpec spec) {
+        return List.of("-Xmx" + spec.memoryMb() + "m", "-XX:+UseSerialGC", "-Xshare:auto");
+    }
+
+    /**
      * The launch for {@code spec}, run in its directory. Instances run in a session of their own, so
      * a Ctrl-C meant for a foreground control plane does not reach them: they keep serving and the
      * next control plane adopts them. Output goes to a file the instance appends to itself, never
      * through a pipe to us: it keeps logging when the control plane dies.
+     *
+     * @param archiveOptions what {@link ClassDataArchives} gives this instance
      */
-    static Launch of(ReleaseSpec spec, InstanceId id, Path java, HomeMarker marker, int port, Path dir) {
+    static Launch of(ReleaseSpec spec, InstanceId id, Path java, List<String> archiveOptions, HomeMarker marker, int port,
+            Path dir) {
         Map<String, String> own = Map.of("APOLLO_INSTANCE_ID", id.value(), "PORT", Integer.toString(port));
-        List<String> command = new ArrayList<>(List.of(
-                java.toString(),
-                "-Xmx" + spec.memoryMb() + "m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto"));
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(jvmDefaults(spec));
+        command.addAll(archiveOptions);
         // The service's own options come after ours, so that they win (the JVM takes the last of a kind).
         spec.jvmOptions().forEach(option -> command.add(ReleaseSpec.expand(option, spec.variables(), own)));
         command.addAll(List.of(

@@ -48,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  * it would orphan the process.
  *
  * <p>Its parts: {@link InstanceTable} (the instances and their records), {@link Adopter} (what
- * opening finds), {@link StateDirLock}, {@link InstanceCommand} (how an instance is started).
+ * opening finds), {@link StateDirLock}, {@link InstanceCommand} (how an instance is started),
+ * {@link ClassDataArchives} (what makes it start quickly).
  */
 public final class ProcessScheduler implements Scheduler {
     private static final System.Logger LOG = System.getLogger(ProcessScheduler.class.getName());
@@ -61,6 +62,7 @@ public final class ProcessScheduler implements Scheduler {
     private final StateDirLock lock;
     private final ScheduledExecutorService timer;
     private final InstanceTable table;
+    private final ClassDataArchives archives;
     private final Object ensuring = new Object();
     private volatile boolean closed;
 
@@ -126,6 +128,8 @@ public final class ProcessScheduler implements Scheduler {
         this.ports = new PortAllocator(options.host());
         this.lock = lock;
         this.table = new InstanceTable(home.resolve(INSTANCES));
+        this.archives = new ClassDataArchives(home, options.java(), id -> table.all().stream()
+                .anyMatch(t -> t.record().id().equals(id) && t.record().running()));
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .name("apollo-process-scheduler").daemon(true).factory());
     }
@@ -209,7 +213,8 @@ public final class ProcessScheduler implements Scheduler {
         Process process;
         try {
             int port = record.address().orElseThrow().port();
-            process = InstanceCommand.of(spec, id, options.java(), marker, port, table.dir(id)).start();
+            List<String> archive = archives.optionsFor(spec, id, InstanceCommand.jvmDefaults(spec));
+            process = InstanceCommand.of(spec, id, options.java(), archive, marker, port, table.dir(id)).start();
         } catch (IOException | RuntimeException e) {
             failedToStart(id, "running " + options.java() + " failed: " + e.getMessage());
             return observed(id);

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,12 @@ final class Fixtures {
 
     static ReleaseSpec webService() {
         return spec(webServiceJar().toUri());
+    }
+
+    /** {@code release} with the program arguments and JVM options a deploy gave it. */
+    static ReleaseSpec withOptions(ReleaseSpec release, List<String> arguments, List<String> jvmOptions) {
+        return new ReleaseSpec(release.id(), release.environment(), release.service(), release.version(), release.kind(),
+                release.artifact(), release.memoryMb(), release.variables(), release.secrets(), arguments, jvmOptions);
     }
 
     /** Starts one more instance of {@code release} and returns its id. */
