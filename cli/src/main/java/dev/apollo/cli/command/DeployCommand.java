@@ -2,31 +2,21 @@ package dev.apollo.cli.command;
 
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.HealthCheckRequest;
-import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.deploy.DeployFlow;
 import dev.apollo.client.ApolloClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "artifact-deploy", aliases = "deploy", mixinStandardHelpOptions = true,
         description = {"Run N healthy instances of NAME:VERSION, blue/green: the new release takes over once all its "
                 + "instances are healthy, and the live one stays untouched if they never are.",
             "Exit code 1 when the deploy fails (its reason and the failing instance's last log lines are shown)."})
-public final class DeployCommand implements Callable<Integer> {
-    @Mixin
-    private GlobalOptions global;
-
-    @Spec
-    private CommandSpec spec;
-
+public final class DeployCommand extends ClientCommand {
     @Parameters(paramLabel = "NAME:VERSION", description = "A stored artifact, e.g. web-service:1.0.0.")
     private String artifact;
 
@@ -82,8 +72,10 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long the instances have to become healthy.")
     private Integer timeoutSeconds;
 
+    private DeployRequest request;
+
     @Override
-    public Integer call() {
+    void beforeConnecting() {
         Checks.artifact(spec, artifact);
         Checks.atLeast(spec, "instances", instances, 0);
         Checks.atLeast(spec, "memory", memoryMb, 1);
@@ -93,11 +85,13 @@ public final class DeployCommand implements Callable<Integer> {
         HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
                 healthThreshold);
         // Without -e the request names no environment, as it always did: the control plane's default is production too.
-        DeployRequest request = new DeployRequest(artifact, instances, environment.given().orElse(null), health, memoryMb,
+        request = new DeployRequest(artifact, instances, environment.given().orElse(null), health, memoryMb,
                 timeoutSeconds, testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, env.isEmpty() ? null : env,
                 arguments.isEmpty() ? null : arguments, jvmOptions.isEmpty() ? null : jvmOptions);
-        try (ApolloClient client = global.client()) {
-            return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
-        }
+    }
+
+    @Override
+    int call(ApolloClient client) {
+        return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
     }
 }
