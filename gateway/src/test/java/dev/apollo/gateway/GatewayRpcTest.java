@@ -157,17 +157,17 @@ class GatewayRpcTest {
         assertThat(rpc.post("/_env/stage1/payments/refund", "{}").field("uri")).isEqualTo("/sandbox/refund");
     }
 
+    /** The 504 is the gateway's own: the external still holds the call, it never answered. */
     @Test
     void aSilentExternalIs504AndAClosedPortIs502() {
         applyStandardTable();
-        long start = System.nanoTime();
         Http.Reply slow = rpc.post("/slowpoke/slow", "{}");
         assertThat(slow.status()).as(slow.body()).isEqualTo(504);
         assertThat(slow.headers().firstValue("content-type")).hasValue("application/json");
         assertThat(slow.field("error")).isEqualTo("external_timeout");
         assertThat(slow.field("external")).isEqualTo("slowpoke");
         assertThat(slow.field("environment")).isEqualTo("production");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2900));
+        assertThat(thirdParty.inFlight()).isEqualTo(1);
 
         Http.Reply closed = rpc.post("/closed/x", "{}");
         assertThat(closed.status()).as(closed.body()).isEqualTo(502);
