@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,15 +15,12 @@ import picocli.CommandLine.Parameters;
         description = {"Run N healthy instances of NAME:VERSION, blue/green: the new release takes over once all its "
                 + "instances are healthy, and the live one stays untouched if they never are.",
             "Exit code 1 when the deploy fails (its reason and the failing instance's last log lines are shown)."})
-public final class DeployCommand extends ClientCommand {
+public final class DeployCommand extends EnvironmentCommand {
     @Parameters(paramLabel = "NAME:VERSION", description = "A stored artifact, e.g. web-service:1.0.0.")
     private String artifact;
 
     @Option(names = {"-n", "--instances"}, paramLabel = "N", description = "Instances to run (default: the server's).")
     private Integer instances;
-
-    @Mixin
-    private EnvironmentOption environment;
 
     @Option(names = "--no-wait", description = "Return once the deploy started instead of following it.")
     private boolean noWait;

@@ -6,7 +6,6 @@ import dev.apollo.cli.render.Table;
 import dev.apollo.client.ApolloClient;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "external", mixinStandardHelpOptions = true,
@@ -14,15 +13,12 @@ import picocli.CommandLine.Parameters;
         subcommands = {ExternalCommand.Add.class, ExternalCommand.ListExternals.class, ExternalCommand.Remove.class})
 public final class ExternalCommand extends GroupCommand {
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Point NAME at URL in an environment.")
-    static final class Add extends ClientCommand {
+    static final class Add extends EnvironmentCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         private String name;
 
         @Parameters(index = "1", paramLabel = "URL", description = "e.g. https://api.example.com/v2")
         private String url;
-
-        @Mixin
-        private EnvironmentOption environment;
 
         @Override
         int call(ApolloClient client) {
@@ -34,10 +30,7 @@ public final class ExternalCommand extends GroupCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The externals of an environment.")
-    static final class ListExternals extends ClientCommand {
-        @Mixin
-        private EnvironmentOption environment;
-
+    static final class ListExternals extends EnvironmentCommand {
         @Override
         int call(ApolloClient client) {
             List<ExternalView> externals = client.externals(environment.name());
@@ -51,12 +44,9 @@ public final class ExternalCommand extends GroupCommand {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an external from an environment.")
-    static final class Remove extends ClientCommand {
+    static final class Remove extends EnvironmentCommand {
         @Parameters(paramLabel = "NAME")
         private String name;
-
-        @Mixin
-        private EnvironmentOption environment;
 
         @Override
         int call(ApolloClient client) {

@@ -5,7 +5,6 @@ import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.render.GatewayViews;
 import dev.apollo.client.ApolloClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "The gateway in front of the instances (embedded, or nginx with apollo up --gateway nginx).",
@@ -29,11 +28,8 @@ public final class GatewayCommand extends GroupCommand {
     @Command(name = "config", mixinStandardHelpOptions = true,
             description = "Print the nginx.conf the route table renders to, exactly as an nginx gateway is fed it.",
             resourceBundle = "dev.apollo.cli.command.GatewayConfigCommand")
-    static final class Config extends ClientCommand {
-        /** Help in GatewayConfigCommand.properties: without -e the whole file, every environment. */
-        @Mixin
-        private EnvironmentOption environment;
-
+    static final class Config extends EnvironmentCommand {
+        // -e's help is in GatewayConfigCommand.properties: without -e the whole file, every environment.
         @Override
         int call(ApolloClient client) {
             String config = client.gatewayConfig(environment.given());

@@ -6,7 +6,6 @@ import dev.apollo.cli.render.Table;
 import dev.apollo.client.ApolloClient;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "route", mixinStandardHelpOptions = true,
@@ -14,15 +13,12 @@ import picocli.CommandLine.Parameters;
         subcommands = {RouteCommand.Add.class, RouteCommand.ListRoutes.class, RouteCommand.Remove.class})
 public final class RouteCommand extends GroupCommand {
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Route PATH (and below) to SERVICE.")
-    static final class Add extends ClientCommand {
+    static final class Add extends EnvironmentCommand {
         @Parameters(index = "0", paramLabel = "PATH", description = "A path prefix, e.g. /a-path.")
         private String path;
 
         @Parameters(index = "1", paramLabel = "SERVICE")
         private String service;
-
-        @Mixin
-        private EnvironmentOption environment;
 
         @Override
         int call(ApolloClient client) {
@@ -33,10 +29,7 @@ public final class RouteCommand extends GroupCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The path rules of an environment.")
-    static final class ListRoutes extends ClientCommand {
-        @Mixin
-        private EnvironmentOption environment;
-
+    static final class ListRoutes extends EnvironmentCommand {
         @Override
         int call(ApolloClient client) {
             List<RouteView> routes = client.routes(environment.name());
@@ -50,12 +43,9 @@ public final class RouteCommand extends GroupCommand {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove the rule for PATH.")
-    static final class Remove extends ClientCommand {
+    static final class Remove extends EnvironmentCommand {
         @Parameters(paramLabel = "PATH")
         private String path;
-
-        @Mixin
-        private EnvironmentOption environment;
 
         @Override
         int call(ApolloClient client) {

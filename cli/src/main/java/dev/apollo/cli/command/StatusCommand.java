@@ -10,19 +10,15 @@ import dev.apollo.client.ApolloClient;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", aliases = "ps", mixinStandardHelpOptions = true,
         description = "Show every service, or one service's releases and instances.",
         resourceBundle = "dev.apollo.cli.command.StatusCommand")
-public final class StatusCommand extends ClientCommand {
+public final class StatusCommand extends EnvironmentCommand {
+    // -e's help is in StatusCommand.properties: without -e the list shows every environment.
     @Parameters(paramLabel = "SERVICE", arity = "0..1", description = "Show this service in detail.")
     private String service;
-
-    /** Help in StatusCommand.properties: without -e the list shows every environment. */
-    @Mixin
-    private EnvironmentOption environment;
 
     @Override
     int call(ApolloClient client) {
