@@ -67,12 +67,12 @@ public final class ApolloClient implements AutoCloseable {
     }
 
     public ServerInfo info() {
-        return get("/v1/info", TYPES.constructType(ServerInfo.class));
+        return get("/v1/info", type(ServerInfo.class));
     }
 
     /** Asks the control plane to stop its instances and exit; returns once it has accepted. */
     public void shutdown() {
-        transport.send(post("/v1/shutdown", HttpRequest.BodyPublishers.noBody()).build());
+        transport.send(json("/v1/shutdown").POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** Uploads a jar, streamed from disk. */
@@ -101,8 +101,7 @@ public final class ApolloClient implements AutoCloseable {
     }
 
     public DeployResponse deploy(DeployRequest request) {
-        return transport.json(post("/v1/deploys", HttpTransport.jsonBody(request)).build(),
-                TYPES.constructType(DeployResponse.class));
+        return send("POST", "/v1/deploys", request, type(DeployResponse.class));
     }
 
     /** Every service in {@code environment}, or in every environment when it is empty. */
@@ -116,19 +115,16 @@ public final class ApolloClient implements AutoCloseable {
     }
 
     public ServiceStatus service(String environment, String service) {
-        return get(servicePath(environment, service, ""), TYPES.constructType(ServiceStatus.class));
+        return get(servicePath(environment, service, ""), type(ServiceStatus.class));
     }
 
     public ReleaseView scale(String environment, String service, int instances) {
-        HttpRequest request = json(servicePath(environment, service, "/instances"))
-                .PUT(HttpTransport.jsonBody(new ScaleRequest(instances))).build();
-        return transport.json(request, TYPES.constructType(ReleaseView.class));
+        return send("PUT", servicePath(environment, service, "/instances"), new ScaleRequest(instances), type(ReleaseView.class));
     }
 
     /** Stops the service in {@code environment}; returns the releases it stopped. */
     public List<ReleaseView> undeploy(String environment, String service) {
-        HttpRequest request = json(servicePath(environment, service, "")).DELETE().build();
-        return transport.json(request, listOf(ReleaseView.class));
+        return send("DELETE", servicePath(environment, service, ""), null, listOf(ReleaseView.class));
     }
 
     /** The service's releases, newest first. */
@@ -171,47 +167,40 @@ public final class ApolloClient implements AutoCloseable {
 
     /** Puts the previous release back: a route switch within the rollback window, else a blue/green deploy. */
     public RollbackResponse rollback(String environment, String service) {
-        return transport.json(post(servicePath(environment, service, "/rollback"), HttpRequest.BodyPublishers.noBody()).build(),
-                TYPES.constructType(RollbackResponse.class));
+        return send("POST", servicePath(environment, service, "/rollback"), null, type(RollbackResponse.class));
     }
 
     public DeployResponse promoteTestbed(String environment, String service, Optional<Integer> instances) {
-        HttpRequest request = post(servicePath(environment, service, "/testbed/promote"),
-                HttpTransport.jsonBody(new PromoteRequest(instances.orElse(null)))).build();
-        return transport.json(request, TYPES.constructType(DeployResponse.class));
+        return send("POST", servicePath(environment, service, "/testbed/promote"), new PromoteRequest(instances.orElse(null)),
+                type(DeployResponse.class));
     }
 
     public ReleaseView discardTestbed(String environment, String service) {
-        return transport.json(json(servicePath(environment, service, "/testbed")).DELETE().build(),
-                TYPES.constructType(ReleaseView.class));
+        return send("DELETE", servicePath(environment, service, "/testbed"), null, type(ReleaseView.class));
     }
 
     /** Rolls the live release onto the service's current configuration, blue/green. */
     public DeployResponse restart(String environment, String service) {
-        return transport.json(post(servicePath(environment, service, "/restart"), HttpRequest.BodyPublishers.noBody()).build(),
-                TYPES.constructType(DeployResponse.class));
+        return send("POST", servicePath(environment, service, "/restart"), null, type(DeployResponse.class));
     }
 
     public ConfigurationView configuration(String environment, String service) {
-        return get(servicePath(environment, service, "/configuration"), TYPES.constructType(ConfigurationView.class));
+        return get(servicePath(environment, service, "/configuration"), type(ConfigurationView.class));
     }
 
     /** Sets and unsets variables of a service's configuration in one change. */
     public ConfigurationView configure(String environment, String service, Map<String, String> set, List<String> unset) {
-        HttpRequest request = json(servicePath(environment, service, "/configuration"))
-                .method("PATCH", HttpTransport.jsonBody(new ConfigurationChangeRequest(set, unset))).build();
-        return transport.json(request, TYPES.constructType(ConfigurationView.class));
+        return send("PATCH", servicePath(environment, service, "/configuration"), new ConfigurationChangeRequest(set, unset),
+                type(ConfigurationView.class));
     }
 
     public SecretView setSecret(String environment, String service, String name, String value) {
-        HttpRequest request = json(servicePath(environment, service, "/secrets/" + UriPaths.segment(name)))
-                .PUT(HttpTransport.jsonBody(new SecretRequest(value))).build();
-        return transport.json(request, TYPES.constructType(SecretView.class));
+        return send("PUT", servicePath(environment, service, "/secrets/" + UriPaths.segment(name)), new SecretRequest(value),
+                type(SecretView.class));
     }
 
     public void removeSecret(String environment, String service, String name) {
-        HttpRequest request = json(servicePath(environment, service, "/secrets/" + UriPaths.segment(name))).DELETE().build();
-        transport.json(request, TYPES.constructType(Object.class));
+        send("DELETE", servicePath(environment, service, "/secrets/" + UriPaths.segment(name)), null, type(Object.class));
     }
 
     public List<RouteView> routes(String environment) {
@@ -219,25 +208,20 @@ public final class ApolloClient implements AutoCloseable {
     }
 
     public RouteView addRoute(String environment, String path, String service) {
-        HttpRequest request = json(routesPath(environment)).PUT(HttpTransport.jsonBody(new RouteRequest(path, service))).build();
-        return transport.json(request, TYPES.constructType(RouteView.class));
+        return send("PUT", routesPath(environment), new RouteRequest(path, service), type(RouteView.class));
     }
 
     public void removeRoute(String environment, String path) {
-        HttpRequest request = json(routesPath(environment) + UriPaths.query(Map.of("path", path))).DELETE().build();
-        transport.json(request, TYPES.constructType(Object.class));
+        send("DELETE", routesPath(environment) + UriPaths.query(Map.of("path", path)), null, type(Object.class));
     }
 
     public EnvironmentView createEnvironment(String name, Optional<String> fallback) {
-        HttpRequest request = post("/v1/environments", HttpTransport.jsonBody(new EnvironmentRequest(name, fallback.orElse(null))))
-                .build();
-        return transport.json(request, TYPES.constructType(EnvironmentView.class));
+        return send("POST", "/v1/environments", new EnvironmentRequest(name, fallback.orElse(null)), type(EnvironmentView.class));
     }
 
     /** Deletes an environment; returns the releases it undeployed. */
     public List<ReleaseView> deleteEnvironment(String name) {
-        HttpRequest request = json(UriPaths.path("v1", "environments", UriPaths.segment(name))).DELETE().build();
-        return transport.json(request, listOf(ReleaseView.class));
+        return send("DELETE", UriPaths.path("v1", "environments", UriPaths.segment(name)), null, listOf(ReleaseView.class));
     }
 
     public List<ExternalView> externals(String environment) {
@@ -245,13 +229,11 @@ public final class ApolloClient implements AutoCloseable {
     }
 
     public ExternalView addExternal(String environment, String name, String url) {
-        HttpRequest request = json(externalsPath(environment)).PUT(HttpTransport.jsonBody(new ExternalRequest(name, url))).build();
-        return transport.json(request, TYPES.constructType(ExternalView.class));
+        return send("PUT", externalsPath(environment), new ExternalRequest(name, url), type(ExternalView.class));
     }
 
     public void removeExternal(String environment, String name) {
-        HttpRequest request = json(externalsPath(environment) + "/" + UriPaths.segment(name)).DELETE().build();
-        transport.json(request, TYPES.constructType(Object.class));
+        send("DELETE", externalsPath(environment) + "/" + UriPaths.segment(name), null, type(Object.class));
     }
 
     private static String externalsPath(String environment) {
@@ -260,12 +242,12 @@ public final class ApolloClient implements AutoCloseable {
 
     /** The route table the gateways serve right now. */
     public RouteTableView routeTable() {
-        return get("/v1/routes", TYPES.constructType(RouteTableView.class));
+        return get("/v1/routes", type(RouteTableView.class));
     }
 
     /** The gateway in front of the instances: which kind, where it listens, and what an nginx gateway serves. */
     public GatewayView gateway() {
-        return get("/v1/gateway", TYPES.constructType(GatewayView.class));
+        return get("/v1/gateway", type(GatewayView.class));
     }
 
     /** The nginx.conf the route table renders to (only {@code environment}'s part when given), byte for byte. */
@@ -291,6 +273,10 @@ public final class ApolloClient implements AutoCloseable {
         return UriPaths.path("v1", "environments", UriPaths.segment(environment), "services", UriPaths.segment(service)) + suffix;
     }
 
+    private static JavaType type(Class<?> type) {
+        return TYPES.constructType(type);
+    }
+
     private static JavaType listOf(Class<?> element) {
         return TYPES.constructCollectionType(List.class, element);
     }
@@ -299,14 +285,16 @@ public final class ApolloClient implements AutoCloseable {
         return transport.json(json(pathAndQuery).GET().build(), type);
     }
 
+    /** {@code method path} with {@code body} as JSON (none when null); the answer read as {@code type}. */
+    private <T> T send(String method, String pathAndQuery, Object body, JavaType type) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpTransport.jsonBody(body);
+        return transport.json(json(pathAndQuery).method(method, publisher).build(), type);
+    }
+
     private HttpRequest.Builder json(String pathAndQuery) {
         return transport.request(pathAndQuery)
                 .header("Accept", "application/json")
                 .header("Content-Type", "application/json")
                 .timeout(HttpTransport.REQUEST_TIMEOUT);
-    }
-
-    private HttpRequest.Builder post(String path, HttpRequest.BodyPublisher body) {
-        return json(path).POST(body);
     }
 }

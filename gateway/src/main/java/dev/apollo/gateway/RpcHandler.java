@@ -1,50 +1,34 @@
 package dev.apollo.gateway;
 
 import dev.apollo.routing.Decision;
-import dev.apollo.routing.Decision.Proxied;
-import dev.apollo.routing.Reject;
 import dev.apollo.routing.RouteSnapshot;
 import dev.apollo.routing.RpcRequestFacts;
 import dev.apollo.routing.RpcResolver;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.httpproxy.HttpProxy;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Per RPC request: read the facts, resolve against the current snapshot, then answer or proxy. */
-final class RpcHandler implements Handler<HttpServerRequest> {
+/** Per RPC request: routed by host, path, query, the environment header and baggage. */
+final class RpcHandler extends RoutingHandler {
     private static final CharSequence BAGGAGE = HttpHeaders.createOptimized("baggage");
 
-    private final Supplier<RouteSnapshot> routes;
     private final RpcResolver resolver;
-    private final HttpProxy proxy;
-    private final Handoff handoff;
 
     RpcHandler(Supplier<RouteSnapshot> routes, RpcResolver resolver, HttpProxy proxy, Handoff handoff) {
-        this.routes = routes;
+        super(routes, proxy, handoff);
         this.resolver = resolver;
-        this.proxy = proxy;
-        this.handoff = handoff;
     }
 
     @Override
-    public void handle(HttpServerRequest request) {
-        HostAndPort authority = request.authority();
-        RpcRequestFacts facts = new RpcRequestFacts(
-                authority == null ? "" : authority.host(),
+    Decision resolve(RouteSnapshot routes, HttpServerRequest request) {
+        return resolver.resolve(routes, new RpcRequestFacts(
+                host(request),
                 request.path(),
                 request.query(),
                 request.getHeader(ForwardingInterceptor.X_APOLLO_ENV),
-                baggage(request));
-        Decision decision = resolver.resolve(routes.get(), facts);
-        if (decision instanceof Reject reject) {
-            ErrorReplies.send(request.response(), reject);
-            return;
-        }
-        handoff.proxy(proxy, request, (Proxied) decision);
+                baggage(request)));
     }
 
     /** W3C allows several baggage headers; they mean one list. */

@@ -10,12 +10,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An in-process backend that tells who it is and what it received: {@code /slow} answers after
- * 3 s, {@code /upload} echoes the body as it streams in, anything else answers JSON with its name,
+ * An in-process backend that tells who it is and what it received: {@code /slow} never answers
+ * (it holds the request until the backend closes), {@code /upload} echoes the body as it streams in,
+ * anything else answers JSON with its name,
  * the method, the URI, the forwarding headers, {@code X-Apollo-Env} and the request body, with the
  * status of a {@code status=N} query parameter (200 without) and an {@code X-Backend} header.
  */
@@ -63,7 +65,7 @@ public final class EchoBackend implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         if (path.equals("/slow")) {
             try {
-                Thread.sleep(3000);
+                new CountDownLatch(1).await(); // until close() interrupts it
             } catch (InterruptedException e) {
                 return;
             }

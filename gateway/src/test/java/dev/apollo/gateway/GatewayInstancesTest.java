@@ -7,22 +7,15 @@ import static dev.apollo.routing.Tables.rule;
 import static dev.apollo.routing.Tables.service;
 import static dev.apollo.routing.Tables.table;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.Backend;
 import dev.apollo.gateway.ExampleInstances.Instance;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,48 +159,7 @@ class GatewayInstancesTest {
     @Test
     void tableSwapUnderLoadLosesNothing() throws Exception {
         gateway.apply(web(10, a1, a2));
-        int workers = 16;
-        int total = 3000;
-        AtomicInteger issued = new AtomicInteger();
-        AtomicInteger completed = new AtomicInteger();
-        AtomicBoolean swapped = new AtomicBoolean();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        Map<String, AtomicInteger> afterSwap = new ConcurrentHashMap<>();
-        List<Http> clients = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        for (int c = 0; c < 4; c++) {
-            clients.add(new Http(gateway.webPort()));
-        }
-        for (int w = 0; w < workers; w++) {
-            Http client = clients.get(w % clients.size());
-            threads.add(Thread.ofVirtual().start(() -> {
-                while (issued.incrementAndGet() <= total && System.nanoTime() < deadline) {
-                    boolean sentAfterSwap = swapped.get();
-                    try {
-                        Http.Reply reply = client.get("/");
-                        if (reply.status() != 200) {
-                            failures.add(reply.status() + " " + reply.body());
-                        } else if (sentAfterSwap) {
-                            afterSwap.computeIfAbsent(reply.field("instance"), k -> new AtomicInteger()).incrementAndGet();
-                        }
-                    } catch (RuntimeException e) {
-                        failures.add(e.toString());
-                    }
-                    completed.incrementAndGet();
-                }
-            }));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> completed.get() >= total / 3);
-        gateway.apply(web(11, b1, b2));
-        swapped.set(true);
-        for (Thread thread : threads) {
-            thread.join(Duration.ofSeconds(60));
-        }
-        clients.forEach(Http::close);
-        assertThat(failures).isEmpty();
-        assertThat(completed.get()).isEqualTo(total);
-        assertThat(afterSwap).containsOnlyKeys("b1", "b2");
-        assertThat(afterSwap.values().stream().mapToInt(AtomicInteger::get).sum()).isGreaterThan(total / 3);
+        SwapUnderLoad.check(gateway.webPort(), 16, 3000, http -> http.get("/"), "instance",
+                () -> gateway.apply(web(11, b1, b2)), "b1", "b2");
     }
 }

@@ -146,15 +146,15 @@ class GatewayProxyTest {
         assertThat(reply.field("message")).contains("could not connect to gone in dead (tried 127.0.0.1:", ", 127.0.0.1:");
     }
 
+    /** The 504 is the gateway's own: the backend still holds the request, it never answered. */
     @Test
     void silentBackendIs504() {
         applyStandardTable();
-        long start = System.nanoTime();
         Http.Reply reply = http.get("/slow", "Host", "apollo.localhost");
         assertThat(reply.status()).isEqualTo(504);
         assertThat(reply.field("error")).isEqualTo("gateway_timeout");
         assertThat(reply.field("service")).isEqualTo("web");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2900));
+        assertThat(prodWeb.inFlight()).isEqualTo(1);
     }
 
     @Test

@@ -13,13 +13,11 @@ import java.util.Optional;
  */
 final class EmbeddedFront implements Front {
     private final GatewayProcess process;
-    private final RouteFeed routes;
-    private final NginxRenderer renderer;
+    private final RenderedConfig config;
 
     EmbeddedFront(GatewayProcess process, RouteFeed routes, NginxRenderer renderer) {
         this.process = process;
-        this.routes = routes;
-        this.renderer = renderer;
+        this.config = new RenderedConfig(routes, renderer::render);
     }
 
     @Override
@@ -45,7 +43,7 @@ final class EmbeddedFront implements Front {
 
     @Override
     public String config(Optional<String> environment) {
-        return Front.config(renderer::render, routes.current(), environment);
+        return config.text(environment);
     }
 
     @Override

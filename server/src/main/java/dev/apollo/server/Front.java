@@ -1,17 +1,17 @@
 package dev.apollo.server;
 
-import dev.apollo.api.RouteTableView;
-import dev.apollo.core.ApolloException;
-import dev.apollo.gateway.nginx.NginxConfig;
-import dev.apollo.routing.GatewayException;
 import dev.apollo.server.control.TrafficSync;
 import dev.apollo.server.http.GatewayInfo;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.function.Function;
 
 /** The gateway in front of the instances, whichever kind runs: where it listens, what it tells, how it stops. */
 interface Front extends GatewayInfo {
+    /** The data dir's gateway.json (pid, web, rpc): each kind writes it, so the gateway is found the same way. */
+    static Path stateFile(Path home) {
+        return home.resolve("gateway.json").toAbsolutePath();
+    }
+
     /** Where web traffic is served, HOST:PORT. */
     String webAddress();
 
@@ -25,23 +25,4 @@ interface Front extends GatewayInfo {
 
     /** The control plane stops; the gateway keeps serving for the next one to adopt. */
     void close();
-
-    /**
-     * The configuration {@code render} makes of the table, or one environment's part of it; an
-     * environment the table lacks is a 404. A table that cannot be rendered is the platform's bug,
-     * not the caller's, so it is no 4xx.
-     */
-    static String config(Function<RouteTableView, NginxConfig> render, RouteTableView table, Optional<String> environment) {
-        String name = environment.orElse("");
-        if (!name.isEmpty() && table.environments().stream().noneMatch(e -> e.name().equals(name))) {
-            throw new ApolloException.NotFound("no environment " + name + " in the route table; see them with: apollo env list");
-        }
-        NginxConfig config;
-        try {
-            config = render.apply(table);
-        } catch (GatewayException e) {
-            throw new IllegalStateException("the route table cannot be rendered for nginx: " + e.getMessage(), e);
-        }
-        return name.isEmpty() ? config.text() : config.forEnvironment(name);
-    }
 }

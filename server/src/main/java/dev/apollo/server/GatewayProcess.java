@@ -37,7 +37,7 @@ final class GatewayProcess {
 
     /** The data dir's gateway: the running one if there is one, else a new one listening on {@code web}. */
     static GatewayProcess ensure(Path home, String web, String rpc, String domain) {
-        Path stateFile = home.resolve("gateway.json").toAbsolutePath();
+        Path stateFile = Front.stateFile(home);
         Optional<ProcessHandle> running = Processes.carrying(stateFileArgument(stateFile)).stream().findFirst();
         if (running.isPresent()) {
             LOG.info("adopted the running gateway (pid " + running.get().pid() + ")");
@@ -48,7 +48,7 @@ final class GatewayProcess {
 
     /** Stops an embedded gateway this data dir started earlier, when an nginx gateway is to take its ports. */
     static void stopLeftover(Path home) {
-        Path stateFile = home.resolve("gateway.json").toAbsolutePath();
+        Path stateFile = Front.stateFile(home);
         Processes.carrying(stateFileArgument(stateFile)).stream().findFirst()
                 .ifPresent(p -> new GatewayProcess(stateFile, p).stop(Duration.ofSeconds(5)));
     }

@@ -33,16 +33,16 @@ import java.util.Optional;
  */
 final class NginxFront implements Front {
     private final NginxGateway gateway;
-    private final RouteFeed routes;
+    private final RenderedConfig config;
 
     private NginxFront(NginxGateway gateway, RouteFeed routes) {
         this.gateway = gateway;
-        this.routes = routes;
+        this.config = new RenderedConfig(routes, gateway::configFor);
     }
 
     static NginxFront start(ServerConfig config, RouteFeed routes, EventBus events, Clock clock) {
         Nginx nginx = Nginx.locate(config.nginx());
-        Path stateFile = stateFile(config.home());
+        Path stateFile = Front.stateFile(config.home());
         boolean adopting = nginx.master(settings(config, "", Optional.empty())).isPresent();
         String web = address(config.gateway().orElseThrow(), adopting ? previous(stateFile, "web") : Optional.empty());
         String rpc = address(config.rpc(), adopting ? previous(stateFile, "rpc") : Optional.empty());
@@ -108,7 +108,7 @@ final class NginxFront implements Front {
 
     @Override
     public String config(Optional<String> environment) {
-        return Front.config(gateway::configFor, routes.current(), environment);
+        return config.text(environment);
     }
 
     @Override
@@ -142,10 +142,6 @@ final class NginxFront implements Front {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port for nginx: " + e.getMessage(), e);
         }
-    }
-
-    private static Path stateFile(Path home) {
-        return home.resolve("gateway.json").toAbsolutePath();
     }
 
     private static Optional<String> previous(Path stateFile, String field) {

@@ -82,28 +82,31 @@ public record ServerConfig(
                 Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE);
     }
 
-    public Builder toBuilder() {
+    Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Changes some fields of a config; every other one keeps its value. */
-    public static final class Builder {
-        private Path home;
-        private InetSocketAddress listen;
-        private int maxInstances;
-        private Duration stopGrace;
-        private Duration deployTimeout;
-        private int defaultMemoryMb;
-        private Optional<URI> mavenRemote;
-        private String rpc;
-        private Duration drainDelay;
-        private Duration rollbackWindow;
-        private Optional<String> gateway;
-        private String domain;
-        private GatewayKind gatewayKind;
-        private Optional<Path> nginx;
-        private Backends.SchedulerChoice scheduler;
-        private Backends.StoreChoice store;
+    /**
+     * A config changed field by field, each starting at the config's value: ServerMain sets one per
+     * flag, in the order the flags come. Plain fields, as setters would only repeat them.
+     */
+    static final class Builder {
+        Path home;
+        InetSocketAddress listen;
+        int maxInstances;
+        Duration stopGrace;
+        Duration deployTimeout;
+        int defaultMemoryMb;
+        Optional<URI> mavenRemote;
+        String rpc;
+        Duration drainDelay;
+        Duration rollbackWindow;
+        Optional<String> gateway;
+        String domain;
+        GatewayKind gatewayKind;
+        Optional<Path> nginx;
+        Backends.SchedulerChoice scheduler;
+        Backends.StoreChoice store;
 
         private Builder(ServerConfig c) {
             home = c.home;
@@ -124,72 +127,7 @@ public record ServerConfig(
             store = c.store;
         }
 
-        public Builder home(Path value) {
-            home = value;
-            return this;
-        }
-
-        public Builder listen(InetSocketAddress value) {
-            listen = value;
-            return this;
-        }
-
-        public Builder maxInstances(int value) {
-            maxInstances = value;
-            return this;
-        }
-
-        public Builder stopGrace(Duration value) {
-            stopGrace = value;
-            return this;
-        }
-
-        public Builder mavenRemote(Optional<URI> value) {
-            mavenRemote = value;
-            return this;
-        }
-
-        public Builder rpc(String value) {
-            rpc = value;
-            return this;
-        }
-
-        public Builder drainDelay(Duration value) {
-            drainDelay = value;
-            return this;
-        }
-
-        public Builder rollbackWindow(Duration value) {
-            rollbackWindow = value;
-            return this;
-        }
-
-        public Builder gateway(Optional<String> value) {
-            gateway = value;
-            return this;
-        }
-
-        public Builder gatewayKind(GatewayKind value) {
-            gatewayKind = value;
-            return this;
-        }
-
-        public Builder nginx(Optional<Path> value) {
-            nginx = value;
-            return this;
-        }
-
-        public Builder scheduler(Backends.SchedulerChoice value) {
-            scheduler = value;
-            return this;
-        }
-
-        public Builder store(Backends.StoreChoice value) {
-            store = value;
-            return this;
-        }
-
-        public ServerConfig build() {
+        ServerConfig build() {
             return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                     drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store);
         }

@@ -70,19 +70,19 @@ public final class ServerMain {
             }
             String value = flags.get(++i);
             switch (flag) {
-                case "--home" -> config.home(Path.of(value).toAbsolutePath());
-                case "--listen" -> config.listen(listen(value));
-                case "--max-instances" -> config.maxInstances(number(flag, value));
-                case "--stop-grace" -> config.stopGrace(Duration.ofSeconds(number(flag, value)));
-                case "--maven-remote" -> config.mavenRemote(Optional.of(URI.create(value)));
-                case "--drain-ms" -> config.drainDelay(Duration.ofMillis(number(flag, value)));
-                case "--rollback-window" -> config.rollbackWindow(Duration.ofSeconds(number(flag, value)));
-                case "--web" -> config.gateway(value.equals("none") ? Optional.empty() : Optional.of(hostPort(value)));
-                case "--rpc" -> config.rpc(hostPort(value));
-                case "--gateway" -> config.gatewayKind(ServerConfig.GatewayKind.parse(value));
-                case "--nginx" -> config.nginx(Optional.of(Path.of(value)));
-                case "--scheduler" -> config.scheduler(Backends.scheduler(value));
-                case "--store" -> config.store(Backends.store(value));
+                case "--home" -> config.home = Path.of(value).toAbsolutePath();
+                case "--listen" -> config.listen = listen(value);
+                case "--max-instances" -> config.maxInstances = number(flag, value);
+                case "--stop-grace" -> config.stopGrace = Duration.ofSeconds(number(flag, value));
+                case "--maven-remote" -> config.mavenRemote = Optional.of(URI.create(value));
+                case "--drain-ms" -> config.drainDelay = Duration.ofMillis(number(flag, value));
+                case "--rollback-window" -> config.rollbackWindow = Duration.ofSeconds(number(flag, value));
+                case "--web" -> config.gateway = value.equals("none") ? Optional.empty() : Optional.of(hostPort(value));
+                case "--rpc" -> config.rpc = hostPort(value);
+                case "--gateway" -> config.gatewayKind = ServerConfig.GatewayKind.parse(value);
+                case "--nginx" -> config.nginx = Optional.of(Path.of(value));
+                case "--scheduler" -> config.scheduler = Backends.scheduler(value);
+                case "--store" -> config.store = Backends.store(value);
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
                         + " --gateway, --nginx, --scheduler, --store; in " + CONFIG_FILE + " the same names without dashes).");

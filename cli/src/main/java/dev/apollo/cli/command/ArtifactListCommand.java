@@ -2,7 +2,6 @@ package dev.apollo.cli.command;
 
 import dev.apollo.api.Views.ArtifactView;
 import dev.apollo.cli.ExitCodes;
-import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.render.Table;
 import dev.apollo.cli.render.Times;
 import dev.apollo.client.ApolloClient;
@@ -10,33 +9,21 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List the stored artifacts.")
-public final class ArtifactListCommand implements Callable<Integer> {
-    @Mixin
-    private GlobalOptions global;
-
+public final class ArtifactListCommand extends ClientCommand {
     @Override
-    public Integer call() {
-        List<ArtifactView> artifacts;
-        try (ApolloClient client = global.client()) {
-            artifacts = client.artifacts();
-        }
-        if (global.json()) {
-            global.printJson(artifacts);
-        } else if (artifacts.isEmpty()) {
-            global.out().println("No artifacts stored yet. Push one with: apollo artifact push FILE --name NAME --version V");
-        } else {
+    int call(ApolloClient client) {
+        List<ArtifactView> artifacts = client.artifacts();
+        print(artifacts, "No artifacts stored yet. Push one with: apollo artifact push FILE --name NAME --version V", () -> {
             Instant now = global.now();
             Table table = new Table("name", "version", "size", "sha256", "stored");
             artifacts.stream()
                     .sorted(Comparator.comparing(ArtifactView::name).thenComparing(ArtifactView::storedAt, Comparator.nullsLast(Comparator.naturalOrder())))
                     .forEach(a -> table.row(a.name(), a.version(), size(a.size()), shortHash(a.sha256()), Times.relative(a.storedAt(), now)));
             table.print(global.out());
-        }
+        });
         return ExitCodes.OK;
     }
 

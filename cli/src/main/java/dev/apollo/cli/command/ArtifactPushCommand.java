@@ -2,29 +2,18 @@ package dev.apollo.cli.command;
 
 import dev.apollo.api.Views.ArtifactView;
 import dev.apollo.cli.ExitCodes;
-import dev.apollo.cli.GlobalOptions;
 import dev.apollo.client.ApolloClient;
 import dev.apollo.client.Pushed;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** No standard help mixin here: its -V/--version would clash with the artifact's --version. */
 @Command(name = "push", description = "Upload an executable jar as NAME:VERSION.")
-public final class ArtifactPushCommand implements Callable<Integer> {
-    @Mixin
-    private GlobalOptions global;
-
-    @Spec
-    private CommandSpec spec;
-
+public final class ArtifactPushCommand extends ClientCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
 
@@ -38,7 +27,7 @@ public final class ArtifactPushCommand implements Callable<Integer> {
     private String version;
 
     @Override
-    public Integer call() {
+    void beforeConnecting() {
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "FILE '" + file + "': "
                     + (Files.isDirectory(file) ? "is a directory (expected: a jar file)" : "no such file"));
@@ -46,20 +35,22 @@ public final class ArtifactPushCommand implements Callable<Integer> {
         if (!Files.isReadable(file)) {
             throw new ParameterException(spec.commandLine(), "FILE '" + file + "': not readable (check its permissions)");
         }
-        try (ApolloClient client = global.client()) {
-            Pushed pushed = client.pushArtifact(name, version, file);
-            ArtifactView artifact = pushed.artifact();
-            if (global.json()) {
-                global.printJson(artifact);
-            } else if (pushed.created()) {
-                global.out().println("Pushed " + artifact.name() + ":" + artifact.version() + " (" + ArtifactListCommand.size(artifact.size())
-                        + ", sha256 " + ArtifactListCommand.shortHash(artifact.sha256()) + "). Deploy it with: apollo deploy "
-                        + artifact.name() + ":" + artifact.version() + " -n 2");
-            } else {
-                global.out().println(artifact.name() + ":" + artifact.version() + " was already stored with the same bytes (sha256 "
-                        + ArtifactListCommand.shortHash(artifact.sha256()) + ").");
-            }
-        }
+    }
+
+    @Override
+    int call(ApolloClient client) {
+        Pushed pushed = client.pushArtifact(name, version, file);
+        print(pushed.artifact(), sentence(pushed));
         return ExitCodes.OK;
+    }
+
+    private static String sentence(Pushed pushed) {
+        ArtifactView artifact = pushed.artifact();
+        String hash = ArtifactListCommand.shortHash(artifact.sha256());
+        if (pushed.created()) {
+            return "Pushed " + artifact.name() + ":" + artifact.version() + " (" + ArtifactListCommand.size(artifact.size())
+                    + ", sha256 " + hash + "). Deploy it with: apollo deploy " + artifact.name() + ":" + artifact.version() + " -n 2";
+        }
+        return artifact.name() + ":" + artifact.version() + " was already stored with the same bytes (sha256 " + hash + ").";
     }
 }

@@ -3,19 +3,14 @@ package dev.apollo.cli.command;
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.HealthCheckRequest;
 import dev.apollo.api.Views.ProbeRequest;
-import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.deploy.DeployFlow;
 import dev.apollo.client.ApolloClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "artifact-deploy", aliases = "deploy", mixinStandardHelpOptions = true,
         description = {"Run N healthy instances of NAME:VERSION, blue/green: the new release takes over once all its "
@@ -34,21 +29,12 @@ import picocli.CommandLine.Spec;
             "out of the route table, without a restart, until it passes again.",
             "Liveness decides restarts: --health-threshold failures in a row and the",
             "instance is replaced. Both default to GET --health-path, sent once."})
-public final class DeployCommand implements Callable<Integer> {
-    @Mixin
-    private GlobalOptions global;
-
-    @Spec
-    private CommandSpec spec;
-
+public final class DeployCommand extends EnvironmentCommand {
     @Parameters(paramLabel = "NAME:VERSION", description = "A stored artifact, e.g. web-service:1.0.0.")
     private String artifact;
 
     @Option(names = {"-n", "--instances"}, paramLabel = "N", description = "Instances to run (default: the server's).")
     private Integer instances;
-
-    @Mixin
-    private EnvironmentOption environment;
 
     @Option(names = "--no-wait", description = "Return once the deploy started instead of following it.")
     private boolean noWait;
@@ -105,8 +91,10 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long the instances have to become healthy.")
     private Integer timeoutSeconds;
 
+    private DeployRequest request;
+
     @Override
-    public Integer call() {
+    void beforeConnecting() {
         Checks.artifact(spec, artifact);
         Checks.atLeast(spec, "instances", instances, 0);
         Checks.atLeast(spec, "memory", memoryMb, 1);
@@ -116,12 +104,14 @@ public final class DeployCommand implements Callable<Integer> {
         HealthCheckRequest health = new HealthCheckRequest(healthPath, healthGraceMs, healthIntervalMs, healthTimeoutMs,
                 healthThreshold, probe("--readiness", readiness), probe("--liveness", liveness));
         // Without -e the request names no environment, as it always did: the control plane's default is production too.
-        DeployRequest request = new DeployRequest(artifact, instances, environment.given().orElse(null), health, memoryMb,
+        request = new DeployRequest(artifact, instances, environment.given().orElse(null), health, memoryMb,
                 timeoutSeconds, testbed ? Boolean.TRUE : null, paths.isEmpty() ? null : paths, env.isEmpty() ? null : env,
                 arguments.isEmpty() ? null : arguments, jvmOptions.isEmpty() ? null : jvmOptions);
-        try (ApolloClient client = global.client()) {
-            return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
-        }
+    }
+
+    @Override
+    int call(ApolloClient client) {
+        return new DeployFlow(client, global.context(), global.json()).run(request, !noWait);
     }
 
     private ProbeRequest probe(String option, String text) {

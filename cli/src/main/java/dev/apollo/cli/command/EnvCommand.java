@@ -3,39 +3,23 @@ package dev.apollo.cli.command;
 import dev.apollo.api.Views.EnvironmentView;
 import dev.apollo.api.Views.ReleaseView;
 import dev.apollo.cli.ExitCodes;
-import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.render.Table;
 import dev.apollo.client.ApolloClient;
 import java.io.Console;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "env", mixinStandardHelpOptions = true,
         description = "Environments: isolated worlds of releases, routes and externals. production always exists.",
         subcommands = {EnvCommand.Create.class, EnvCommand.ListEnvironments.class, EnvCommand.Delete.class})
-public final class EnvCommand implements Runnable {
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a subcommand: create, list or delete.");
-    }
-
+public final class EnvCommand extends GroupCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an environment; with --fallback, services it lacks are found in that one.")
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        private GlobalOptions global;
-
+    static final class Create extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         private String name;
 
@@ -43,51 +27,34 @@ public final class EnvCommand implements Runnable {
         private String fallback;
 
         @Override
-        public Integer call() {
-            try (ApolloClient client = global.client()) {
-                EnvironmentView created = client.createEnvironment(name, Optional.ofNullable(fallback));
-                if (global.json()) {
-                    global.printJson(created);
-                } else {
-                    global.out().println("Created environment " + created.name()
-                            + (created.fallback() == null ? "" : ", falling back to " + created.fallback())
-                            + ". Deploy into it with: apollo artifact-deploy NAME:VERSION -e " + created.name());
-                }
-                return ExitCodes.OK;
-            }
+        int call(ApolloClient client) {
+            EnvironmentView created = client.createEnvironment(name, Optional.ofNullable(fallback));
+            print(created, "Created environment " + created.name()
+                    + (created.fallback() == null ? "" : ", falling back to " + created.fallback())
+                    + ". Deploy into it with: apollo artifact-deploy NAME:VERSION -e " + created.name());
+            return ExitCodes.OK;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the environments.")
-    static final class ListEnvironments implements Callable<Integer> {
-        @Mixin
-        private GlobalOptions global;
-
+    static final class ListEnvironments extends ClientCommand {
         @Override
-        public Integer call() {
-            try (ApolloClient client = global.client()) {
-                List<EnvironmentView> environments = client.environments();
-                if (global.json()) {
-                    global.printJson(environments);
-                } else {
-                    Table table = new Table("ENV", "FALLBACK", "CREATED");
-                    environments.forEach(e -> table.row(e.name(), e.fallback() == null ? "-" : e.fallback(), e.createdAt()));
-                    table.print(global.out());
-                }
-                return ExitCodes.OK;
+        int call(ApolloClient client) {
+            List<EnvironmentView> environments = client.environments();
+            if (global.json()) {
+                global.printJson(environments);
+            } else {
+                Table table = new Table("ENV", "FALLBACK", "CREATED");
+                environments.forEach(e -> table.row(e.name(), e.fallback() == null ? "-" : e.fallback(), e.createdAt()));
+                table.print(global.out());
             }
+            return ExitCodes.OK;
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete an environment: its services are undeployed, its routes and externals removed.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        private GlobalOptions global;
-
-        @Spec
-        private CommandSpec spec;
-
+    static final class Delete extends ClientCommand {
         @Parameters(paramLabel = "NAME")
         private String name;
 
@@ -95,30 +62,24 @@ public final class EnvCommand implements Runnable {
         private boolean yes;
 
         @Override
-        public Integer call() {
-            try (ApolloClient client = global.client()) {
-                if (!yes) {
-                    long services = client.services(Optional.of(name)).size();
-                    Console console = System.console();
-                    if (console == null) {
-                        throw new ParameterException(spec.commandLine(), "deleting environment " + name + " stops its "
-                                + services + " service(s); pass --yes to confirm.");
-                    }
-                    String answer = console.readLine("Delete environment %s and stop its %d service(s)? [y/N] ", name, services);
-                    if (answer == null || !answer.strip().equalsIgnoreCase("y")) {
-                        global.out().println("Nothing deleted.");
-                        return ExitCodes.OK;
-                    }
+        int call(ApolloClient client) {
+            if (!yes) {
+                long services = client.services(Optional.of(name)).size();
+                Console console = System.console();
+                if (console == null) {
+                    throw new ParameterException(spec.commandLine(), "deleting environment " + name + " stops its "
+                            + services + " service(s); pass --yes to confirm.");
                 }
-                List<ReleaseView> stopped = client.deleteEnvironment(name);
-                if (global.json()) {
-                    global.printJson(stopped);
-                } else {
-                    global.out().println("Deleted environment " + name + (stopped.isEmpty() ? "." : "; undeployed "
-                            + String.join(", ", stopped.stream().map(r -> r.service() + ":" + r.version()).toList()) + "."));
+                String answer = console.readLine("Delete environment %s and stop its %d service(s)? [y/N] ", name, services);
+                if (answer == null || !answer.strip().equalsIgnoreCase("y")) {
+                    global.out().println("Nothing deleted.");
+                    return ExitCodes.OK;
                 }
-                return ExitCodes.OK;
             }
+            List<ReleaseView> stopped = client.deleteEnvironment(name);
+            print(stopped, "Deleted environment " + name + (stopped.isEmpty() ? "." : "; undeployed "
+                    + String.join(", ", stopped.stream().map(r -> r.service() + ":" + r.version()).toList()) + "."));
+            return ExitCodes.OK;
         }
     }
 }

@@ -4,10 +4,11 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code -e/--environment} option, mixed into every command that works in an environment. Without it
- * a command acts on production. The two where no {@code -e} means every environment (the list of
- * {@code apollo status}, {@code apollo gateway config}) read {@link #given()} and word the option's
- * help in their own resource bundle, under the key {@code env}.
+ * The {@code -e/--environment} option of every command that works in an environment (see
+ * {@link EnvironmentCommand}). Without it a command acts on production. The two where no
+ * {@code -e} means every environment (the list of {@code apollo status}, {@code apollo gateway
+ * config}) read {@link #given()} and word the option's help in their own resource bundle, under
+ * the key {@code env}.
  *
  * <p>Not {@code --env}: on a deploy that sets a variable ({@code --env KEY=VALUE}), as in Docker.
  *

@@ -1,6 +1,5 @@
 package dev.apollo.cli.command;
 
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,13 +35,6 @@ final class ListenOptions {
 
     /** The gateways' addresses as ServerMain flags, only those given: the server has the defaults (and apollo.conf). */
     List<String> gatewayFlags() {
-        List<String> flags = new ArrayList<>();
-        if (web != null) {
-            flags.addAll(List.of("--web", web));
-        }
-        if (rpc != null) {
-            flags.addAll(List.of("--rpc", rpc));
-        }
-        return flags;
+        return new ServerFlags().add("--web", web).add("--rpc", rpc).list();
     }
 }

@@ -1,36 +1,21 @@
 package dev.apollo.cli.command;
 
-import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.deploy.DeployFlow;
 import dev.apollo.client.ApolloClient;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "restart", mixinStandardHelpOptions = true,
         description = {"Roll SERVICE's live release onto its current configuration and secrets, blue/green: new instances"
                 + " start beside the live ones and take the traffic once all are healthy.",
             "The version, instance count, arguments, JVM options and the deploy's own --env stay as they are."})
-public final class RestartCommand implements Callable<Integer> {
-    @Mixin
-    private GlobalOptions global;
-
-    @Parameters(paramLabel = "SERVICE")
-    private String service;
-
-    @Mixin
-    private EnvironmentOption environment;
-
+public final class RestartCommand extends ServiceCommand {
     @Option(names = "--no-wait", description = "Return once the new release started instead of following it.")
     private boolean noWait;
 
     @Override
-    public Integer call() {
-        try (ApolloClient client = global.client()) {
-            return new DeployFlow(client, global.context(), global.json())
-                    .show(client.restart(environment.name(), service), !noWait);
-        }
+    int call(ApolloClient client) {
+        return new DeployFlow(client, global.context(), global.json())
+                .show(client.restart(environment.name(), service), !noWait);
     }
 }

@@ -1,10 +1,8 @@
 package dev.apollo.cli.command;
 
-import dev.apollo.api.Views.ConfigurationView;
 import dev.apollo.api.Views.SecretView;
 import dev.apollo.cli.CliException;
 import dev.apollo.cli.ExitCodes;
-import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.render.Table;
 import dev.apollo.cli.render.Times;
 import dev.apollo.client.ApolloClient;
@@ -12,61 +10,40 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "secret", mixinStandardHelpOptions = true,
         description = {"A service's secrets per environment: stored encrypted, given to instances as environment variables,"
                 + " never shown.", "The next release gets them; 'apollo restart SERVICE' rolls the live one onto them."},
         subcommands = {SecretCommand.Set.class, SecretCommand.ListSecrets.class, SecretCommand.Remove.class})
-public final class SecretCommand implements Runnable {
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a subcommand: set, list or remove.");
-    }
-
+public final class SecretCommand extends GroupCommand {
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Set secret KEY of SERVICE to what standard input holds (or --from-file), never to a word of the"
                     + " command line, which would stay in the shell's history.")
-    static final class Set implements Callable<Integer> {
-        @Mixin
-        private GlobalOptions global;
-
-        @Parameters(index = "0", paramLabel = "SERVICE")
-        private String service;
-
+    static final class Set extends ServiceCommand {
         @Parameters(index = "1", paramLabel = "KEY")
         private String name;
 
         @Option(names = "--from-file", paramLabel = "FILE", description = "Read the value from FILE, as it is.")
         private Path file;
 
-        @Mixin
-        private EnvironmentOption environment;
+        private String value;
 
         @Override
-        public Integer call() {
-            String value = file != null ? read(file) : readInput();
-            try (ApolloClient client = global.client()) {
-                SecretView secret = client.setSecret(environment.name(), service, name, value);
-                if (global.json()) {
-                    global.printJson(secret);
-                } else {
-                    global.out().println("Secret " + secret.name() + " of " + service + " in " + environment.name()
-                            + " set (version " + secret.version() + "). The next release gets it: apollo restart " + service
-                            + environment.flag());
-                }
-                return ExitCodes.OK;
-            }
+        void beforeConnecting() {
+            value = file != null ? read(file) : readInput();
+        }
+
+        @Override
+        int call(ApolloClient client) {
+            SecretView secret = client.setSecret(environment.name(), service, name, value);
+            print(secret, "Secret " + secret.name() + " of " + service + " in " + environment.name()
+                    + " set (version " + secret.version() + "). The next release gets it: apollo restart " + service
+                    + environment.flag());
+            return ExitCodes.OK;
         }
 
         private static String read(Path file) {
@@ -91,60 +68,31 @@ public final class SecretCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "SERVICE's secrets: names, versions, when set.")
-    static final class ListSecrets implements Callable<Integer> {
-        @Mixin
-        private GlobalOptions global;
-
-        @Parameters(index = "0", paramLabel = "SERVICE")
-        private String service;
-
-        @Mixin
-        private EnvironmentOption environment;
-
+    static final class ListSecrets extends ServiceCommand {
         @Override
-        public Integer call() {
-            try (ApolloClient client = global.client()) {
-                ConfigurationView configuration = client.configuration(environment.name(), service);
-                if (global.json()) {
-                    global.printJson(configuration.secrets());
-                } else if (configuration.secrets().isEmpty()) {
-                    global.out().println(service + " has no secrets in " + environment.name() + ". Set one with: echo -n VALUE"
-                            + " | apollo secret set " + service + " KEY" + environment.flag());
-                } else {
-                    Table table = new Table("KEY", "VERSION", "SET");
-                    configuration.secrets().forEach(s -> table.row(s.name(), s.version(), Times.relative(s.setAt(),
-                            global.now())));
-                    table.print(global.out());
-                }
-                return ExitCodes.OK;
-            }
+        int call(ApolloClient client) {
+            List<SecretView> secrets = client.configuration(environment.name(), service).secrets();
+            print(secrets, service + " has no secrets in " + environment.name() + ". Set one with: echo -n VALUE"
+                    + " | apollo secret set " + service + " KEY" + environment.flag(), () -> {
+                        Table table = new Table("KEY", "VERSION", "SET");
+                        secrets.forEach(s -> table.row(s.name(), s.version(), Times.relative(s.setAt(), global.now())));
+                        table.print(global.out());
+                    });
+            return ExitCodes.OK;
         }
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Remove secret KEY of SERVICE: new releases no longer get it; running ones keep theirs.")
-    static final class Remove implements Callable<Integer> {
-        @Mixin
-        private GlobalOptions global;
-
-        @Parameters(index = "0", paramLabel = "SERVICE")
-        private String service;
-
+    static final class Remove extends ServiceCommand {
         @Parameters(index = "1", paramLabel = "KEY")
         private String name;
 
-        @Mixin
-        private EnvironmentOption environment;
-
         @Override
-        public Integer call() {
-            try (ApolloClient client = global.client()) {
-                client.removeSecret(environment.name(), service, name);
-                if (!global.json()) {
-                    global.out().println("Secret " + name + " of " + service + " removed from " + environment.name() + ".");
-                }
-                return ExitCodes.OK;
-            }
+        int call(ApolloClient client) {
+            client.removeSecret(environment.name(), service, name);
+            say("Secret " + name + " of " + service + " removed from " + environment.name() + ".");
+            return ExitCodes.OK;
         }
     }
 }

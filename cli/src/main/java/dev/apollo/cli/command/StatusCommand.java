@@ -3,47 +3,36 @@ package dev.apollo.cli.command;
 import dev.apollo.api.Views.GatewayView;
 import dev.apollo.api.Views.ServiceStatus;
 import dev.apollo.cli.ExitCodes;
-import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.render.GatewayViews;
 import dev.apollo.cli.render.ServiceViews;
 import dev.apollo.client.ApiException;
 import dev.apollo.client.ApolloClient;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", aliases = "ps", mixinStandardHelpOptions = true,
         description = "Show every service, or one service's releases and instances.",
         resourceBundle = "dev.apollo.cli.command.StatusCommand")
-public final class StatusCommand implements Callable<Integer> {
-    @Mixin
-    private GlobalOptions global;
-
+public final class StatusCommand extends EnvironmentCommand {
+    // -e's help is in StatusCommand.properties: without -e the list shows every environment.
     @Parameters(paramLabel = "SERVICE", arity = "0..1", description = "Show this service in detail.")
     private String service;
 
-    /** Help in StatusCommand.properties: without -e the list shows every environment. */
-    @Mixin
-    private EnvironmentOption environment;
-
     @Override
-    public Integer call() {
-        try (ApolloClient client = global.client()) {
-            if (service == null) {
-                list(client.services(environment.given()));
-                if (!global.json()) {
-                    gateway(client).flatMap(GatewayViews::refusedConfigWarning).ifPresent(global.out()::println);
-                }
+    int call(ApolloClient client) {
+        if (service == null) {
+            list(client.services(environment.given()));
+            if (!global.json()) {
+                gateway(client).flatMap(GatewayViews::refusedConfigWarning).ifPresent(global.out()::println);
+            }
+        } else {
+            ServiceStatus status = client.service(environment.name(), service);
+            if (global.json()) {
+                global.printJson(status);
             } else {
-                ServiceStatus status = client.service(environment.name(), service);
-                if (global.json()) {
-                    global.printJson(status);
-                } else {
-                    ServiceViews.printDetail(status, global.now(), global.out());
-                }
+                ServiceViews.printDetail(status, global.now(), global.out());
             }
         }
         return ExitCodes.OK;
@@ -62,13 +51,8 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private void list(List<ServiceStatus> services) {
-        if (global.json()) {
-            global.printJson(services);
-        } else if (services.isEmpty()) {
-            global.out().println("No services" + environment.given().map(e -> " in " + e).orElse("")
-                    + " yet. Deploy one with: apollo deploy NAME:VERSION -n N   (or try: apollo demo)");
-        } else {
-            ServiceViews.servicesTable(services, global.now()).print(global.out());
-        }
+        print(services, "No services" + environment.given().map(e -> " in " + e).orElse("")
+                + " yet. Deploy one with: apollo deploy NAME:VERSION -n N   (or try: apollo demo)",
+                () -> ServiceViews.servicesTable(services, global.now()).print(global.out()));
     }
 }

@@ -5,7 +5,6 @@ import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.local.LocalControlPlane;
 import dev.apollo.client.ServerFile;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -96,52 +95,28 @@ public final class UpCommand implements Callable<Integer> {
         listen.api(spec);
         Checks.atLeast(spec, "max-instances", maxInstances, 1);
         Checks.atLeast(spec, "stop-grace", stopGrace, 0);
-        List<String> flags = new ArrayList<>();
-        if (maxInstances != null) {
-            flags.addAll(List.of("--max-instances", maxInstances.toString()));
-        }
-        if (stopGrace != null) {
-            flags.addAll(List.of("--stop-grace", stopGrace.toString()));
-        }
-        flags.addAll(listen.gatewayFlags());
-        if (rollbackWindow != null) {
-            Checks.atLeast(spec, "rollback-window", rollbackWindow, 0);
-            flags.addAll(List.of("--rollback-window", rollbackWindow.toString()));
-        }
-        if (mavenRemote != null) {
-            flags.addAll(List.of("--maven-remote", mavenRemote));
-        }
-        flags.addAll(gatewayFlags());
-        flags.addAll(backendFlags());
-        return flags;
+        Checks.atLeast(spec, "rollback-window", rollbackWindow, 0);
+        checkGateway();
+        // The server knows the schedulers and stores there are, and refuses others by name; it finds nginx
+        // when --nginx is left out, and knows the data dir's apollo.conf, which may choose it.
+        return new ServerFlags()
+                .add("--max-instances", maxInstances)
+                .add("--stop-grace", stopGrace)
+                .addAll(listen.gatewayFlags())
+                .add("--rollback-window", rollbackWindow)
+                .add("--maven-remote", mavenRemote)
+                .add("--gateway", gateway)
+                .add("--nginx", nginx)
+                .add("--scheduler", scheduler)
+                .add("--store", store)
+                .list();
     }
 
-    /** Passed on as typed: the server knows the schedulers and stores there are, and refuses others by name. */
-    private List<String> backendFlags() {
-        List<String> flags = new ArrayList<>();
-        if (scheduler != null) {
-            flags.addAll(List.of("--scheduler", scheduler));
-        }
-        if (store != null) {
-            flags.addAll(List.of("--store", store));
-        }
-        return flags;
-    }
-
-    private List<String> gatewayFlags() {
+    private void checkGateway() {
         if (gateway != null && !GATEWAYS.contains(gateway)) {
             throw new ParameterException(spec.commandLine(), "gateway '" + gateway + "': expected embedded|nginx"
                     + " (embedded is Apollo's own gateway; nginx runs the nginx binary given with --nginx).");
         }
-        // The server finds nginx when --nginx is left out, and knows the data dir's apollo.conf, which may choose it.
-        List<String> flags = new ArrayList<>();
-        if (gateway != null) {
-            flags.addAll(List.of("--gateway", gateway));
-        }
-        if (nginx != null) {
-            flags.addAll(List.of("--nginx", nginx.toString()));
-        }
-        return flags;
     }
 
     static String runningAt(ServerFile file, LocalControlPlane plane) {

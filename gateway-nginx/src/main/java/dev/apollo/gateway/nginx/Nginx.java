@@ -312,7 +312,8 @@ public final class Nginx {
         }
     }
 
-    private static void pause(long millis) {
+    /** A short wait between looks at nginx, which announces nothing; an interrupt ends it and stays set. */
+    static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

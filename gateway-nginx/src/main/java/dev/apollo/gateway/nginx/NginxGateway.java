@@ -309,7 +309,7 @@ public final class NginxGateway implements AutoCloseable {
         // The reload retires every worker that accepts now: the old ones must leave room for them.
         int before = Math.max(0, options.maxRetiringWorkers() - settings.workers());
         while (Nginx.retiringWorkers(master) > before && System.nanoTime() < deadline) {
-            pause(20); // old workers exit when their last request ends, or at worker_shutdown_timeout
+            Nginx.pause(20); // old workers exit when their last request ends, or at worker_shutdown_timeout
         }
     }
 
@@ -324,7 +324,7 @@ public final class NginxGateway implements AutoCloseable {
                     && !Nginx.anyAccepting(previousWorkers)) {
                 return true;
             }
-            pause(2); // new workers are forking; nginx tells no one when they accept
+            Nginx.pause(2); // new workers are forking; nginx tells no one when they accept
         }
         return false;
     }
@@ -362,14 +362,6 @@ public final class NginxGateway implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

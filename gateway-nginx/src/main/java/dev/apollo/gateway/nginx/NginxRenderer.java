@@ -238,9 +238,7 @@ public final class NginxRenderer {
             if (snapshot.isEmpty()) {
                 reply(Rejects.noRouteTable());
             } else {
-                out.open("if ($apollo_env_known = 0)");
-                reply(Rejects.unknownEnvironment(var("apollo_env_json")));
-                out.close();
+                replyIn("if ($apollo_env_known = 0)", Rejects.unknownEnvironment(var("apollo_env_json")));
                 out.line("if ($apollo_testbed_host != \"\") { rewrite ^ \"apollo:testbed/$apollo_env/$apollo_testbed_host\" last; }");
                 out.line("rewrite ^ \"apollo:web/$apollo_env$apollo_raw_path\" last;");
             }
@@ -252,14 +250,10 @@ public final class NginxRenderer {
         }
 
         private void webEnvironment(String env, EnvironmentTable table) {
-            out.beginPart(env, "");
-            out.line("# environment " + env + (table.fallbacks().isEmpty() ? "" : ", falling back to "
-                    + String.join(", ", table.fallbacks())));
+            beginEnvironment(env, table);
             List<Rule> rules = java.util.Arrays.stream(table.rules()).sorted(Comparator.comparing(Rule::prefix)).toList();
             if (rules.stream().noneMatch(r -> r.prefix().equals("/"))) {
-                out.open("location ^~ \"apollo:web/" + env + "/\"");
-                reply(Rejects.noRoute(env, var("apollo_raw_path_json")));
-                out.close();
+                replyIn("location ^~ \"apollo:web/" + env + "/\"", Rejects.noRoute(env, var("apollo_raw_path_json")));
             }
             for (Rule rule : rules) {
                 String at = "apollo:web/" + env + rule.prefix();
@@ -270,9 +264,7 @@ public final class NginxRenderer {
                     webRule(env, rule, "location ^~ \"" + at + "/\"");
                 }
             }
-            out.open("location ^~ \"apollo:testbed/" + env + "/\"");
-            reply(Rejects.noTestbed(env, var("apollo_testbed_host_json")));
-            out.close();
+            replyIn("location ^~ \"apollo:testbed/" + env + "/\"", Rejects.noTestbed(env, var("apollo_testbed_host_json")));
             new TreeMap<>(table.services()).forEach((service, target) -> {
                 if (target.testbed() != null) {
                     out.open("location = \"apollo:testbed/" + env + "/" + service + "\"");
@@ -324,12 +316,9 @@ public final class NginxRenderer {
                 out.line("error_page 502 @" + kind + "_502_" + name + ";");
                 out.line("error_page 504 @" + kind + "_504_" + name + ";");
                 out.close();
-                out.open("location @" + kind + "_502_" + name);
-                reply(Rejects.backendUnreachable(pool.environment(), pool.service(), addresses(pool)));
-                out.close();
-                out.open("location @" + kind + "_504_" + name);
-                reply(Rejects.backendTimeout(pool.environment(), pool.service()));
-                out.close();
+                replyIn("location @" + kind + "_502_" + name,
+                        Rejects.backendUnreachable(pool.environment(), pool.service(), addresses(pool)));
+                replyIn("location @" + kind + "_504_" + name, Rejects.backendTimeout(pool.environment(), pool.service()));
                 out.endPart();
             }
             reached.clear();
@@ -343,15 +332,9 @@ public final class NginxRenderer {
             if (snapshot.isEmpty()) {
                 reply(Rejects.noRouteTable());
             } else {
-                out.open("if ($apollo_rpc_env_missing)");
-                reply(Rejects.noEnvironmentInPath(var("apollo_raw_path_json")));
-                out.close();
-                out.open("if ($apollo_rpc_env_known = 0)");
-                reply(Rejects.unknownEnvironment(var("apollo_rpc_env_json")));
-                out.close();
-                out.open("if ($apollo_rpc_name = \"\")");
-                reply(Rejects.noServiceInPath(var("apollo_raw_path_json")));
-                out.close();
+                replyIn("if ($apollo_rpc_env_missing)", Rejects.noEnvironmentInPath(var("apollo_raw_path_json")));
+                replyIn("if ($apollo_rpc_env_known = 0)", Rejects.unknownEnvironment(var("apollo_rpc_env_json")));
+                replyIn("if ($apollo_rpc_name = \"\")", Rejects.noServiceInPath(var("apollo_raw_path_json")));
                 out.line("rewrite ^ \"apollo:rpc/$apollo_rpc_env/$apollo_rpc_name\" last;");
             }
             out.close();
@@ -362,12 +345,9 @@ public final class NginxRenderer {
         }
 
         private void rpcEnvironment(String env, EnvironmentTable table) {
-            out.beginPart(env, "");
-            out.line("# environment " + env + (table.fallbacks().isEmpty() ? "" : ", falling back to "
-                    + String.join(", ", table.fallbacks())));
-            out.open("location ^~ \"apollo:rpc/" + env + "/\"");
-            reply(Rejects.unknownService(env, table.fallbacks(), var("apollo_rpc_name_json")));
-            out.close();
+            beginEnvironment(env, table);
+            replyIn("location ^~ \"apollo:rpc/" + env + "/\"",
+                    Rejects.unknownService(env, table.fallbacks(), var("apollo_rpc_name_json")));
             out.endPart();
             new TreeMap<>(table.rpcTargets()).forEach((name, target) -> {
                 switch (target) {
@@ -412,13 +392,9 @@ public final class NginxRenderer {
             out.line("error_page 502 @" + errors + "_502;");
             out.line("error_page 504 @" + errors + "_504;");
             out.close();
-            out.open("location @" + errors + "_502");
-            reply(Rejects.externalUnreachable(env, external.name(), external.url(), "nginx could not connect or lost the connection",
-                    external.environment()));
-            out.close();
-            out.open("location @" + errors + "_504");
-            reply(Rejects.externalTimeout(env, external.name(), external.url()));
-            out.close();
+            replyIn("location @" + errors + "_502", Rejects.externalUnreachable(env, external.name(), external.url(),
+                    "nginx could not connect or lost the connection", external.environment()));
+            replyIn("location @" + errors + "_504", Rejects.externalTimeout(env, external.name(), external.url()));
             out.endPart();
         }
 
@@ -444,6 +420,19 @@ public final class NginxRenderer {
             out.line("proxy_set_header X-Apollo-Env " + environment + ";");
             out.line("proxy_set_header Upgrade $http_upgrade;");
             out.line("proxy_set_header Connection $apollo_connection;");
+        }
+
+        private void beginEnvironment(String env, EnvironmentTable table) {
+            out.beginPart(env, "");
+            out.line("# environment " + env + (table.fallbacks().isEmpty() ? "" : ", falling back to "
+                    + String.join(", ", table.fallbacks())));
+        }
+
+        /** A block that answers only {@code reject}. */
+        private void replyIn(String block, Reject reject) {
+            out.open(block);
+            reply(reject);
+            out.close();
         }
 
         /** {@code return STATUS 'json';} with the body the embedded gateway sends for the same reject. */
