@@ -118,9 +118,14 @@ public abstract class SchedulerContract {
         return scheduler.instances().stream().filter(i -> i.id().equals(id)).findFirst();
     }
 
+    /**
+     * Waits until exactly {@code count} instances of {@code release} answer and are not being stopped (one being
+     * stopped may still answer during its grace period), and returns those.
+     */
     protected List<ObservedInstance> awaitServing(ReleaseId release, int count) {
-        eventually().until(() -> running(release).stream().filter(i -> i.address().isPresent() && serves(i)).count() == count);
-        return running(release);
+        return eventually().until(() -> running(release).stream()
+                .filter(i -> !i.stopRequested() && i.address().isPresent() && serves(i)).toList(),
+                serving -> serving.size() == count);
     }
 
     protected ObservedInstance awaitExit(InstanceId id) {

@@ -1,19 +1,15 @@
 package dev.apollo.scheduler.local;
 
-import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.InstanceId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Names one artifact's class-data archive for one JDK: never shared between different jars or JDKs. The name
@@ -24,7 +20,8 @@ import java.util.Map;
  */
 record ArchiveKey(String name) {
     private static final String ARCHIVE = ".jsa";
-    private static final String OUTPUT = ".tmp";
+    private static final String CLASS_LIST = ".classlist";
+    private static final String DUMP = ".tmp";
 
     static ArchiveKey of(Path jar, String jarSha256, InstanceJdk jdk, List<String> jvmOptions) throws IOException {
         Path real = jar.toRealPath();
@@ -53,25 +50,19 @@ record ArchiveKey(String name) {
         return dir.resolve(name + ARCHIVE);
     }
 
-    /** Where {@code writer} writes the archive when it exits: a file of its own, moved into place once checked. */
-    Path outputIn(Path dir, InstanceId writer) {
-        return dir.resolve(name + "." + writer.value() + OUTPUT);
+    /** Where {@code writer} records the classes it loads, for the archive to be made from. */
+    Path classListIn(Path dir, InstanceId writer) {
+        return dir.resolve(name + "." + writer.value() + CLASS_LIST);
     }
 
-    /** The outputs of this key's writers in {@code dir}, finished or not, by the instance that writes each. */
-    Map<InstanceId, Path> outputsIn(Path dir) throws IOException {
-        Map<InstanceId, Path> outputs = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, name + ".*" + OUTPUT)) {
-            for (Path file : files) {
-                String fileName = file.getFileName().toString();
-                String writer = fileName.substring(name.length() + 1, fileName.length() - OUTPUT.length());
-                try {
-                    outputs.put(new InstanceId(writer), file);
-                } catch (ApolloException.Invalid notOurs) {
-                    // a name we never give; left alone
-                }
-            }
-        }
-        return outputs;
+    /** Where the archive is written before it is checked and moved into place. */
+    Path dumpIn(Path dir) {
+        return dir.resolve(name + DUMP);
+    }
+
+    /** Whether {@code file} is one of the files an earlier control plane may have left half made. */
+    static boolean isLeftover(Path file) {
+        String fileName = file.getFileName().toString();
+        return fileName.endsWith(CLASS_LIST) || fileName.endsWith(DUMP);
     }
 }

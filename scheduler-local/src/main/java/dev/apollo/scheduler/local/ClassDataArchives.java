@@ -10,11 +10,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -22,45 +28,58 @@ import java.util.function.Predicate;
  * quickly: the classes of the jar come parsed, verified and laid out, mapped from {@code <state dir>/cds/}, one
  * archive per artifact and JDK ({@link ArchiveKey}).
  *
- * <p>The JVM writes an archive only when it exits, so the first instance of an artifact makes it: it runs with
- * {@code -XX:ArchiveClassesAtExit} aimed at a file of its own, and once it has exited, the next start of the
- * artifact has the JDK check that file ({@link ArchiveCheck}) and moves it into place in one rename. Until then the
- * other instances run without one. One writer per artifact at a time: a retire that stops twenty instances at
- * once then costs one archive's writing, not twenty, and two JVMs never write one file. The writer's file is made
- * before it starts and named after it, so a later control plane knows it too.
+ * <p>The first instance of an artifact records the classes it loads ({@code -XX:DumpLoadedClassList}, written as it
+ * goes); once it has exited or has loaded nothing new for a while (its start is over), {@link #settle} has a JVM of
+ * its own make the archive from that list ({@link ArchiveDump}), the JDK check it ({@link ArchiveCheck}) and moves it
+ * into place in one rename. Instances started before that run without one. One recording per artifact at a time:
+ * twenty instances started at once cost one archive, not twenty.
  *
- * <p>Nothing here may keep an instance from starting: when anything fails, the instance starts without an
- * archive. A release that brings its own sharing options ({@code -Xshare}, {@code -XX:SharedArchiveFile},
- * {@code -XX:AOTCache}...) gets none of ours.
+ * <p>Nothing here may keep an instance from starting or stopping: when anything fails, instances start without an
+ * archive (and this control plane does not try that artifact again). A release that brings its own sharing options
+ * ({@code -Xshare}, {@code -XX:SharedArchiveFile}, {@code -XX:AOTCache}...) gets none of ours.
  */
-final class ClassDataArchives {
+final class ClassDataArchives implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClassDataArchives.class.getName());
     private static final String DIR = "cds";
     /** The first JDK Apollo runs on; instances run with an older java get no archive rather than an unknown option. */
     private static final int FIRST_FEATURE = 21;
     private static final List<String> SHARING_OPTIONS = List.of("-Xshare", "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
             "-XX:+AutoCreateSharedArchive", "-XX:-AutoCreateSharedArchive", "-XX:AOTCache", "-XX:AOTConfiguration",
-            "-XX:AOTMode");
+            "-XX:AOTMode", "-XX:DumpLoadedClassList", "-XX:SharedClassListFile");
+
+    /** An instance recording the classes of its artifact, and what the archive is to be made with. */
+    private record Recording(ArchiveKey key, InstanceId writer, Path jar, List<String> jvmOptions, Path classList) {}
 
     private final Path dir;
     private final Path java;
     private final Predicate<InstanceId> running;
+    private final Duration quiet;
+    private final ArchiveDump dump;
     private final ArchiveCheck check;
     private final Map<String, String> jarDigests = new HashMap<>();
+    private final Map<ArchiveKey, Recording> recordings = new HashMap<>();
+    private final Set<ArchiveKey> making = new HashSet<>();
+    private final Set<ArchiveKey> refused = new HashSet<>();
+    private final ExecutorService maker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("apollo-class-data-archives").daemon(true).factory());
 
     /**
-     * @param running whether an instance still runs: a writer that does is still to write its archive
+     * @param running whether an instance still runs: a writer that does may still be loading its classes
+     * @param quiet how long a running writer's list must stay unchanged before its start counts as over
      */
-    ClassDataArchives(Path stateDir, Path java, Predicate<InstanceId> running) {
+    ClassDataArchives(Path stateDir, Path java, Predicate<InstanceId> running, Duration quiet) {
         this.dir = stateDir.resolve(DIR);
         this.java = java;
         this.running = running;
+        this.quiet = quiet;
+        this.dump = new ArchiveDump(java, Duration.ofMinutes(2));
         this.check = new ArchiveCheck(java, Duration.ofSeconds(30));
+        deleteLeftovers();
     }
 
     /**
      * The options that give {@code instance} its artifact's archive: the archive to map when there is one, else
-     * where to write one when it exits (if no other instance is writing it), else none.
+     * where to record its classes (if no other instance is recording them), else none.
      *
      * @param jvmDefaults the options the scheduler puts before these, which the archive is made and checked with
      */
@@ -78,13 +97,17 @@ final class ClassDataArchives {
             options.addAll(spec.jvmOptions());
             ArchiveKey key = ArchiveKey.of(jar, sha256(jar), jdk, options);
             Path archive = key.archiveIn(dir);
-            if (!Files.exists(archive)) {
-                boolean writerRunning = settleWriters(key, jar, jvmDefaults);
-                if (!Files.exists(archive)) {
-                    return writerRunning ? List.of() : writer(key, instance);
-                }
+            if (Files.exists(archive)) {
+                return List.of("-XX:SharedArchiveFile=" + archive);
             }
-            return List.of("-XX:SharedArchiveFile=" + archive);
+            if (recordings.containsKey(key) || refused.contains(key)) {
+                return List.of();
+            }
+            Files.createDirectories(dir);
+            Path classList = key.classListIn(dir, instance);
+            Files.deleteIfExists(classList);
+            recordings.put(key, new Recording(key, instance, jar, List.copyOf(jvmDefaults), classList));
+            return List.of("-XX:DumpLoadedClassList=" + classList);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Instance " + instance + " starts without a class-data archive: " + e);
             return List.of();
@@ -94,40 +117,93 @@ final class ClassDataArchives {
         }
     }
 
-    private List<String> writer(ArchiveKey key, InstanceId instance) throws IOException {
-        Files.createDirectories(dir);
-        Path output = Files.createFile(key.outputIn(dir, instance));
-        // The JVM warns about every class it leaves out of the archive (JFR events, proxies...): noise in the
-        // service's log, and nothing it could act on.
-        return List.of("-XX:ArchiveClassesAtExit=" + output, "-Xlog:cds*=off");
-    }
-
     /**
-     * Puts the archive of the first finished writer that left a usable one into place and deletes what the others
-     * left. True when a writer is still running.
+     * Starts making the archive of every recording whose writer has exited or whose start is over; called now and
+     * then. The making runs on a thread of its own, one archive at a time, so that it competes with instances for
+     * the CPU as little as it can.
+     *
+     * @return the jars whose archive it started making
      */
-    private boolean settleWriters(ArchiveKey key, Path jar, List<String> jvmDefaults) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        boolean writing = false;
-        for (Map.Entry<InstanceId, Path> output : key.outputsIn(dir).entrySet()) {
-            Path file = output.getValue();
-            if (running.test(output.getKey())) {
-                writing = true;
-            } else if (!Files.exists(key.archiveIn(dir)) && check.usable(file, jar, jvmDefaults)) {
-                Files.move(file, key.archiveIn(dir), StandardCopyOption.ATOMIC_MOVE);
-                LOG.log(Level.INFO, "Class-data archive of " + jar + " made by instance " + output.getKey() + ": "
-                        + key.archiveIn(dir));
-            } else {
-                Files.deleteIfExists(file);
-                if (!Files.exists(key.archiveIn(dir))) {
-                    LOG.log(Level.INFO, "Instance " + output.getKey() + " left no usable class-data archive of " + jar
-                            + " (stopped before it wrote one?); the next instance writes one.");
-                }
+    synchronized List<Path> settle() {
+        List<Path> started = new ArrayList<>();
+        Instant quietSince = Instant.now().minus(quiet);
+        for (Recording recording : recordings.values()) {
+            if (making.contains(recording.key())) {
+                continue;
+            }
+            boolean done;
+            try {
+                // A running writer's list appears when its JVM starts, and grows until its start is over.
+                done = !running.test(recording.writer()) || Files.exists(recording.classList())
+                        && Files.getLastModifiedTime(recording.classList()).toInstant().isBefore(quietSince);
+            } catch (IOException e) {
+                done = true; // gone between the two looks: make() finds out
+            }
+            if (done) {
+                making.add(recording.key());
+                maker.execute(() -> make(recording));
+                started.add(recording.jar());
             }
         }
-        return writing;
+        return started;
+    }
+
+    private void make(Recording recording) {
+        ArchiveKey key = recording.key();
+        Path archive = key.archiveIn(dir);
+        Path output = key.dumpIn(dir);
+        Optional<String> failure = Optional.empty();
+        try {
+            if (Files.exists(recording.classList()) && Files.size(recording.classList()) > 0) {
+                Files.deleteIfExists(output);
+                failure = dump.make(recording.classList(), recording.jar(), recording.jvmOptions(), output);
+                if (failure.isEmpty() && !check.usable(output, recording.jar(), recording.jvmOptions())) {
+                    failure = Optional.of("the JDK cannot map the archive it made");
+                }
+                if (failure.isEmpty()) {
+                    Files.move(output, archive, StandardCopyOption.ATOMIC_MOVE);
+                    LOG.log(Level.INFO, "Class-data archive of " + recording.jar() + " made from the classes instance "
+                            + recording.writer() + " loaded: " + archive);
+                }
+            } // else its JVM never started: the next instance records instead
+        } catch (IOException | RuntimeException e) {
+            failure = Optional.of(e.toString());
+        }
+        synchronized (this) {
+            making.remove(key);
+            recordings.remove(key);
+            failure.ifPresent(why -> {
+                refused.add(key);
+                LOG.log(Level.WARNING, "No class-data archive for " + recording.jar() + " (" + why
+                        + "); its instances start without one.");
+            });
+        }
+        try {
+            Files.deleteIfExists(output);
+            Files.deleteIfExists(recording.classList());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Could not delete what making an archive left: " + e);
+        }
+    }
+
+    /** Stops making archives; a dump under way is killed and its output deleted by the next control plane. */
+    @Override
+    public void close() {
+        maker.shutdownNow();
+    }
+
+    /** A list or dump left by an earlier control plane belongs to no recording of ours: its writer starts afresh. */
+    private void deleteLeftovers() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(ArchiveKey::isLeftover).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Could not clear " + dir + " of earlier recordings: " + e);
+        }
     }
 
     static boolean isSharingOption(String option) {

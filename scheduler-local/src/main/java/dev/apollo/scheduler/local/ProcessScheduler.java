@@ -54,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 public final class ProcessScheduler implements Scheduler {
     private static final System.Logger LOG = System.getLogger(ProcessScheduler.class.getName());
     private static final String INSTANCES = "instances";
+    /** A first instance that has loaded no new class for this long has started: its classes make the archive. */
+    private static final Duration ARCHIVE_QUIET = Duration.ofSeconds(10);
 
     private final Path home;
     private final Options options;
@@ -129,7 +131,7 @@ public final class ProcessScheduler implements Scheduler {
         this.lock = lock;
         this.table = new InstanceTable(home.resolve(INSTANCES));
         this.archives = new ClassDataArchives(home, options.java(), id -> table.all().stream()
-                .anyMatch(t -> t.record().id().equals(id) && t.record().running()));
+                .anyMatch(t -> t.record().id().equals(id) && t.record().running()), ARCHIVE_QUIET);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .name("apollo-process-scheduler").daemon(true).factory());
     }
@@ -350,6 +352,7 @@ public final class ProcessScheduler implements Scheduler {
         // Pending SIGKILLs are dropped with the timer; the next scheduler resumes them from the
         // stop deadlines in the records.
         timer.shutdownNow();
+        archives.close();
         lock.close();
     }
 
@@ -387,6 +390,11 @@ public final class ProcessScheduler implements Scheduler {
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Housekeeping of instance " + id + " failed (log rotation or liveness check)", e);
             }
+        }
+        try {
+            archives.settle();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Making class-data archives failed", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.apollo.scheduler.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.port.ReleaseSpec;
@@ -8,15 +9,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which options an instance gets, with the JDK the tests run on checking and writing real (small) archives. */
+/** Which options an instance gets, with the JDK the tests run on recording classes and making real (small) archives. */
 class ClassDataArchivesTest {
     private static final Path JAVA = ProcessScheduler.Options.defaults().java();
     private static final InstanceId FIRST = new InstanceId("web-service-a1");
@@ -25,11 +31,23 @@ class ClassDataArchivesTest {
     @TempDir
     Path stateDir;
 
-    private final Set<InstanceId> running = new HashSet<>();
+    private final Set<InstanceId> running = ConcurrentHashMap.newKeySet();
+    private final List<ClassDataArchives> opened = new ArrayList<>();
     private final ReleaseSpec spec = Fixtures.webService();
 
     private ClassDataArchives archives() {
-        return new ClassDataArchives(stateDir, JAVA, running::contains);
+        return open(Duration.ofMinutes(1));
+    }
+
+    private ClassDataArchives open(Duration quiet) {
+        ClassDataArchives archives = new ClassDataArchives(stateDir, JAVA, running::contains, quiet);
+        opened.add(archives);
+        return archives;
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(ClassDataArchives::close);
     }
 
     private List<String> optionsFor(ClassDataArchives archives, ReleaseSpec release, InstanceId instance) {
@@ -40,8 +58,8 @@ class ClassDataArchivesTest {
         return Path.of(option.substring(option.indexOf('=') + 1));
     }
 
-    /** What the writer's JVM does at its exit, in a JVM that only prints its version: a small but real archive. */
-    private void writeArchiveAtExit(List<String> writerOptions) throws IOException, InterruptedException {
+    /** What a writer's JVM records, in a JVM that only prints its version: a short but real class list. */
+    private void record(List<String> writerOptions) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(JAVA.toString()));
         command.addAll(InstanceCommand.jvmDefaults(spec));
         command.addAll(writerOptions);
@@ -52,65 +70,100 @@ class ClassDataArchivesTest {
         assertThat(writer.exitValue()).isZero();
     }
 
+    private List<String> cdsFiles() throws IOException {
+        try (Stream<Path> files = Files.list(stateDir.resolve("cds"))) {
+            return files.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private List<String> awaitSettled(ClassDataArchives archives, InstanceId next) {
+        return await().atMost(Duration.ofSeconds(60)).until(() -> optionsFor(archives, spec, next),
+                options -> !options.isEmpty());
+    }
+
     @Test
-    void theFirstInstanceWritesTheArchiveAtExitAndTheOthersWaitForIt() {
+    void theFirstInstanceRecordsItsClassesAndTheOthersStartWithoutAnArchiveMeanwhile() {
         ClassDataArchives archives = archives();
 
         List<String> first = optionsFor(archives, spec, FIRST);
         running.add(FIRST);
         List<String> second = optionsFor(archives, spec, SECOND);
 
-        assertThat(first).hasSize(2);
-        assertThat(first.get(0)).startsWith("-XX:ArchiveClassesAtExit=" + stateDir.resolve("cds").resolve("web-service-"))
-                .endsWith("." + FIRST + ".tmp");
-        assertThat(first.get(1)).isEqualTo("-Xlog:cds*=off");
-        assertThat(value(first.get(0))).exists(); // made before the writer starts: a later control plane sees it too
+        assertThat(first).singleElement().asString()
+                .startsWith("-XX:DumpLoadedClassList=" + stateDir.resolve("cds").resolve("web-service-"))
+                .endsWith("." + FIRST + ".classlist");
         assertThat(second).isEmpty();
-        assertThat(optionsFor(new ClassDataArchives(stateDir, JAVA, running::contains), spec, SECOND)).isEmpty();
+        assertThat(archives.settle()).as("the writer has not even started").isEmpty();
     }
 
     @Test
-    void aFinishedWritersArchiveIsCheckedAndMovedIntoPlaceForEveryoneAfter() throws Exception {
+    void aFinishedWritersClassesBecomeTheArchiveOfEveryoneAfterInAJvmOfItsOwn() throws Exception {
         ClassDataArchives archives = archives();
         List<String> writer = optionsFor(archives, spec, FIRST);
-        writeArchiveAtExit(writer);
+        record(writer);
 
-        List<String> second = optionsFor(archives, spec, SECOND);
+        assertThat(archives.settle()).containsExactly(Path.of(spec.artifact()));
+        List<String> next = awaitSettled(archives, SECOND);
 
-        Path output = value(writer.get(0));
-        String archive = output.toString().replace("." + FIRST + ".tmp", ".jsa");
-        assertThat(second).containsExactly("-XX:SharedArchiveFile=" + archive);
-        assertThat(Path.of(archive)).isNotEmptyFile();
-        assertThat(output).doesNotExist();
-        assertThat(optionsFor(archives, spec, new InstanceId("web-service-a3"))).isEqualTo(second);
+        Path archive = value(next.get(0));
+        assertThat(next).containsExactly("-XX:SharedArchiveFile=" + archive);
+        assertThat(archive).isNotEmptyFile().hasParent(stateDir.resolve("cds"));
+        assertThat(cdsFiles()).containsExactly(archive.getFileName().toString()); // no list, dump or snapshot left
+        assertThat(new ArchiveCheck(JAVA, Duration.ofSeconds(30)).usable(archive, Fixtures.webServiceJar(),
+                InstanceCommand.jvmDefaults(spec))).isTrue();
+        assertThat(optionsFor(archives, spec, new InstanceId("web-service-a3"))).isEqualTo(next);
     }
 
     @Test
-    void whatAWriterThatNeverFinishedLeftIsDeletedAndTheNextInstanceWritesInstead() throws IOException {
+    void aRunningWritersArchiveIsMadeOnceItHasLoadedNothingNewForAWhile() throws Exception {
         ClassDataArchives archives = archives();
-        Path killedBeforeItsExit = value(optionsFor(archives, spec, FIRST).get(0)); // left as it was made: empty
+        Path classList = value(optionsFor(archives, spec, FIRST).get(0));
+        running.add(FIRST);
+        record(List.of("-XX:DumpLoadedClassList=" + classList));
 
-        Path killedWhileWriting = value(optionsFor(archives, spec, SECOND).get(0));
-        Files.write(killedWhileWriting, new byte[64 * 1024]); // the JVM writes the header last: zeros until then
-        InstanceId third = new InstanceId("web-service-a3");
-        List<String> next = optionsFor(archives, spec, third);
+        assertThat(archives.settle()).as("it loaded classes a moment ago: still starting").isEmpty();
+        Files.setLastModifiedTime(classList, FileTime.from(Instant.now().minus(Duration.ofMinutes(2))));
+        assertThat(archives.settle()).hasSize(1);
 
-        assertThat(killedBeforeItsExit).doesNotExist();
-        assertThat(killedWhileWriting).doesNotExist();
-        assertThat(next.get(0)).startsWith("-XX:ArchiveClassesAtExit=").endsWith("." + third + ".tmp");
+        assertThat(awaitSettled(archives, SECOND).get(0)).startsWith("-XX:SharedArchiveFile=");
+        assertThat(FIRST).as("its instance goes on; only its list is gone").isIn(running);
+        assertThat(classList).doesNotExist();
     }
 
     @Test
-    void aGarbageArchiveIsNeverMovedIntoPlace() throws IOException {
+    void aListTheJdkCannotMakeAnArchiveOfIsNotTriedAgainAndInstancesRunWithoutOne() throws IOException {
         ClassDataArchives archives = archives();
-        Path output = value(optionsFor(archives, spec, FIRST).get(0));
-        Files.writeString(output, "not an archive at all, though long enough to look like one".repeat(100),
-                StandardCharsets.UTF_8);
+        Path classList = value(optionsFor(archives, spec, FIRST).get(0));
+        Files.writeString(classList, "not a class list at all\n", StandardCharsets.UTF_8);
 
-        assertThat(optionsFor(archives, spec, SECOND).get(0)).startsWith("-XX:ArchiveClassesAtExit=");
-        try (var files = Files.list(stateDir.resolve("cds"))) {
-            assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.endsWith(".jsa"));
-        }
+        assertThat(archives.settle()).hasSize(1);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(classList));
+        assertThat(optionsFor(archives, spec, SECOND)).isEmpty();
+        assertThat(cdsFiles()).isEmpty();
+    }
+
+    @Test
+    void aWriterThatExitedBeforeItsJvmRecordedAnythingHandsTheRecordingToTheNextInstance() {
+        ClassDataArchives archives = archives();
+        optionsFor(archives, spec, FIRST); // and its JVM never started
+
+        archives.settle();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> optionsFor(archives, spec, SECOND),
+                options -> options.size() == 1 && options.get(0).endsWith("." + SECOND + ".classlist"));
+    }
+
+    @Test
+    void whatAnEarlierControlPlaneLeftHalfMadeIsDeletedAndRecordedAfresh() throws IOException {
+        Path classList = value(optionsFor(archives(), spec, FIRST).get(0));
+        Files.writeString(classList, "java/lang/Object id: 1\n", StandardCharsets.UTF_8);
+        Files.writeString(classList.resolveSibling("web-service-0123456789abcdef01234567.tmp"), "a dump cut short");
+
+        ClassDataArchives restarted = archives();
+
+        assertThat(cdsFiles()).isEmpty();
+        assertThat(optionsFor(restarted, spec, SECOND)).singleElement().asString().endsWith("." + SECOND + ".classlist");
     }
 
     @Test
@@ -149,7 +202,7 @@ class ClassDataArchivesTest {
         Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"17.0.9\"\n");
 
         assertThat(InstanceJdk.of(java).feature()).isEqualTo(17);
-        assertThat(new ClassDataArchives(stateDir, java, running::contains).optionsFor(spec, FIRST,
+        assertThat(new ClassDataArchives(stateDir, java, running::contains, Duration.ZERO).optionsFor(spec, FIRST,
                 InstanceCommand.jvmDefaults(spec))).isEmpty();
         assertThat(new InstanceJdk(java, "JAVA_VERSION=\"1.8.0_402\"\n").feature()).isEqualTo(8);
         assertThat(new InstanceJdk(java, "").feature()).isZero();
