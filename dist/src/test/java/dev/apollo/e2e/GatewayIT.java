@@ -58,7 +58,7 @@ class GatewayIT {
             apollo.ok("route", "add", "/shop", "web-service");
             // Both changes reached the gateway: / has no rule any more, and /shop reaches the service, which
             // answers 404 itself (it serves nothing at /shop), with its own body, not the gateway's.
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Answers.noRoute(apollo.viaGateway("/", ENV, "production"), "/");
                 Answers.webServiceHasNothingAt(apollo.viaGateway("/shop", ENV, "production"), "/shop");
             });
@@ -142,7 +142,7 @@ class GatewayIT {
             }
 
             apollo.ok("deploy", "web-service:2.0.0", "-n", "2");
-            await().atMost(Duration.ofSeconds(5)).until(() -> versionOf(apollo.viaGateway("/", ENV, "production")).equals("2.0.0"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> versionOf(apollo.viaGateway("/", ENV, "production")).equals("2.0.0"));
 
             ServiceStatus upgraded = apollo.status("web-service").orElseThrow();
             assertThat(upgraded.previous()).as("1.0.0 is kept warm for a rollback").isNotNull();
@@ -204,7 +204,7 @@ class GatewayIT {
             apollo.ok("route", "remove", "/");
             // The resynced gateway serves both changes: / has no rule, /moved reaches the service (which serves
             // nothing at /moved and says so itself).
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Answers.noRoute(apollo.viaGateway("/", ENV, "production"), "/");
                 Answers.webServiceHasNothingAt(apollo.viaGateway("/moved", ENV, "production"), "/moved");
             });

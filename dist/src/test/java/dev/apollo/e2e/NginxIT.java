@@ -78,7 +78,7 @@ class NginxIT {
             assertThat(whole).contains("upstream apollo_production__web-service__", "environment stage1, falling back to production");
             assertThat(apollo.ok("gateway", "config").out()).isEqualTo(whole);
             // What nginx serves is what is printed: the file in the data dir, byte for byte.
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(Files.readString(home.resolve("nginx/nginx.conf"))).isEqualTo(whole));
             String digest = gateway(apollo).path("appliedConfig").asText();
             assertThat(whole).contains("(config " + digest + ")");

@@ -87,12 +87,12 @@ class RpcIT {
             apollo.ok("external", "add", "payments", base + "/sandbox", "-e", "stage1");
             assertThat(apollo.ok("external", "list", "-e", "stage1").out()).contains("payments", "/sandbox");
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> apollo.viaRpc("/payments/charge", "{}").statusCode() == 201);
+            await().atMost(Duration.ofSeconds(30)).until(() -> apollo.viaRpc("/payments/charge", "{}").statusCode() == 201);
             assertThat(apollo.viaRpc("/payments/charge", "{}").body()).contains("/live/charge");
             assertThat(apollo.viaRpc("/payments/charge", "{}", ENV, "stage1").body()).contains("/sandbox/charge");
 
             apollo.ok("external", "remove", "payments", "-e", "stage1");
-            await().atMost(Duration.ofSeconds(5)).until(() -> apollo.viaRpc("/payments/charge", "{}", ENV, "stage1")
+            await().atMost(Duration.ofSeconds(30)).until(() -> apollo.viaRpc("/payments/charge", "{}", ENV, "stage1")
                     .body().contains("/live/charge"));
 
             Apollo.Result clash = apollo.cli("deploy", "payments:1.0.0");
