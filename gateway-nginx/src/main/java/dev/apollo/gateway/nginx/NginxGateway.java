@@ -145,6 +145,11 @@ public final class NginxGateway implements AutoCloseable {
         return settings;
     }
 
+    /** The nginx master it manages, when one runs. */
+    public Optional<ProcessHandle> master() {
+        return Optional.ofNullable(master).filter(Nginx::running);
+    }
+
     public Status status() {
         Applied now = applied;
         ProcessHandle running = master;
