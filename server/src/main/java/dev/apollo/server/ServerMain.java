@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a control plane in this process until {@code apollo down} or a signal. Started by
@@ -44,20 +45,30 @@ public final class ServerMain {
             return;
         }
         // A signal stops the control plane only; instances keep serving and are adopted on the next start.
-        Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "apollo-signal"));
+        // Said by whichever ends first: the hook (a signal, whose JVM may halt before this thread wakes) or apollo down.
+        AtomicBoolean said = new AtomicBoolean();
+        Runnable sayStopped = () -> {
+            if (!said.getAndSet(true)) {
+                System.out.println("Apollo control plane stopped.");
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            plane.close();
+            sayStopped.run();
+        }, "apollo-signal"));
         System.out.println("Apollo control plane listening on " + plane.url() + " (data dir " + config.home() + ", pid "
                 + ProcessHandle.current().pid() + ")");
         System.out.println(logs(config));
         plane.awaitStopped();
-        System.out.println("Apollo control plane stopped.");
+        sayStopped.run();
         System.exit(0);
     }
 
     /** Where each log is, for the operator who just started us (or reads the start in a log). */
     static String logs(ServerConfig config) {
         Path home = config.home().toAbsolutePath();
-        String limits = "each rotated past " + LogLimits.formatSize(config.logs().maxBytes()) + ", " + config.logs().keep()
-                + " copies kept";
+        String limits = "each rotated past " + LogLimits.formatSize(config.logs().maxBytes()) + "; older files kept: "
+                + config.logs().keep();
         String gateway = config.gateway().isEmpty() ? ""
                 : config.gatewayKind() == ServerConfig.GatewayKind.NGINX
                         ? "; nginx: " + NginxFront.settings(config, "", Optional.empty()).errorLog()

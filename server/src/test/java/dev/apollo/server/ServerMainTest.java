@@ -113,7 +113,7 @@ class ServerMainTest {
         assertThat(parse("--log-max-size", "64K").logs()).isEqualTo(new LogLimits(64 * 1024, 5));
 
         assertThat(ServerMain.logs(parse())).contains("gateway: " + home.toAbsolutePath().resolve("gateway.log"))
-                .contains("apollo logs SERVICE").contains("rotated past 1MiB, 5 copies kept");
+                .contains("apollo logs SERVICE").contains("rotated past 1MiB; older files kept: 5");
         assertThat(ServerMain.logs(parse("--gateway", "nginx")))
                 .contains("nginx: " + home.toAbsolutePath().resolve("nginx/logs/error.log"));
         assertThat(ServerMain.logs(parse("--web", "none"))).doesNotContain("gateway:");
