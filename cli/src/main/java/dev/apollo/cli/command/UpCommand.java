@@ -17,7 +17,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start the control plane: in this terminal (Ctrl-C stops it), or in the background with --detach.")
+        description = {"Start the control plane: in this terminal, or in the background as a daemon with --detach.",
+            "Ctrl-C or SIGTERM stops the control plane only: instances and the gateway keep serving and the next start"
+                + " adopts them (apollo down stops everything)."})
 public final class UpCommand implements Callable<Integer> {
     private static final List<String> GATEWAYS = List.of("embedded", "nginx");
 
@@ -27,7 +29,8 @@ public final class UpCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--detach", description = "Run in the background; output goes to <data dir>/server.log.")
+    @Option(names = "--detach", description = "Run in the background, in a session of its own with no terminal; output goes"
+            + " to <data dir>/server.log, rotated past --log-max-size.")
     private boolean detach;
 
     @Mixin
