@@ -66,6 +66,12 @@ class ServiceUnitIT {
             assertThat(home.resolve("server.log.1")).exists();
             assertThat(home.resolve("server.log.2")).doesNotExist();
             LogFiles.whole(home.resolve("server.log.1"));
+            // The gateway keeps its own log under the same cap: it said it lost the control plane and found it again.
+            Path gatewayLog = home.resolve("gateway.log");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(home.resolve("gateway.log.1")));
+            assertThat(LogFiles.whole(gatewayLog)).isLessThanOrEqualTo(256);
+            assertThat(Files.readString(home.resolve("gateway.log.1")) + Files.readString(gatewayLog)).contains("apollo-gateway:");
+            LogFiles.whole(home.resolve("gateway.log.1"));
 
             apollo.ok("down"); // ends the main process with 0: Restart=on-failure does not start it again
             assertThat(next.waitFor(60, TimeUnit.SECONDS)).isTrue();
