@@ -89,12 +89,16 @@ public final class CappedOutput {
     static final class CappedFile {
         private final Path path;
         private final LogLimits limits;
-        private final FileChannel channel;
+        private FileChannel channel;
 
         CappedFile(Path path, LogLimits limits) throws IOException {
             this.path = path;
             this.limits = limits;
-            this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            this.channel = open(path);
+        }
+
+        private static FileChannel open(Path path) throws IOException {
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         }
 
         synchronized void append(byte[] bytes, int length) throws IOException {
@@ -109,6 +113,13 @@ public final class CappedOutput {
         }
 
         private void rotate() throws IOException {
+            if (!Files.exists(path)) {
+                // Removed or renamed by someone else (an operator, a logrotate without copytruncate): what we
+                // wrote is theirs now, and the log starts again where it belongs.
+                channel.close();
+                channel = open(path);
+                return;
+            }
             if (limits.keep() > 0) {
                 LogRotation.shiftCopies(path, limits.keep());
                 Files.copy(path, LogRotation.copy(path, 1), StandardCopyOption.REPLACE_EXISTING);

@@ -71,6 +71,23 @@ class CappedOutputTest {
     }
 
     @Test
+    void aLogRemovedBySomeoneElseStartsAgainWhereItBelongs() throws IOException {
+        Path log = dir.resolve("server.log");
+        CappedOutput.CappedFile file = new CappedOutput.CappedFile(log, new LogLimits(100, 1));
+        byte[] line = "a line of forty bytes, give or take it.\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        file.append(line, line.length);
+        Files.move(log, dir.resolve("taken.log"));
+
+        for (int i = 0; i < 3; i++) {
+            file.append(line, line.length);
+        }
+
+        assertThat(log).exists();
+        assertThat(Files.size(log)).isLessThanOrEqualTo(100);
+        assertThat(Files.readString(log)).endsWith("take it.\n");
+    }
+
+    @Test
     void anotherWriterKeepingItsLogOpenHasItRenamed() throws IOException {
         Path log = dir.resolve("error.log");
         Files.writeString(log, "a".repeat(100));
