@@ -15,6 +15,7 @@ import dev.apollo.cli.command.RollbackCommand;
 import dev.apollo.cli.command.RouteCommand;
 import dev.apollo.cli.command.ScaleCommand;
 import dev.apollo.cli.command.SecretCommand;
+import dev.apollo.cli.command.ServiceUnitCommand;
 import dev.apollo.cli.command.StatusCommand;
 import dev.apollo.cli.command.TestbedCommand;
 import dev.apollo.cli.command.UndeployCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             UpCommand.class,
             DownCommand.class,
+            ServiceUnitCommand.class,
             DemoCommand.class,
             ArtifactCommand.class,
             DeployCommand.class,

@@ -3,6 +3,7 @@ package dev.apollo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.apollo.process.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ class DaemonIT {
     void aDetachedControlPlaneSurvivesAHangupAndAKillOfTheCallersProcessGroup(@TempDir Path home) throws Exception {
         // The caller: a shell in a process group of its own, as a terminal's job or a CI step is.
         ProcessBuilder caller = new ProcessBuilder("setsid", "bash", "-c",
-                "\"$0\" -jar \"$1\" up --detach --listen 127.0.0.1:0 --web 127.0.0.1:0 --rpc 127.0.0.1:0 && exec sleep 600",
+                "\"$0\" -jar \"$1\" up --detach --listen 127.0.0.1:0 --web 127.0.0.1:0 --rpc 127.0.0.1:0"
+                        + " --log-max-size 256 --log-keep 1 && exec sleep 600",
                 JAVA, Apollo.JAR.toString())
                 .redirectErrorStream(true).redirectOutput(home.resolve("caller.log").toFile());
         caller.environment().put("APOLLO_HOME", home.toString());
@@ -29,6 +31,19 @@ class DaemonIT {
             long server = apollo.serverPid();
             assertThat(session(server)).as("the control plane's session").isNotEqualTo(session(shell.pid()));
             assertThat(field(server, 7)).as("its controlling terminal").isEqualTo("0");
+            // Standard streams on files: input from /dev/null, output and errors appended to server.log.
+            Path log = home.resolve("server.log").toRealPath();
+            assertThat(descriptor(server, 0)).isEqualTo(Path.of("/dev/null"));
+            assertThat(descriptor(server, 1)).isEqualTo(log);
+            assertThat(descriptor(server, 2)).isEqualTo(log);
+            // ...and kept under the cap given, rotated between whole lines.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("Logs:"));
+            assertThat(LogFiles.whole(log)).isLessThanOrEqualTo(256);
+            LogFiles.whole(home.resolve("server.log.1"));
+            assertThat(home.resolve("server.log.2")).doesNotExist();
+            assertThat(Processes.commandLine(ProcessHandle.of(apollo.gatewayPid()).orElseThrow()))
+                    .as("the gateway is given the same cap").contains("--log-max-size 256 --log-keep 1");
+            assertThat(descriptor(apollo.gatewayPid(), 1)).isEqualTo(home.resolve("gateway.log").toRealPath());
             assertThat(Files.readString(home.resolve("caller.log"))).doesNotContain("Exception");
 
             long group = Long.parseLong(field(shell.pid(), 5));
@@ -42,6 +57,10 @@ class DaemonIT {
         } finally {
             shell.destroyForcibly();
         }
+    }
+
+    private static Path descriptor(long pid, int fd) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", Integer.toString(fd)));
     }
 
     private static String session(long pid) throws IOException {

@@ -1,5 +1,6 @@
 package dev.apollo.gateway;
 
+import dev.apollo.process.LogLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ public final class GatewayConfig {
     private final Duration connectTimeout;
     private final int poolSizePerBackend;
     private final Duration ejection;
+    private final LogLimits logs;
 
     private GatewayConfig(Builder b) {
         control = b.control;
@@ -46,6 +48,12 @@ public final class GatewayConfig {
         connectTimeout = b.connectTimeout;
         poolSizePerBackend = b.poolSizePerBackend;
         ejection = b.ejection;
+        logs = b.logs;
+    }
+
+    /** How large its own log (its standard output, when that is a file: gateway.log) may grow, and the copies kept. */
+    public LogLimits logs() {
+        return logs;
     }
 
     public static Builder builder() {
@@ -156,6 +164,7 @@ public final class GatewayConfig {
         private Duration connectTimeout = Duration.ofSeconds(2);
         private int poolSizePerBackend = 64;
         private Duration ejection = Duration.ofSeconds(5);
+        private LogLimits logs = LogLimits.DEFAULT;
 
         private Builder() {}
 
@@ -258,6 +267,16 @@ public final class GatewayConfig {
 
         public Builder ejection(Duration ejection) {
             this.ejection = positive("ejection", ejection);
+            return this;
+        }
+
+        public Builder logMaxBytes(long bytes) {
+            this.logs = logs.withMaxBytes(bytes);
+            return this;
+        }
+
+        public Builder logKeep(int copies) {
+            this.logs = logs.withKeep(copies);
             return this;
         }
 

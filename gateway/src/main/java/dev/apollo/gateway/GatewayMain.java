@@ -1,5 +1,7 @@
 package dev.apollo.gateway;
 
+import dev.apollo.process.CappedOutput;
+import dev.apollo.process.LogLimits;
 import dev.apollo.routing.GatewayException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,6 +26,8 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
+        // Before anything logs: Vert.x's and our log handlers keep the stream they start with.
+        CappedOutput.install(config.logs());
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
@@ -82,6 +86,8 @@ public final class GatewayMain {
                 case "--state-file" -> builder.stateFile(Path.of(value));
                 case "--routes-cache" -> builder.routesCache(Path.of(value));
                 case "--event-loops" -> builder.eventLoops(integer(flag, value));
+                case "--log-max-size" -> builder.logMaxBytes(LogLimits.parseSize(value));
+                case "--log-keep" -> builder.logKeep(integer(flag, value));
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
@@ -131,6 +137,7 @@ public final class GatewayMain {
                 usage: GatewayMain [--control URL | --control-file PATH] [--token-file PATH] [--web HOST:PORT] [--domain D]
                                    [--rpc HOST:PORT|none] [--rpc-suffix S] [--external-timeout DURATION]
                                    [--state-file PATH] [--routes-cache PATH] [--event-loops N]
+                                   [--log-max-size SIZE] [--log-keep N]
                   --control           control plane base URL (routes are followed from URL/v1/routes/stream)
                   --control-file      the control plane's server.json: its url is read again before every connection
                   --token-file        file holding the bearer token for the control plane
@@ -143,6 +150,8 @@ public final class GatewayMain {
                   --external-timeout  how long an external may stay silent before the caller gets a 504 (default 30s)
                   --state-file        where to write {"pid","web","rpc","routesVersion"} after binding and on each new table
                   --routes-cache      where to keep the last table, loaded at start when the control plane is down
-                  --event-loops       threads serving requests (default: one per core)""";
+                  --event-loops       threads serving requests (default: one per core)
+                  --log-max-size      when its output goes to a file: rotate it past SIZE, e.g. 10MiB (default 10MiB)
+                  --log-keep          rotated copies of that file kept (default 2)""";
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apollo.api.Json;
+import dev.apollo.process.LogLimits;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,9 @@ class GatewayMainTest {
         assertThat(defaults.rpcSuffix()).isEqualTo("rpc.int");
         assertThat(defaults.externalTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.control()).isEmpty();
+        assertThat(defaults.logs()).isEqualTo(LogLimits.DEFAULT);
+        assertThat(GatewayMain.parse(new String[] {"--log-max-size", "64K", "--log-keep", "0"}).logs())
+                .isEqualTo(new LogLimits(64 * 1024, 0));
     }
 
     @Test
@@ -65,6 +69,8 @@ class GatewayMainTest {
         assertThatThrownBy(() -> GatewayMain.parse(new String[] {"--rpc-suffix", ".int"})).hasMessageContaining("rpc.int");
         assertThatThrownBy(() -> GatewayMain.parse(new String[] {"--external-timeout", "soon"}))
                 .hasMessageContaining("expected: a duration");
+        assertThatThrownBy(() -> GatewayMain.parse(new String[] {"--log-max-size", "big"})).hasMessageContaining("'big'");
+        assertThatThrownBy(() -> GatewayMain.parse(new String[] {"--log-keep", "-1"})).hasMessageContaining("log keep: -1");
     }
 
     /** As the control plane runs it: a process that reports its port in the state file. */

@@ -11,7 +11,9 @@ public enum Signal {
     /** nginx: stop gracefully (workers finish their requests); most other programs just die of it. */
     QUIT,
     /** nginx: re-read the configuration. */
-    HUP;
+    HUP,
+    /** nginx: reopen its log files (after they were renamed for rotation). */
+    USR1;
 
     /**
      * Sends the signal.

@@ -73,7 +73,7 @@ public final class ControlPlane implements AutoCloseable {
             case EMBEDDED -> {
                 NginxFront.stopLeftover(config);
                 GatewayProcess process = GatewayProcess.ensure(config.home(), config.gateway().orElseThrow(), config.rpc(),
-                        config.domain());
+                        config.domain(), config.logs());
                 yield new EmbeddedFront(process, routes,
                         new NginxRenderer(NginxFront.settings(config, process.webAddress(), Optional.of(process.rpcAddress()))));
             }

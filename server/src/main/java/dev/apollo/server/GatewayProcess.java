@@ -5,6 +5,7 @@ import dev.apollo.api.Json;
 import dev.apollo.core.ApolloException;
 import dev.apollo.process.GracefulStop;
 import dev.apollo.process.Launch;
+import dev.apollo.process.LogLimits;
 import dev.apollo.process.Processes;
 import dev.apollo.process.Signal;
 import java.io.IOException;
@@ -26,6 +27,8 @@ final class GatewayProcess {
     private static final Logger LOG = Logger.getLogger(GatewayProcess.class.getName());
     private static final String MAIN = "dev.apollo.gateway.GatewayMain";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Its output, in the data dir; the gateway keeps it under the control plane's log limits. */
+    static final String LOG_FILE = "gateway.log";
 
     private final Path stateFile;
     private final ProcessHandle process;
@@ -36,14 +39,14 @@ final class GatewayProcess {
     }
 
     /** The data dir's gateway: the running one if there is one, else a new one listening on {@code web}. */
-    static GatewayProcess ensure(Path home, String web, String rpc, String domain) {
+    static GatewayProcess ensure(Path home, String web, String rpc, String domain, LogLimits logs) {
         Path stateFile = Front.stateFile(home);
         Optional<ProcessHandle> running = Processes.carrying(stateFileArgument(stateFile)).stream().findFirst();
         if (running.isPresent()) {
             LOG.info("adopted the running gateway (pid " + running.get().pid() + ")");
             return new GatewayProcess(stateFile, running.get());
         }
-        return start(home, stateFile, web, rpc, domain);
+        return start(home, stateFile, web, rpc, domain, logs);
     }
 
     /** Stops an embedded gateway this data dir started earlier, when an nginx gateway is to take its ports. */
@@ -53,7 +56,7 @@ final class GatewayProcess {
                 .ifPresent(p -> new GatewayProcess(stateFile, p).stop(Duration.ofSeconds(5)));
     }
 
-    private static GatewayProcess start(Path home, Path stateFile, String web, String rpc, String domain) {
+    private static GatewayProcess start(Path home, Path stateFile, String web, String rpc, String domain, LogLimits logs) {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", ownJar(), MAIN,
                 "--control-file", home.resolve("server.json").toAbsolutePath().toString(),
@@ -62,8 +65,10 @@ final class GatewayProcess {
                 "--rpc", rpc,
                 "--domain", domain,
                 stateFileArgument(stateFile),
-                "--routes-cache", home.resolve("routes.json").toAbsolutePath().toString());
-        Path log = home.resolve("gateway.log");
+                "--routes-cache", home.resolve("routes.json").toAbsolutePath().toString(),
+                "--log-max-size", Long.toString(logs.maxBytes()),
+                "--log-keep", Integer.toString(logs.keep()));
+        Path log = home.resolve(LOG_FILE);
         try {
             Files.deleteIfExists(stateFile);
             // A session of its own: a Ctrl-C for the control plane is not for it.

@@ -59,7 +59,7 @@ final class NginxFront implements Front {
             }
         };
         NginxGateway gateway = NginxGateway.start(nginx, new NginxRenderer(settings), routes, listener, clock,
-                NginxGateway.Options.defaults());
+                NginxGateway.Options.defaults().withLogs(config.logs()));
         writeState(stateFile, nginx.master(settings).map(ProcessHandle::pid).orElse(0L), web, rpc);
         return new NginxFront(gateway, routes);
     }

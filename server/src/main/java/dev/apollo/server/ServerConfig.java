@@ -1,6 +1,7 @@
 package dev.apollo.server;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.process.LogLimits;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param nginx the nginx binary of an nginx gateway; empty: the one on PATH
  * @param scheduler where instances run ({@link Backends})
  * @param store where desired state, history and events are kept ({@link Backends})
+ * @param logs how large each log the platform writes itself (server.log, gateway.log, nginx's error.log) may grow, and
+ *     how many rotated copies are kept
  */
 public record ServerConfig(
         Path home,
@@ -43,7 +46,8 @@ public record ServerConfig(
         GatewayKind gatewayKind,
         Optional<Path> nginx,
         Backends.SchedulerChoice scheduler,
-        Backends.StoreChoice store) {
+        Backends.StoreChoice store,
+        LogLimits logs) {
 
     public static final int DEFAULT_PORT = 7700;
 
@@ -70,6 +74,7 @@ public record ServerConfig(
         Objects.requireNonNull(gatewayKind, "gatewayKind");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(logs, "logs");
         if (maxInstances < 1) {
             throw new ApolloException.Invalid("max instances: " + maxInstances + " (expected: >= 1)");
         }
@@ -79,7 +84,7 @@ public record ServerConfig(
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
                 Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
                 Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty(),
-                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE);
+                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE, LogLimits.DEFAULT);
     }
 
     Builder toBuilder() {
@@ -107,6 +112,7 @@ public record ServerConfig(
         Optional<Path> nginx;
         Backends.SchedulerChoice scheduler;
         Backends.StoreChoice store;
+        LogLimits logs;
 
         private Builder(ServerConfig c) {
             home = c.home;
@@ -125,11 +131,12 @@ public record ServerConfig(
             nginx = c.nginx;
             scheduler = c.scheduler;
             store = c.store;
+            logs = c.logs;
         }
 
         ServerConfig build() {
             return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store);
+                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store, logs);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.apollo.server;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.process.CappedOutput;
+import dev.apollo.process.LogLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a control plane in this process until {@code apollo down} or a signal. Started by
@@ -31,6 +34,8 @@ public final class ServerMain {
             System.exit(2);
             return;
         }
+        // Before anything logs (a log handler keeps the stream it starts with): a server.log is kept under its cap.
+        CappedOutput.install(config.logs());
         ControlPlane plane;
         try {
             plane = ControlPlane.start(config);
@@ -40,12 +45,36 @@ public final class ServerMain {
             return;
         }
         // A signal stops the control plane only; instances keep serving and are adopted on the next start.
-        Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "apollo-signal"));
+        // Said by whichever ends first: the hook (a signal, whose JVM may halt before this thread wakes) or apollo down.
+        AtomicBoolean said = new AtomicBoolean();
+        Runnable sayStopped = () -> {
+            if (!said.getAndSet(true)) {
+                System.out.println("Apollo control plane stopped.");
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            plane.close();
+            sayStopped.run();
+        }, "apollo-signal"));
         System.out.println("Apollo control plane listening on " + plane.url() + " (data dir " + config.home() + ", pid "
                 + ProcessHandle.current().pid() + ")");
+        System.out.println(logs(config));
         plane.awaitStopped();
-        System.out.println("Apollo control plane stopped.");
+        sayStopped.run();
         System.exit(0);
+    }
+
+    /** Where each log is, for the operator who just started us (or reads the start in a log). */
+    static String logs(ServerConfig config) {
+        Path home = config.home().toAbsolutePath();
+        String limits = "each rotated past " + LogLimits.formatSize(config.logs().maxBytes()) + "; older files kept: "
+                + config.logs().keep();
+        String gateway = config.gateway().isEmpty() ? ""
+                : config.gatewayKind() == ServerConfig.GatewayKind.NGINX
+                        ? "; nginx: " + NginxFront.settings(config, "", Optional.empty()).errorLog()
+                        : "; gateway: " + home.resolve(GatewayProcess.LOG_FILE);
+        return "Logs: control plane: " + CappedOutput.describeStandardOutput() + gateway
+                + "; instances: apollo logs SERVICE (" + limits + ")";
     }
 
     /** The data dir's config file: {@code key = value} lines, one per flag (without its dashes); flags win over it. */
@@ -83,9 +112,11 @@ public final class ServerMain {
                 case "--nginx" -> config.nginx = Optional.of(Path.of(value));
                 case "--scheduler" -> config.scheduler = Backends.scheduler(value);
                 case "--store" -> config.store = Backends.store(value);
+                case "--log-max-size" -> config.logs = config.logs.withMaxBytes(size(flag, value));
+                case "--log-keep" -> config.logs = config.logs.withKeep(number(flag, value));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
-                        + " --gateway, --nginx, --scheduler, --store; in " + CONFIG_FILE + " the same names without dashes).");
+                        + " --gateway, --nginx, --scheduler, --store, --log-max-size, --log-keep; in " + CONFIG_FILE + " the same names without dashes).");
             }
         }
         ServerConfig built = config.build();
@@ -140,6 +171,18 @@ public final class ServerMain {
     private static String hostPort(String value) {
         InetSocketAddress address = listen(value);
         return address.getHostString() + ":" + address.getPort();
+    }
+
+    private static long size(String flag, String value) {
+        try {
+            long bytes = LogLimits.parseSize(value);
+            if (bytes < 1) {
+                throw new IllegalArgumentException("log size '" + value + "': expected at least 1 byte (e.g. 10MiB).");
+            }
+            return bytes;
+        } catch (IllegalArgumentException e) {
+            throw new ApolloException.Invalid(flag + ": " + e.getMessage());
+        }
     }
 
     private static int number(String flag, String value) {

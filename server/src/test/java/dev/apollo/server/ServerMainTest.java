@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.process.LogLimits;
 import dev.apollo.server.ServerConfig.GatewayKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,5 +103,29 @@ class ServerMainTest {
         // As with gateway =, the file is wrong whether or not a flag would have won over that line.
         assertThatThrownBy(() -> parse("--scheduler", "local")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessageContaining("'kubernetes'");
+    }
+
+    @Test
+    void logLimitsComeFromTheConfigFileOrFlagsAndSayWhereEachLogIs() throws IOException {
+        assertThat(parse().logs()).isEqualTo(LogLimits.DEFAULT);
+        Files.writeString(home.resolve("apollo.conf"), "log-max-size = 1MiB\nlog-keep = 5\n");
+        assertThat(parse().logs()).isEqualTo(new LogLimits(1024 * 1024, 5));
+        assertThat(parse("--log-max-size", "64K").logs()).isEqualTo(new LogLimits(64 * 1024, 5));
+
+        assertThat(ServerMain.logs(parse())).contains("gateway: " + home.toAbsolutePath().resolve("gateway.log"))
+                .contains("apollo logs SERVICE").contains("rotated past 1MiB; older files kept: 5");
+        assertThat(ServerMain.logs(parse("--gateway", "nginx")))
+                .contains("nginx: " + home.toAbsolutePath().resolve("nginx/logs/error.log"));
+        assertThat(ServerMain.logs(parse("--web", "none"))).doesNotContain("gateway:");
+    }
+
+    @Test
+    void aBadLogLimitIsNamed() {
+        assertThatThrownBy(() -> parse("--log-max-size", "huge")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--log-max-size: log size 'huge'");
+        assertThatThrownBy(() -> parse("--log-max-size", "0")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("at least 1 byte");
+        assertThatThrownBy(() -> parse("--log-keep", "-2")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--log-keep '-2'");
     }
 }

@@ -4,6 +4,7 @@ import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.local.LocalControlPlane;
 import dev.apollo.client.ServerFile;
+import dev.apollo.process.LogLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start the control plane: in this terminal (Ctrl-C stops it), or in the background with --detach.")
+        description = {"Start the control plane: in this terminal, or in the background as a daemon with --detach.",
+            "Ctrl-C or SIGTERM stops the control plane only: instances and the gateway keep serving and the next start"
+                + " adopts them (apollo down stops everything)."})
 public final class UpCommand implements Callable<Integer> {
     private static final List<String> GATEWAYS = List.of("embedded", "nginx");
 
@@ -26,7 +29,8 @@ public final class UpCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--detach", description = "Run in the background; output goes to <data dir>/server.log.")
+    @Option(names = "--detach", description = "Run in the background, in a session of its own with no terminal; output goes"
+            + " to <data dir>/server.log, rotated past --log-max-size.")
     private boolean detach;
 
     @Mixin
@@ -66,6 +70,14 @@ public final class UpCommand implements Callable<Integer> {
                     + " (default: sqlite:apollo.db).")
     private String store;
 
+    @Option(names = "--log-max-size", paramLabel = "SIZE",
+            description = "Rotate each log Apollo writes itself (server.log, gateway.log, nginx's error.log) once it passes"
+                    + " SIZE: bytes, or K, M, G as in 512K or 10MiB (default: 10MiB).")
+    private String logMaxSize;
+
+    @Option(names = "--log-keep", paramLabel = "N", description = "Rotated copies kept of each of those logs (default: 2).")
+    private Integer logKeep;
+
     @Override
     public Integer call() {
         List<String> flags = serverFlags();
@@ -82,7 +94,8 @@ public final class UpCommand implements Callable<Integer> {
             global.out().println("Logs: " + plane.logFile() + "   Stop it with: apollo down");
             return ExitCodes.OK;
         }
-        global.out().println("Starting the Apollo control plane (data dir " + plane.home() + "); Ctrl-C stops it.");
+        global.out().println("Starting the Apollo control plane (data dir " + plane.home() + "). Ctrl-C or SIGTERM stops it"
+                + " and leaves instances and the gateway running for the next start; apollo down stops them all.");
         int exit = plane.runForeground(listen.api(spec));
         if (exit == LocalControlPlane.SERVER_REFUSED_CONFIGURATION) {
             return ExitCodes.USAGE; // the server said why on this terminal, as --detach says it
@@ -96,6 +109,8 @@ public final class UpCommand implements Callable<Integer> {
         Checks.atLeast(spec, "max-instances", maxInstances, 1);
         Checks.atLeast(spec, "stop-grace", stopGrace, 0);
         Checks.atLeast(spec, "rollback-window", rollbackWindow, 0);
+        Checks.atLeast(spec, "log-keep", logKeep, 0);
+        checkLogSize();
         checkGateway();
         // The server knows the schedulers and stores there are, and refuses others by name; it finds nginx
         // when --nginx is left out, and knows the data dir's apollo.conf, which may choose it.
@@ -109,7 +124,22 @@ public final class UpCommand implements Callable<Integer> {
                 .add("--nginx", nginx)
                 .add("--scheduler", scheduler)
                 .add("--store", store)
+                .add("--log-max-size", logMaxSize)
+                .add("--log-keep", logKeep)
                 .list();
+    }
+
+    private void checkLogSize() {
+        if (logMaxSize == null) {
+            return;
+        }
+        try {
+            if (LogLimits.parseSize(logMaxSize) < 1) {
+                throw new IllegalArgumentException("log size '" + logMaxSize + "': expected at least 1 byte (e.g. 10MiB).");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "log-max-size: " + e.getMessage());
+        }
     }
 
     private void checkGateway() {

@@ -82,12 +82,27 @@ public final class LocalControlPlane {
     }
 
     List<String> command(String listen) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // sqlite-jdbc loads a native library; newer JDKs warn unless it is allowed explicitly.
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                "-cp", classpath, mainClass, "--home", home.toString(), "--listen", listen));
+        List<String> command = javaAndHome();
+        command.addAll(List.of("--listen", listen));
         command.addAll(serverFlags);
         return command;
+    }
+
+    /**
+     * The control plane's command line without a listen address, for a service manager to run: where
+     * it listens is then the data dir's apollo.conf's to say ({@code listen = HOST:PORT}), else 127.0.0.1:7700.
+     */
+    public List<String> serviceCommand() {
+        List<String> command = javaAndHome();
+        command.addAll(serverFlags);
+        return command;
+    }
+
+    private List<String> javaAndHome() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // sqlite-jdbc loads a native library; newer JDKs warn unless it is allowed explicitly.
+        return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                "-cp", classpath, mainClass, "--home", home.toString()));
     }
 
     /** Runs the control plane with this terminal until it exits. Ctrl-C stops the control plane only:

@@ -23,7 +23,9 @@ final class LogTail {
 
     static List<String> lastLines(Path file, long fromOffset, int count) {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(fromOffset, in.length() - MAX_BYTES);
+            // An offset past the end: the server rotated its log since (it keeps server.log under a cap).
+            long from = fromOffset > in.length() ? 0 : fromOffset;
+            long start = Math.max(from, in.length() - MAX_BYTES);
             byte[] bytes = new byte[(int) Math.max(0, in.length() - start)];
             in.seek(start);
             in.readFully(bytes);

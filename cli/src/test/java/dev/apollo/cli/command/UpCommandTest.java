@@ -61,4 +61,17 @@ class UpCommandTest {
         // Which schedulers and stores there are, the server knows, and it refuses the others by name.
         assertThat(serverFlags(Map.of(), "up", "--scheduler", "swarm")).containsExactly("--scheduler", "swarm");
     }
+
+    @Test
+    void logLimitsAreHandedToTheServerAndNonsenseIsAUsageError() {
+        assertThat(serverFlags(Map.of(), "up", "--log-max-size", "512K", "--log-keep", "0"))
+                .containsExactly("--log-max-size", "512K", "--log-keep", "0");
+
+        Run size = run("up", "--log-max-size", "lots");
+        assertThat(size.exitCode()).isEqualTo(2);
+        assertThat(size.err()).startsWith("apollo: log-max-size: log size 'lots': expected bytes, or a number with K, M or G");
+        Run keep = run("up", "--log-keep", "-1");
+        assertThat(keep.exitCode()).isEqualTo(2);
+        assertThat(keep.err()).startsWith("apollo: log-keep: -1 (expected: >= 0)");
+    }
 }

@@ -197,6 +197,11 @@ public final class Nginx {
         signal(master, Signal.HUP);
     }
 
+    /** Asks the master to reopen its log files, renamed for rotation: it and its workers open new ones at the same path. */
+    public void reopenLogs(ProcessHandle master) {
+        signal(master, Signal.USR1);
+    }
+
     /** The workers that accept requests now: after a reload, the old ones keep accepting for a moment (nginx waits 100 ms). */
     public static Set<Long> acceptingWorkers(ProcessHandle master) {
         return master.children().filter(Nginx::accepting).map(ProcessHandle::pid).collect(Collectors.toSet());

@@ -3,6 +3,8 @@ package dev.apollo.gateway.nginx;
 import dev.apollo.api.RouteTableView;
 import dev.apollo.gateway.nginx.NginxConfig.Part;
 import dev.apollo.gateway.nginx.NginxRenderer.Refused;
+import dev.apollo.process.LogLimits;
+import dev.apollo.process.LogRotation;
 import dev.apollo.routing.GatewayException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,10 +65,21 @@ public final class NginxGateway implements AutoCloseable {
      *     that accept now, waits until they fit (until none is left when there are more workers than this)
      * @param applyTimeout how long new workers have to answer with the new configuration's digest
      * @param refusalRetry how long an external nginx refused stays refused before it is tried again
+     * @param logs how large nginx's error.log may grow before it is renamed and reopened, and the copies kept
      */
-    public record Options(Duration minReloadInterval, int maxRetiringWorkers, Duration applyTimeout, Duration refusalRetry) {
+    public record Options(Duration minReloadInterval, int maxRetiringWorkers, Duration applyTimeout, Duration refusalRetry,
+            LogLimits logs) {
+        public Options(Duration minReloadInterval, int maxRetiringWorkers, Duration applyTimeout, Duration refusalRetry) {
+            this(minReloadInterval, maxRetiringWorkers, applyTimeout, refusalRetry, LogLimits.DEFAULT);
+        }
+
         public static Options defaults() {
             return new Options(Duration.ofMillis(100), 8, Duration.ofSeconds(5), Duration.ofSeconds(60));
+        }
+
+        /** How large nginx's error.log may grow before it is renamed and nginx reopens it, and the copies kept. */
+        public Options withLogs(LogLimits limits) {
+            return new Options(minReloadInterval, maxRetiringWorkers, applyTimeout, refusalRetry, limits);
         }
     }
 
@@ -132,6 +145,11 @@ public final class NginxGateway implements AutoCloseable {
         return settings;
     }
 
+    /** The nginx master it manages, when one runs. */
+    public Optional<ProcessHandle> master() {
+        return Optional.ofNullable(master).filter(Nginx::running);
+    }
+
     public Status status() {
         Applied now = applied;
         ProcessHandle running = master;
@@ -162,6 +180,7 @@ public final class NginxGateway implements AutoCloseable {
     private void follow() {
         long seen = applied == null ? -1 : applied.routesVersion();
         while (!closed) {
+            rotateLogs();
             try {
                 RouteTableView next = routes.awaitNewer(seen, Duration.ofSeconds(1));
                 if (next.version() == seen && !dueForRetry()) {
@@ -180,6 +199,25 @@ public final class NginxGateway implements AutoCloseable {
             } catch (RuntimeException e) {
                 trouble("nginx could not be updated: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Renames nginx's error.log once it has passed its limit and has nginx reopen it (SIGUSR1): until
+     * then nginx keeps writing to the renamed file, and it writes each line with one call, so no line
+     * is cut or lost. Checked about once a second, so a log may pass its limit by a second's worth.
+     */
+    synchronized void rotateLogs() {
+        ProcessHandle running = master;
+        if (running == null || !Nginx.running(running)) {
+            return; // a master that starts later opens a new file itself
+        }
+        try {
+            if (LogRotation.renameIfLarger(settings.errorLog(), options.logs())) {
+                nginx.reopenLogs(running);
+            }
+        } catch (IOException | GatewayException e) {
+            LOG.warning("cannot rotate " + settings.errorLog() + ": " + e.getMessage());
         }
     }
 

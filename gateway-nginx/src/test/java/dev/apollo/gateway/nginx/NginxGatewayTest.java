@@ -17,6 +17,8 @@ import dev.apollo.gateway.EchoBackend;
 import dev.apollo.gateway.ExampleInstances;
 import dev.apollo.gateway.Http;
 import dev.apollo.gateway.nginx.NginxGateway.Options;
+import dev.apollo.process.LogLimits;
+import dev.apollo.process.LogRotation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -143,7 +146,15 @@ class NginxGatewayTest {
     }
 
     private Running start(RouteTableView table, Options options, Path directory, int web, int rpc) {
-        NginxSettings settings = NginxFixtures.settings(directory, "127.0.0.1:" + web, "127.0.0.1:" + rpc);
+        return start(table, options, directory, web, rpc, false);
+    }
+
+    private Running start(RouteTableView table, Options options, Path directory, int web, int rpc, boolean workersAsUs) {
+        NginxSettings fixture = NginxFixtures.settings(directory, "127.0.0.1:" + web, "127.0.0.1:" + rpc);
+        boolean root = "root".equals(System.getProperty("user.name"));
+        NginxSettings settings = !workersAsUs || !root ? fixture : new NginxSettings(fixture.directory(), fixture.web(),
+                fixture.rpc(), fixture.domain(), fixture.rpcSuffix(), fixture.workers(), fixture.connectTimeout(),
+                fixture.backendTimeout(), fixture.externalTimeout(), fixture.workerShutdownTimeout(), Optional.of("root"));
         used.add(settings);
         StaticRoutes routes = StaticRoutes.of(table);
         NginxGateway gateway = NginxGateway.start(nginx, new NginxRenderer(settings), routes, listener, Clock.systemUTC(), options);
@@ -193,6 +204,57 @@ class NginxGatewayTest {
 
     private void timing(String what, NginxGateway gateway) {
         TIMINGS.add(what + ": lastApplyMs=" + gateway.status().lastApplyMs() + " reloads=" + gateway.status().reloads());
+    }
+
+    @Test
+    void itsErrorLogIsRenamedPastItsCapAndReopenedWithNoLineCut() throws IOException {
+        backends();
+        // Every request to a release on a port nobody listens on is an [error] line in nginx's error.log.
+        int closed = ExampleInstances.freePort();
+        // Workers run as the user that runs Apollo, as the control plane has them (as root nginx would pick nobody,
+        // which could not reopen a log in this test's private directory).
+        Running nginx = start(table(1, List.of(backend("dead-1", closed)), List.of(), List.of()),
+                OPTIONS.withLogs(new LogLimits(2048, 2)), dir.resolve("nginx"), ExampleInstances.freePort(),
+                ExampleInstances.freePort(), true);
+        Path log = nginx.settings().errorLog();
+
+        within(60).until(() -> {
+            nginx.web().get("/x");
+            return Files.exists(LogRotation.copy(log, 2));
+        });
+        within(60).until(() -> {
+            nginx.web().get("/y");
+            return Files.exists(log) && Files.size(log) > 0;
+        });
+
+        assertThat(LogRotation.copy(log, 3)).doesNotExist();
+        for (Path file : List.of(LogRotation.copy(log, 2), LogRotation.copy(log, 1))) {
+            String text = Files.readString(file);
+            assertThat(text).as("%s holds whole lines", file).endsWith("\n");
+            assertThat(text.lines()).as("%s", file).isNotEmpty()
+                    .allMatch(line -> line.matches("\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d \\[\\w+\\] .*"));
+        }
+        assertThat(Files.readString(LogRotation.copy(log, 1))).contains("connect() failed");
+        // Reopened: nginx's processes hold the new file, none a renamed one.
+        ProcessHandle master = nginx.gateway().master().orElseThrow();
+        Path current = log.toAbsolutePath();
+        within(10).until(() -> openFiles(master).contains(current) && master.children().allMatch(w -> openFiles(w).contains(current)));
+        assertThat(Stream.concat(Stream.of(master), master.children()).flatMap(p -> openFiles(p).stream()))
+                .doesNotContain(LogRotation.copy(current, 1), LogRotation.copy(current, 2));
+    }
+
+    private static List<Path> openFiles(ProcessHandle process) {
+        try (var descriptors = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return descriptors.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd);
+                } catch (IOException e) {
+                    return fd;
+                }
+            }).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     @Test

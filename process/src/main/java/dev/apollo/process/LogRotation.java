@@ -1,0 +1,61 @@
+package dev.apollo.process;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Rotated copies of a log: {@code NAME.1} is the newest, {@code NAME.KEEP} the oldest kept. The two
+ * ways to rotate differ in who keeps the file open: a writer that can reopen its log (nginx, on
+ * SIGUSR1) has it renamed, so not a byte is lost; a file that stays open where it is (a process's
+ * standard output) is copied and emptied in place.
+ */
+public final class LogRotation {
+    private LogRotation() {}
+
+    /** The {@code n}th rotated copy of {@code log}. */
+    public static Path copy(Path log, int n) {
+        return log.resolveSibling(log.getFileName() + "." + n);
+    }
+
+    /** Its size, 0 when there is no such file yet. */
+    public static long size(Path log) throws IOException {
+        try {
+            return Files.size(log);
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Renames {@code log} to {@code log.1} (the older copies moved one up, the oldest dropped) when
+     * it has passed the limit: the writer must then reopen it, until which it keeps writing to the
+     * renamed file. With {@code keep} 0 the log is deleted instead.
+     *
+     * @return whether it rotated
+     */
+    public static boolean renameIfLarger(Path log, LogLimits limits) throws IOException {
+        if (size(log) <= limits.maxBytes()) {
+            return false;
+        }
+        if (limits.keep() == 0) {
+            Files.deleteIfExists(log);
+            return true;
+        }
+        shiftCopies(log, limits.keep());
+        Files.move(log, copy(log, 1), StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    /** Makes room for a new {@code log.1}: drops {@code log.KEEP} and moves every other copy one up. */
+    static void shiftCopies(Path log, int keep) throws IOException {
+        Files.deleteIfExists(copy(log, keep));
+        for (int n = keep - 1; n >= 1; n--) {
+            if (Files.exists(copy(log, n))) {
+                Files.move(copy(log, n), copy(log, n + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}
