@@ -55,8 +55,6 @@ public final class NginxRenderer {
     public record Refused(String environment, String external, String url, String reason) {}
 
     private static final String BALANCER = balancerCode();
-    /** How long an instance that failed a request is passed over while others are left: the embedded gateway's default. */
-    private static final java.time.Duration EJECTION = java.time.Duration.ofSeconds(5);
 
     private final NginxSettings settings;
     private final List<Path> modules;
@@ -221,11 +219,9 @@ public final class NginxRenderer {
         }
 
         private void balancer() {
-            out.line("# The instances of every release (replaced over the control socket), and the ones passed over for a while.");
+            out.line("# The instances of every release, replaced over the control socket.");
             out.line("lua_shared_dict apollo_members 32m;");
-            out.line("lua_shared_dict apollo_ejected 1m;");
-            String code = BALANCER.replace("@@EJECT_SECONDS@@", Long.toString(EJECTION.toSeconds()))
-                    .replace("@@NOT_YET@@", luaString(Rejects.json(Rejects.noRouteTable()).stripTrailing()));
+            String code = BALANCER.replace("@@NOT_YET@@", luaString(Rejects.json(Rejects.noRouteTable()).stripTrailing()));
             out.open("init_by_lua_block");
             out.line("apollo = (function()");
             code.lines().forEach(line -> out.line(line.isBlank() ? "" : line));

@@ -7,13 +7,12 @@
 --   B  ENV/SERVICE  ...                            web, testbed asked for by header or cookie (absent: none)
 --   H  ENV/SERVICE  ...                            web, testbed asked for by host
 --   R  ENV/SERVICE  ...                            rpc
--- Health is for the control plane to judge: a member is never marked down here for good. Like the embedded
--- gateway, one that failed is passed over for a few seconds while others are left (passive ejection).
+-- Health is for the control plane to judge: no member is ever marked down here. A failed attempt is
+-- tried once more on another member (nginx does so only after an error, never after a timeout, and
+-- never for a request that is not idempotent once it was sent: proxy_next_upstream).
 local balancer = require "ngx.balancer"
 
 local members = ngx.shared.apollo_members
-local ejected = ngx.shared.apollo_ejected
-local EJECT_SECONDS = @@EJECT_SECONDS@@
 local NOT_YET = @@NOT_YET@@
 
 local M = {}
@@ -120,24 +119,16 @@ function M.route(kind)
   return reply(chosen.status, chosen.body)
 end
 
-local function is_ejected(member)
-  return ejected:get(member.address) ~= nil
-end
-
--- From position start on, the first member that is neither excluded nor ejected; else any but excluded.
+-- The member after position start that is not excluded (the one that just failed).
 local function pick(pool, start, excluded)
   local n = #pool.addrs
-  local fallback
   for i = 0, n - 1 do
     local member = pool.addrs[(start + i - 1) % n + 1]
     if member ~= excluded then
-      if not is_ejected(member) then
-        return member
-      end
-      fallback = fallback or member
+      return member
     end
   end
-  return fallback
+  return nil
 end
 
 -- Balancer phase: round robin over the members of the release; after a failed attempt, another member once.
@@ -157,13 +148,9 @@ function M.balance()
       balancer.set_more_tries(1)
     end
   else
-    if state == "failed" then
-      ejected:set(ctx.apollo_member.address, true, EJECT_SECONDS)
-    end
-    member = pick(pool, (cursors[pool.id] or 0) + 1, ctx.apollo_member)
-    if not member then
-      return ngx.exit(502)
-    end
+    -- Another member; the same one when it is alone (nginx also comes back here when a kept-alive
+    -- connection turned out closed, and then a new connection to it is the right answer).
+    member = pick(pool, (cursors[pool.id] or 0) + 1, ctx.apollo_member) or ctx.apollo_member
   end
   ctx.apollo_member = member
   local ok, err = balancer.set_current_peer(member.host, member.port)
