@@ -340,6 +340,17 @@ class NginxRendererTest {
     }
 
     @Test
+    void theInstalledNginxHasItsLuaModuleAndInstanceNamesAreResolvedForIt() {
+        List<Path> modules = Nginx.locate(Optional.empty()).luaModules();
+        assertThat(modules).allSatisfy(module -> assertThat(module).isRegularFile());
+        assertThat(modules).anySatisfy(module -> assertThat(module.getFileName().toString()).isEqualTo("ngx_http_lua_module.so"));
+        assertThat(NginxGateway.resolved("127.0.0.1:8080")).isEqualTo("127.0.0.1:8080");
+        assertThat(NginxGateway.resolved("[::1]:8080")).isEqualTo("[::1]:8080");
+        assertThat(NginxGateway.resolved("localhost:8080")).matches("(127\\.0\\.0\\.1|\\[[0-9a-f:]+\\]):8080");
+        assertThat(NginxGateway.resolved("no-such-host.invalid:80")).isEqualTo("no-such-host.invalid:80");
+    }
+
+    @Test
     void theInstalledNginxIsFoundAndTellsItsVersion() {
         Nginx nginx = Nginx.locate(Optional.empty());
         assertThat(Files.isExecutable(nginx.binary())).isTrue();
