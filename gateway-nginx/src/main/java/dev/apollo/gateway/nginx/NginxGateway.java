@@ -21,6 +21,11 @@ import java.util.logging.Logger;
  * Keeps a real nginx serving the current route table, and does not repeat what went wrong with
  * marathon-lb and Baragon:
  * <ul>
+ *   <li>A change of instances (deploy, scale, replacement, rollback, testbed) is no reload: the
+ *       instances go to nginx's Lua balancer over the control socket ({@link Members}), and
+ *       nginx routes by them from its next request on. Reloads close keep-alive connections and
+ *       cut long requests, so only structure (environments, path rules, services, externals) is
+ *       in the file.</li>
  *   <li>Every configuration is validated with {@code nginx -t} on a file of its own before it
  *       replaces the live one (an atomic rename), then applied by a reload. A configuration nginx
  *       refuses is never applied: the last good one keeps serving and the error is reported.</li>
@@ -30,9 +35,9 @@ import java.util.logging.Logger;
  *   <li>Bursts of changes are coalesced into at most one reload per {@code minReloadInterval}, and a
  *       reload waits while too many old workers are still finishing their requests (nginx ends them
  *       after {@code worker_shutdown_timeout}), so they cannot pile up.</li>
- *   <li>A change counts as applied only when nginx's workers answer, over a control socket, with
- *       the digest of the new file; so the control plane knows which routes are really served and
- *       stops a drained instance only after nginx has let go of it.</li>
+ *   <li>A change counts as applied only when nginx answers, over a control socket, with the
+ *       digest of the new file and of the instances it was sent; so the control plane knows which
+ *       routes are really served and stops a drained instance only after nginx has let go of it.</li>
  * </ul>
  * nginx runs as a daemon of its own: it keeps serving the last configuration when the control plane
  * dies, and the next control plane adopts it (through its pid file) instead of restarting it.
