@@ -32,6 +32,10 @@ public class Propagation {
         String gateway = "http://" + args[2];
         int rounds = Integer.parseInt(args[3]);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        if (args.length > 4 && args[4].equals("instances")) {
+            instanceChanges(http, api, token, gateway, rounds);
+            return;
+        }
 
         boolean hadRoot = http.send(authorized(api + ROUTES + "?path=" + URLEncoder.encode("/", StandardCharsets.UTF_8), token)
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
@@ -72,6 +76,31 @@ public class Propagation {
         System.out.println("route_rounds " + rounds(route, routeApi));
         System.out.println("rollback_rounds " + rounds(rollback, rollbackApi));
         System.out.println("api_changes " + (2 * rounds + (hadRoot ? 2 : 1)));
+        System.out.println("poll_errors " + pollErrors);
+    }
+
+    /**
+     * Only instance changes (bench/instances.sh): rollbacks within the window switch the live release
+     * between two warm ones, so each changes which instances serve "/" and nothing else.
+     */
+    private static void instanceChanges(HttpClient http, String api, String token, String gateway, int rounds) throws Exception {
+        awaitGateway(http, gateway + "/", false);
+        List<Double> seen = new ArrayList<>();
+        List<Double> apiCalls = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            String before = version(http, gateway + "/");
+            long start = System.nanoTime();
+            send(http, authorized(api + "/v1/environments/production/services/web-service/rollback", token)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            apiCalls.add(elapsed(start));
+            while (version(http, gateway + "/").equals(before) && elapsed(start) < 10_000) {
+                pause();
+            }
+            seen.add(elapsed(start));
+        }
+        System.out.println("instance_ms " + summary(seen));
+        System.out.println("instance_api_ms " + summary(apiCalls));
+        System.out.println("instance_rounds " + rounds(seen, apiCalls));
         System.out.println("poll_errors " + pollErrors);
     }
 

@@ -48,7 +48,18 @@ final class Load implements AutoCloseable {
 
     /** Starts {@code keepAlive} pooled clients and {@code fresh} new-connection-per-request clients. */
     static Load start(String gateway, String path, int keepAlive, int fresh) {
+        return start(gateway, path, keepAlive, fresh, 0);
+    }
+
+    /**
+     * And {@code strict} keep-alive clients on a plain socket that never resend a request (as wrk, a
+     * browser's POST or most RPC callers): a connection closed under a request counts as a failure.
+     */
+    static Load start(String gateway, String path, int keepAlive, int fresh, int strict) {
         Load load = new Load(gateway, path, "production", Duration.ofSeconds(120));
+        for (int i = 0; i < strict; i++) {
+            load.spawn(load::strictKeepAliveClient);
+        }
         for (int i = 0; i < keepAlive; i++) {
             load.spawn(load::keepAliveClient);
         }
@@ -104,6 +115,48 @@ final class Load implements AutoCloseable {
                 failures.add("new connection: " + e);
             }
         }
+    }
+
+    private void strictKeepAliveClient(List<String> versions) {
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nX-Apollo-Env: " + environment + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        while (go()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), 2000);
+                socket.setSoTimeout(10_000);
+                InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+                boolean open = true;
+                while (open && go()) {
+                    socket.getOutputStream().write(request);
+                    socket.getOutputStream().flush();
+                    String head = head(in);
+                    Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+                    String body = length.find() ? new String(in.readNBytes(Integer.parseInt(length.group(1))),
+                            StandardCharsets.UTF_8) : "";
+                    int status = head.startsWith("HTTP/1.1 ") ? Integer.parseInt(head.substring(9, 12)) : -1;
+                    record(status, head + body, versions);
+                    // nginx ends a connection after keepalive_requests and says so: the next request goes on a new one.
+                    open = !Pattern.compile("(?im)^connection:\\s*close").matcher(head).find();
+                }
+            } catch (IOException | RuntimeException e) {
+                failures.add("strict keep-alive: " + e);
+            }
+        }
+    }
+
+    /** The status line and headers, up to the blank line; an exception when the connection ends first. */
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int newlines = 0;
+        while (newlines < 2) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed before an answer (" + head.length() + " bytes of it read)");
+            }
+            head.append((char) b);
+            newlines = b == '\n' ? newlines + 1 : b == '\r' ? newlines : 0;
+        }
+        return head.toString();
     }
 
     private void record(int status, String body, List<String> versions) {

@@ -75,7 +75,9 @@ class NginxIT {
             apollo.ok("env", "create", "stage1", "--fallback", "production");
             await().atMost(Duration.ofSeconds(10)).until(() -> apollo.ok("gateway", "config").out().contains("stage1"));
             String whole = apollo.ok("gateway", "config").out();
-            assertThat(whole).contains("upstream apollo_production__web-service__", "environment stage1, falling back to production");
+            // Structure only: instances go to the Lua balancer, not into the file.
+            assertThat(whole).contains("set $apollo_target \"production/web-service\";", "upstream apollo_instances {",
+                    "environment stage1, falling back to production").doesNotContain("upstream apollo_production__");
             assertThat(apollo.ok("gateway", "config").out()).isEqualTo(whole);
             // What nginx serves is what is printed: the file in the data dir, byte for byte.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

@@ -58,19 +58,22 @@ final class NginxFront implements Front {
                 events.publish(event(clock, EventType.GATEWAY_RECOVERED, message));
             }
         };
-        NginxGateway gateway = NginxGateway.start(nginx, new NginxRenderer(settings), routes, listener, clock,
-                NginxGateway.Options.defaults().withLogs(config.logs()));
+        NginxGateway gateway = NginxGateway.start(nginx, new NginxRenderer(settings, nginx.luaModules()), routes, listener,
+                clock, NginxGateway.Options.defaults().withLogs(config.logs()));
         writeState(stateFile, nginx.master(settings).map(ProcessHandle::pid).orElse(0L), web, rpc);
         return new NginxFront(gateway, routes);
     }
 
-    /** nginx's settings for this data dir; its workers run as the user that runs Apollo. */
+    /**
+     * nginx's settings for this data dir. Its workers run as the user that runs Apollo, except when
+     * that is root: then as an unprivileged user (the master stays root to bind the ports).
+     */
     static NginxSettings settings(ServerConfig config, String web, Optional<String> rpc) {
         NginxSettings defaults = NginxSettings.defaults(config.home().toAbsolutePath().resolve("nginx"), web, rpc, config.domain());
         boolean root = "root".equals(System.getProperty("user.name"));
         return new NginxSettings(defaults.directory(), web, rpc, defaults.domain(), defaults.rpcSuffix(), defaults.workers(),
                 defaults.connectTimeout(), defaults.backendTimeout(), defaults.externalTimeout(),
-                defaults.workerShutdownTimeout(), root ? Optional.of("root") : Optional.empty());
+                defaults.workerShutdownTimeout(), root ? Optional.of(Nginx.unprivilegedUser()) : Optional.empty());
     }
 
     /** Stops an nginx this data dir started earlier, when the embedded gateway is to take its ports. */

@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,18 @@ public final class Nginx {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
     /** nginx answers the control socket in well under a millisecond; a worker that does not is asked again. */
     private static final Duration ASK_TIMEOUT = Duration.ofMillis(200);
+    /** Sending the instances: a larger document, still well under a millisecond per service. */
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
     private static final String INSTALL = "install it (Debian/Ubuntu: apt-get install nginx; macOS: brew install nginx), "
             + "or leave out --gateway nginx to use the embedded gateway.";
+
+    /** Where Debian's {@code libnginx-mod-http-lua} puts the Lua module and the kit it needs, in load order. */
+    public static final List<Path> DEBIAN_LUA_MODULES = List.of(Path.of("/usr/lib/nginx/modules/ndk_http_module.so"),
+            Path.of("/usr/lib/nginx/modules/ngx_http_lua_module.so"));
+    private static final String LUA_MODULE = "ngx_http_lua_module.so";
+    private static final String INSTALL_LUA = "install nginx's Lua module (Debian/Ubuntu: apt-get install libnginx-mod-http-lua), "
+            + "or use OpenResty (--nginx /usr/local/openresty/nginx/sbin/nginx), or leave out --gateway nginx to use the embedded "
+            + "gateway.";
 
     private final Path binary;
 
@@ -81,10 +92,62 @@ public final class Nginx {
         return text.startsWith("nginx version: ") ? text.substring("nginx version: ".length()) : text;
     }
 
+    /**
+     * The dynamic modules this nginx loads for Lua (the balancer that takes instance changes without a
+     * reload): none when Lua is built in (OpenResty), else the Lua module and its kit from nginx's
+     * modules directory. Throws with how to install it when there is none.
+     */
+    public List<Path> luaModules() {
+        String configure = run(List.of(binary.toString(), "-V")).output();
+        if (configure.contains("lua-nginx-module") || configure.contains("ngx_lua") || configure.contains("openresty")) {
+            return List.of();
+        }
+        Matcher modulesPath = Pattern.compile("--modules-path=(\\S+)").matcher(configure);
+        Matcher prefix = Pattern.compile("--prefix=(\\S+)").matcher(configure);
+        Path directory = modulesPath.find() ? Path.of(modulesPath.group(1))
+                : Path.of(prefix.find() ? prefix.group(1) : "/usr/local/nginx").resolve("modules");
+        Path lua = directory.resolve(LUA_MODULE);
+        if (!Files.isRegularFile(lua)) {
+            throw new GatewayException("nginx mode needs the Lua module of nginx (" + lua + " is missing): " + INSTALL_LUA);
+        }
+        Path kit = directory.resolve("ndk_http_module.so");
+        return Files.isRegularFile(kit) ? List.of(kit, lua) : List.of(lua);
+    }
+
+    /**
+     * The user and group nginx's workers run as when Apollo runs as root: Debian's www-data, else
+     * nobody (with the group of the same name, or nogroup). An argument of nginx's {@code user}.
+     */
+    public static String unprivilegedUser() {
+        var lookup = java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService();
+        for (String user : List.of("www-data", "nginx", "nobody")) {
+            try {
+                lookup.lookupPrincipalByName(user);
+            } catch (IOException e) {
+                continue;
+            }
+            for (String group : List.of(user, "nogroup", "nobody")) {
+                try {
+                    lookup.lookupPrincipalByGroupName(group);
+                    return user + " " + group;
+                } catch (IOException e) {
+                    // try the next group
+                }
+            }
+        }
+        return "nobody nogroup";
+    }
+
     /** Creates what nginx expects to exist before it starts (or tests a file): its log and temporary directories. */
     public static void prepareDirectories(NginxSettings settings) {
         try {
             Files.createDirectories(settings.errorLog().getParent());
+            Files.createDirectories(settings.controlDirectory());
+            try {
+                Files.setPosixFilePermissions(settings.controlDirectory(), PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: nothing to restrict
+            }
             for (Path temporary : settings.temporaryDirectories().values()) {
                 Files.createDirectories(temporary); // nginx creates the last level only
             }
@@ -224,6 +287,25 @@ public final class Nginx {
 
     /** The digest of the configuration the workers serve, asked over the control socket; "" when none answers. */
     public static String served(NginxSettings settings) {
+        return control(settings, "GET", "/config", "", ASK_TIMEOUT);
+    }
+
+    /** The digest of the instances the balancer routes to (one copy for every worker); "" when none answers. */
+    public static String servedMembers(NginxSettings settings) {
+        return control(settings, "GET", "/members", "", ASK_TIMEOUT);
+    }
+
+    /** Hands the balancer new instances; nginx serves them from its next request on. Throws when it did not take them. */
+    public static void sendMembers(NginxSettings settings, Members members) {
+        String answer = control(settings, "PUT", "/members", members.text(), SEND_TIMEOUT);
+        if (!answer.equals(members.digest())) {
+            throw new GatewayException("nginx did not take the instances over " + settings.controlSocket()
+                    + (answer.isEmpty() ? " (no answer)" : " (it answered " + answer + ")") + "; see " + settings.errorLog());
+        }
+    }
+
+    /** One request over the control socket; the body of a 200 answer, stripped, else "". */
+    private static String control(NginxSettings settings, String method, String path, String body, Duration timeout) {
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -232,9 +314,9 @@ public final class Nginx {
         }
         // A unix socket channel has no read timeout: a virtual thread asks, and closing the channel ends a stuck ask.
         CompletableFuture<String> answer = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> answer.complete(ask(channel, settings.controlSocket())));
+        Thread.ofVirtual().start(() -> answer.complete(ask(channel, settings.controlSocket(), method, path, body)));
         try {
-            return answer.get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             return "";
         } finally {
@@ -246,17 +328,23 @@ public final class Nginx {
         }
     }
 
-    private static String ask(SocketChannel channel, Path socket) {
+    private static String ask(SocketChannel channel, Path socket, String method, String path, String body) {
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap("GET /config HTTP/1.0\r\nHost: apollo\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            byte[] content = body.getBytes(StandardCharsets.UTF_8);
+            String head = method + " " + path + " HTTP/1.0\r\nHost: apollo\r\nContent-Length: " + content.length + "\r\n\r\n";
+            ByteBuffer request = ByteBuffer.allocate(head.length() + content.length);
+            request.put(head.getBytes(StandardCharsets.US_ASCII)).put(content).flip();
+            while (request.hasRemaining()) {
+                channel.write(request);
+            }
             ByteBuffer buffer = ByteBuffer.allocate(4096);
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
                 // HTTP/1.0: nginx closes the connection after the answer
             }
             String response = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
-            int body = response.indexOf("\r\n\r\n");
-            return response.startsWith("HTTP/1.1 200") && body > 0 ? response.substring(body + 4).strip() : "";
+            int start = response.indexOf("\r\n\r\n");
+            return response.startsWith("HTTP/1.1 200") && start > 0 ? response.substring(start + 4).strip() : "";
         } catch (IOException e) {
             return "";
         }

@@ -23,6 +23,11 @@ import java.util.logging.Logger;
  * Keeps a real nginx serving the current route table, and does not repeat what went wrong with
  * marathon-lb and Baragon:
  * <ul>
+ *   <li>A change of instances (deploy, scale, replacement, rollback, testbed) is no reload: the
+ *       instances go to nginx's Lua balancer over the control socket ({@link Members}), and
+ *       nginx routes by them from its next request on. Reloads close keep-alive connections and
+ *       cut long requests, so only structure (environments, path rules, services, externals) is
+ *       in the file.</li>
  *   <li>Every configuration is validated with {@code nginx -t} on a file of its own before it
  *       replaces the live one (an atomic rename), then applied by a reload. A configuration nginx
  *       refuses is never applied: the last good one keeps serving and the error is reported.</li>
@@ -32,9 +37,9 @@ import java.util.logging.Logger;
  *   <li>Bursts of changes are coalesced into at most one reload per {@code minReloadInterval}, and a
  *       reload waits while too many old workers are still finishing their requests (nginx ends them
  *       after {@code worker_shutdown_timeout}), so they cannot pile up.</li>
- *   <li>A change counts as applied only when nginx's workers answer, over a control socket, with
- *       the digest of the new file; so the control plane knows which routes are really served and
- *       stops a drained instance only after nginx has let go of it.</li>
+ *   <li>A change counts as applied only when nginx answers, over a control socket, with the
+ *       digest of the new file and of the instances it was sent; so the control plane knows which
+ *       routes are really served and stops a drained instance only after nginx has let go of it.</li>
  * </ul>
  * nginx runs as a daemon of its own: it keeps serving the last configuration when the control plane
  * dies, and the next control plane adopts it (through its pid file) instead of restarting it.
@@ -85,9 +90,10 @@ public final class NginxGateway implements AutoCloseable {
 
     /** What nginx serves now; see {@code GatewayView} for the meaning of each field. */
     public record Status(String binary, String version, long appliedRoutesVersion, String appliedDigest, Instant appliedAt,
-            long reloads, long lastApplyMs, int retiringWorkers, String lastError, Instant lastErrorAt) {}
+            long reloads, long lastApplyMs, int retiringWorkers, String lastError, Instant lastErrorAt, long memberUpdates) {}
 
-    private record Applied(long routesVersion, Instant generatedAt, String digest, Instant at) {}
+    /** What nginx serves: the configuration (structure) and the instances its balancer holds (membership). */
+    private record Applied(long routesVersion, Instant generatedAt, String digest, String membersDigest, Instant at) {}
 
     private record Refusal(Refused part, Instant since) {}
 
@@ -103,6 +109,7 @@ public final class NginxGateway implements AutoCloseable {
     private volatile ProcessHandle master;
     private volatile Applied applied;
     private volatile long reloads;
+    private volatile long memberUpdates;
     private volatile long lastApplyMs;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
@@ -155,7 +162,8 @@ public final class NginxGateway implements AutoCloseable {
         ProcessHandle running = master;
         return new Status(nginx.binary().toString(), version, now == null ? 0 : now.routesVersion(),
                 now == null ? "" : now.digest(), now == null ? null : now.at(), reloads, lastApplyMs,
-                running == null || !Nginx.running(running) ? 0 : Nginx.retiringWorkers(running), lastError, lastErrorAt);
+                running == null || !Nginx.running(running) ? 0 : Nginx.retiringWorkers(running), lastError, lastErrorAt,
+                memberUpdates);
     }
 
     /** The configuration for the current table, as nginx gets it (the parts it refused rendered as errors). */
@@ -186,9 +194,10 @@ public final class NginxGateway implements AutoCloseable {
                 if (next.version() == seen && !dueForRetry()) {
                     continue;
                 }
-                // Coalesce: whatever changed until the next allowed reload goes out in one.
+                // Coalesce: whatever changed until the next allowed reload goes out in one. A change of
+                // instances alone needs no reload, so it goes out at once.
                 Duration wait = Duration.between(clock.instant(), lastAttempt.plus(options.minReloadInterval()));
-                if (!wait.isNegative()) {
+                if (!wait.isNegative() && needsReload(next)) {
                     Thread.sleep(wait.toMillis() + 1);
                 }
                 next = routes.current();
@@ -228,30 +237,56 @@ public final class NginxGateway implements AutoCloseable {
         return expired || masterGone || lastError != null && lastAttempt.plus(RETRY_AFTER_ERROR).isBefore(now);
     }
 
-    /** Renders, validates, swaps and reloads; true when nginx serves {@code table} afterwards. */
+    /** Whether serving {@code table} takes a reload: its configuration (not only its instances) differs from the served one. */
+    private synchronized boolean needsReload(RouteTableView table) {
+        Applied now = applied;
+        try {
+            return now == null || !configFor(table).digest().equals(now.digest());
+        } catch (GatewayException e) {
+            return true; // apply() reports it
+        }
+    }
+
+    /**
+     * Makes nginx serve {@code table}; true when it does afterwards. When only instances changed, they
+     * are sent to the balancer and that is all. Otherwise the configuration is rendered, validated,
+     * swapped and reloaded, the instances sent before the reload (so new workers have them from their
+     * first request) and again after it.
+     */
     synchronized boolean apply(RouteTableView table) {
         long started = System.nanoTime();
         lastAttempt = clock.instant();
         try {
+            forgetRefusalsOfGoneExternals(table);
+            Members members = renderer.members(table, NginxGateway::resolved);
+            boolean running = master != null && Nginx.running(master);
+            if (running && applied != null && applied.digest().equals(renderer.render(table, refusedParts()).digest())) {
+                if (!members.digest().equals(applied.membersDigest()) || !members.digest().equals(Nginx.servedMembers(settings))) {
+                    Nginx.sendMembers(settings, members);
+                    memberUpdates++;
+                    LOG.fine(() -> "nginx routes to the instances of route table " + table.version() + " after "
+                            + (System.nanoTime() - started) / 1_000_000 + " ms, without a reload");
+                }
+                applied = new Applied(table.version(), table.generatedAt(), applied.digest(), members.digest(), clock.instant());
+                recovered(table, applied.digest());
+                return true;
+            }
             Optional<NginxConfig> valid = validated(table);
             long validatedAt = System.nanoTime();
             if (valid.isEmpty()) {
                 return false;
             }
             NginxConfig config = valid.get();
-            boolean running = master != null && Nginx.running(master);
-            if (running && applied != null && applied.digest().equals(config.digest())) {
-                applied = new Applied(table.version(), table.generatedAt(), config.digest(), applied.at());
-                recovered(table, config); // back to the served table after a refused one
-                return true;
-            }
             Set<Long> previousWorkers = Set.of();
+            boolean reloaded = false;
             if (running) {
                 awaitRetiringWorkers();
+                sendMembersBestEffort(members);
                 Files.move(next(), settings.configFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 if (!config.digest().equals(Nginx.served(settings))) { // an adopted nginx may serve it already
                     previousWorkers = Nginx.acceptingWorkers(master);
                     nginx.reload(master);
+                    reloaded = true;
                 }
             } else {
                 if (master != null) {
@@ -265,14 +300,21 @@ public final class NginxGateway implements AutoCloseable {
                         + settings.errorLog());
                 return false;
             }
-            applied = new Applied(table.version(), table.generatedAt(), config.digest(), clock.instant());
-            reloads++;
+            if (!members.digest().equals(Nginx.servedMembers(settings))) {
+                Nginx.sendMembers(settings, members);
+                memberUpdates++;
+            }
+            applied = new Applied(table.version(), table.generatedAt(), config.digest(), members.digest(), clock.instant());
+            if (reloaded) {
+                reloads++;
+            }
             long done = System.nanoTime();
             lastApplyMs = (done - started) / 1_000_000;
             LOG.info("nginx serves route table " + table.version() + " (config " + config.digest().substring(0, 12) + ") after "
                     + lastApplyMs + " ms: rendered and validated in " + (validatedAt - started) / 1_000_000
-                    + " ms, reloaded and answering in " + (done - validatedAt) / 1_000_000 + " ms");
-            recovered(table, config);
+                    + " ms, " + (reloaded ? "reloaded" : "started or adopted") + " and answering in "
+                    + (done - validatedAt) / 1_000_000 + " ms");
+            recovered(table, config.digest());
             return true;
         } catch (IOException e) {
             trouble("cannot write " + settings.configFile() + ": " + e.getMessage());
@@ -284,14 +326,41 @@ public final class NginxGateway implements AutoCloseable {
     }
 
     /**
+     * An instance's HOST:PORT as IP:PORT, which is all nginx's balancer takes (the local scheduler gives
+     * addresses already; a Swarm node may be named). A name that does not resolve stays: nginx answers
+     * 502 for it and says why in its error log.
+     */
+    static String resolved(String address) {
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, Math.max(colon, 0));
+        if (colon < 0 || host.startsWith("[") || host.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch))) {
+            return address;
+        }
+        try {
+            java.net.InetAddress ip = java.net.InetAddress.getByName(host);
+            String literal = ip.getHostAddress();
+            return (ip instanceof java.net.Inet6Address ? "[" + literal + "]" : literal) + address.substring(colon);
+        } catch (java.net.UnknownHostException e) {
+            LOG.warning("instance address " + address + ": " + host + " does not resolve; nginx cannot route to it");
+            return address;
+        }
+    }
+
+    /** Before a reload: an nginx of an older configuration may not take instances yet; after the reload it must. */
+    private void sendMembersBestEffort(Members members) {
+        try {
+            Nginx.sendMembers(settings, members);
+        } catch (GatewayException e) {
+            LOG.fine(() -> "nginx did not take the instances before the reload: " + e.getMessage());
+        }
+    }
+
+    /**
      * The configuration for the table that {@code nginx -t} accepts, written to {@link #next()}; parts
      * of externals that nginx refuses are rendered as errors instead. Empty when nginx refuses the
      * configuration itself: the last good one stays.
      */
     private Optional<NginxConfig> validated(RouteTableView table) throws IOException {
-        refusals.removeIf(r -> table.environments().stream().noneMatch(env -> env.name().equals(r.part().environment())
-                && env.externals() != null && env.externals().stream().anyMatch(x -> x.name().equals(r.part().external())
-                        && x.url().equals(r.part().url()))));
         for (int attempt = 0; attempt <= MAX_REFUSED_PARTS; attempt++) {
             NginxConfig config = renderer.render(table, refusedParts());
             Files.writeString(next(), config.text());
@@ -317,11 +386,18 @@ public final class NginxGateway implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void recovered(RouteTableView table, NginxConfig config) {
+    /** An external whose URL changed, or that is gone, is tried again (or forgotten). */
+    private void forgetRefusalsOfGoneExternals(RouteTableView table) {
+        refusals.removeIf(r -> table.environments().stream().noneMatch(env -> env.name().equals(r.part().environment())
+                && env.externals() != null && env.externals().stream().anyMatch(x -> x.name().equals(r.part().external())
+                        && x.url().equals(r.part().url()))));
+    }
+
+    private void recovered(RouteTableView table, String digest) {
         if (lastError != null && refusals.isEmpty()) {
             lastError = null;
             lastErrorAt = null;
-            listener.recovered("nginx serves route table " + table.version() + " (config " + config.digest().substring(0, 12)
+            listener.recovered("nginx serves route table " + table.version() + " (config " + digest.substring(0, 12)
                     + "); nothing is refused any more");
         }
     }

@@ -10,7 +10,11 @@ import dev.apollo.routing.RouteSnapshot.EnvironmentTable;
 import dev.apollo.routing.RouteSnapshot.RpcTarget;
 import dev.apollo.routing.RouteSnapshot.Rule;
 import dev.apollo.routing.RouteSnapshot.ServiceTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
@@ -50,10 +54,20 @@ public final class NginxRenderer {
     /** An external whose part of the configuration nginx refused: it answers 502 until its URL changes. */
     public record Refused(String environment, String external, String url, String reason) {}
 
-    private final NginxSettings settings;
+    private static final String BALANCER = balancerCode();
 
+    private final NginxSettings settings;
+    private final List<Path> modules;
+
+    /** With Debian's Lua module ({@code libnginx-mod-http-lua}), where Debian's nginx finds its modules. */
     public NginxRenderer(NginxSettings settings) {
+        this(settings, Nginx.DEBIAN_LUA_MODULES);
+    }
+
+    /** @param modules the dynamic modules nginx loads for Lua (empty for an nginx built with it, e.g. OpenResty) */
+    public NginxRenderer(NginxSettings settings, List<Path> modules) {
         this.settings = settings;
+        this.modules = List.copyOf(modules);
     }
 
     public NginxSettings settings() {
@@ -74,21 +88,84 @@ public final class NginxRenderer {
         return new NginxConfig(text.replace(DIGEST_TOKEN, digest), digest, out.parts());
     }
 
+    /**
+     * What the Lua balancer routes by, apart from the configuration: for every service as each
+     * environment sees it, which release serves it (or what to answer when none can) and that
+     * release's instances. Sent over the control socket; a change here never reloads nginx.
+     */
+    public Members members(RouteTableView table) {
+        return members(table, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * @param resolve HOST:PORT to IP:PORT: nginx's balancer takes addresses only (the error bodies keep the names)
+     */
+    public Members members(RouteTableView table, java.util.function.UnaryOperator<String> resolve) {
+        RouteSnapshot snapshot = RouteSnapshot.compile(table);
+        SortedMap<String, String> pools = new TreeMap<>();
+        StringBuilder choices = new StringBuilder();
+        for (EnvironmentTable envTable : snapshot.environments().values()) {
+            String env = envTable.name();
+            new TreeMap<>(envTable.services()).forEach((service, target) -> {
+                String key = env + "/" + service;
+                BackendPool live = target.live();
+                choice(choices, "W", key, live, pools, resolve, Rejects.noHealthyRelease(env, live.environment(), service, live.release()));
+                choice(choices, "R", key, live, pools, resolve, Rejects.noHealthyService(env, live.environment(), service));
+                BackendPool testbed = target.testbed();
+                if (testbed == null) {
+                    replyChoice(choices, "H", key, Rejects.noTestbed(env, service));
+                } else {
+                    Reject empty = Rejects.noHealthyRelease(env, testbed.environment(), service, testbed.release());
+                    choice(choices, "B", key, testbed, pools, resolve, empty);
+                    choice(choices, "H", key, testbed, pools, resolve, empty);
+                }
+            });
+        }
+        StringBuilder body = new StringBuilder();
+        pools.values().forEach(body::append);
+        body.append(choices);
+        String text = body.toString();
+        String digest = sha256(text);
+        return new Members("apollo-members\t" + digest + "\n" + text, digest);
+    }
+
+    private static void choice(StringBuilder out, String kind, String key, BackendPool pool, SortedMap<String, String> pools,
+            java.util.function.UnaryOperator<String> resolve, Reject whenEmpty) {
+        if (pool.isEmpty()) {
+            replyChoice(out, kind, key, whenEmpty);
+            return;
+        }
+        String id = upstream(pool);
+        pools.computeIfAbsent(id, ignored -> fields("P", id, String.join(",", addresses(pool).stream().map(resolve).toList()),
+                body(Rejects.backendUnreachable(pool.environment(), pool.service(), addresses(pool))),
+                body(Rejects.backendTimeout(pool.environment(), pool.service()))));
+        out.append(fields(kind, key, "pool", id));
+    }
+
+    private static void replyChoice(StringBuilder out, String kind, String key, Reject reject) {
+        out.append(fields(kind, key, "reply", Integer.toString(reject.status()), body(reject)));
+    }
+
+    /** One line of tab-separated fields; JSON bodies hold no raw tab or newline (JSON escapes them). */
+    private static String fields(String... fields) {
+        return String.join("\t", fields) + "\n";
+    }
+
+    private static String body(Reject reject) {
+        return Rejects.json(reject).stripTrailing();
+    }
+
     private final class Rendering {
         private final RouteSnapshot snapshot;
         private final Collection<Refused> refused;
         private final ConfWriter out;
-        private final SortedMap<String, BackendPool> pools = new TreeMap<>();
         private final SortedMap<String, ExternalEndpoint> externals = new TreeMap<>();
-        /** The pools the server being written sends requests to: only those get a location. */
-        private final SortedSet<String> reached = new TreeSet<>();
 
         Rendering(RouteSnapshot snapshot, Collection<Refused> refused, ConfWriter out) {
             this.snapshot = snapshot;
             this.refused = refused;
             this.out = out;
             for (EnvironmentTable env : snapshot.environments().values()) {
-                env.services().values().forEach(this::addPools);
                 for (RpcTarget target : env.rpcTargets().values()) {
                     if (target instanceof ExternalEndpoint external && refusal(external).isEmpty()) {
                         externals.put(upstream(external), external);
@@ -97,17 +174,12 @@ public final class NginxRenderer {
             }
         }
 
-        private void addPools(ServiceTarget service) {
-            for (BackendPool pool : new BackendPool[] {service.live(), service.testbed()}) {
-                if (pool != null && !pool.isEmpty()) {
-                    pools.put(upstream(pool), pool);
-                }
-            }
-        }
-
         void write() {
             out.line("# Apollo's nginx gateway, rendered from the route table (config " + DIGEST_TOKEN + ").");
             out.line("# Do not edit: Apollo validates every change with nginx -t, swaps this file and reloads.");
+            out.line("# Instances are not in this file: Apollo sends them to the Lua balancer over the control socket,");
+            out.line("# so a change of instances (deploy, scale, replacement, rollback, testbed) needs no reload.");
+            modules.forEach(module -> out.line("load_module " + quoted(module.toString()) + ";"));
             settings.user().ifPresent(user -> out.line("user " + user + ";"));
             out.line("worker_processes " + settings.workers() + ";");
             out.line("worker_shutdown_timeout " + seconds(settings.workerShutdownTimeout()) + ";");
@@ -117,6 +189,7 @@ public final class NginxRenderer {
             out.blank();
             out.open("http");
             httpDefaults();
+            balancer();
             maps();
             upstreams();
             webServer();
@@ -132,20 +205,40 @@ public final class NginxRenderer {
             settings.temporaryDirectories().forEach((kind, path) -> out.line(kind + "_temp_path " + quoted(path.toString()) + ";"));
             out.line("client_max_body_size 0;");
             out.line("proxy_request_buffering off;");
+            out.line("# Answers are passed on as they come, never parked in a file (the workers may not reach the data dir).");
+            out.line("proxy_max_temp_file_size 0;");
             out.line("proxy_http_version 1.1;");
             out.line("proxy_connect_timeout " + seconds(settings.connectTimeout()) + ";");
             out.line("proxy_read_timeout " + seconds(settings.backendTimeout()) + ";");
             out.line("proxy_send_timeout " + seconds(settings.backendTimeout()) + ";");
-            out.line("# Another instance is tried only when this one could not be reached, never twice.");
-            out.line("proxy_next_upstream error timeout;");
+            out.line("# Another instance is tried once, only after an error, never after a timeout (the request may be");
+            out.line("# running there); nginx never resends a request that is not idempotent.");
+            out.line("proxy_next_upstream error;");
             out.line("proxy_next_upstream_tries 2;");
+            out.blank();
+        }
+
+        private void balancer() {
+            out.line("# The instances of every release, replaced over the control socket.");
+            out.line("lua_shared_dict apollo_members 32m;");
+            String code = BALANCER.replace("@@NOT_YET@@", luaString(Rejects.json(Rejects.noRouteTable()).stripTrailing()));
+            out.open("init_by_lua_block");
+            out.line("apollo = (function()");
+            code.lines().forEach(line -> out.line(line.isBlank() ? "" : line));
+            out.line("end)()");
+            out.close();
             out.blank();
         }
 
         private void maps() {
             out.line("# A literal $ in text that nginx would otherwise read as a variable.");
             out.line("geo $apollo_dollar { default \"$\"; }");
-            out.line("map $http_upgrade $apollo_connection { default upgrade; \"\" \"\"; }");
+            out.line("# Hop-by-hop: Upgrade goes on for a WebSocket only.");
+            out.line("map $http_upgrade $apollo_upgrade { default \"\"; \"~*^websocket$\" $http_upgrade; }");
+            out.line("map $apollo_upgrade $apollo_connection { default upgrade; \"\" \"\"; }");
+            out.line("# A Host is always sent: the client's, else the one in its request line, else the address it reached.");
+            out.line("map $host $apollo_any_host { \"\" \"$server_addr:$server_port\"; default $host; }");
+            out.line("map $http_host $apollo_forward_host { \"\" $apollo_any_host; default $http_host; }");
             out.line("map $request_uri $apollo_raw_path { \"~^(?<apollo_raw_path_m>[^?]*)\" $apollo_raw_path_m; }");
             String domain = settings.domain().replace(".", "\\.");
             out.line("# Web: the environment is the host's (E." + settings.domain() + ", testbed.S.E." + settings.domain()
@@ -205,29 +298,24 @@ public final class NginxRenderer {
         }
 
         private void upstreams() {
-            pools.forEach((name, pool) -> {
-                out.beginPart(pool.environment(), "");
-                out.open("upstream " + name);
-                addresses(pool).forEach(address -> out.line("server " + address + ";"));
-                upstreamKeepAlive(32);
-                out.close();
-                out.endPart();
-            });
+            out.line("# Every release: the balancer picks an instance of the release the request was routed to.");
+            out.open("upstream apollo_instances");
+            out.line("server 0.0.0.1:1; # never used: the balancer names the instance");
+            out.line("balancer_by_lua_block { apollo.balance() }");
+            out.line("keepalive 256;");
+            // Below the idle timeout of the JDK's HTTP server (30 s), so nginx never reuses a connection the instance closed.
+            out.line("keepalive_timeout 20s;");
+            out.close();
             externals.forEach((name, external) -> {
                 out.beginPart(external.environment(), external.name());
                 out.open("upstream " + name);
                 out.line("server " + hostPort(external) + ";");
-                upstreamKeepAlive(8);
+                out.line("keepalive 8;");
+                out.line("keepalive_timeout 20s;");
                 out.close();
                 out.endPart();
             });
             out.blank();
-        }
-
-        private void upstreamKeepAlive(int connections) {
-            out.line("keepalive " + connections + ";");
-            // Below the idle timeout of the JDK's HTTP server (30 s), so nginx never reuses a connection the instance closed.
-            out.line("keepalive_timeout 20s;");
         }
 
         private void webServer() {
@@ -244,7 +332,9 @@ public final class NginxRenderer {
             }
             out.close();
             snapshot.environments().forEach(this::webEnvironment);
-            poolLocations("web-pool", "$request_uri");
+            balanced("web", "$request_uri");
+            balanced("H", "$request_uri");
+            errorLocations();
             out.close();
             out.blank();
         }
@@ -265,63 +355,46 @@ public final class NginxRenderer {
                 }
             }
             replyIn("location ^~ \"apollo:testbed/" + env + "/\"", Rejects.noTestbed(env, var("apollo_testbed_host_json")));
-            new TreeMap<>(table.services()).forEach((service, target) -> {
-                if (target.testbed() != null) {
-                    out.open("location = \"apollo:testbed/" + env + "/" + service + "\"");
-                    toPool(env, target.testbed(), "web-pool");
-                    out.close();
-                }
+            new TreeMap<>(table.services()).keySet().forEach(service -> {
+                out.open("location = \"apollo:testbed/" + env + "/" + service + "\"");
+                toTarget(env, service, "H");
+                out.close();
             });
             out.endPart();
         }
 
         private void webRule(String env, Rule rule, String location) {
             out.open(location);
-            ServiceTarget target = rule.target();
-            if (target == null) {
+            if (rule.target() == null) {
                 reply(Rejects.notDeployed(env, rule.service()));
             } else {
-                if (target.testbed() != null) {
-                    String service = target.service();
-                    out.open("if ($http_x_apollo_testbed ~ \"(^|,)\\s*" + service.replace(".", "\\.") + "\\s*(,|$)\")");
-                    toPool(env, target.testbed(), "web-pool");
-                    out.close();
-                    out.open("if ($apollo_testbed_cookie = \"" + service + "\")");
-                    toPool(env, target.testbed(), "web-pool");
-                    out.close();
-                }
-                toPool(env, target.live(), "web-pool");
+                toTarget(env, rule.service(), "web");
             }
             out.close();
         }
 
-        /** On to the pool's location, or a 503 when the release has no healthy instance. */
-        private void toPool(String env, BackendPool pool, String kind) {
-            if (pool.isEmpty()) {
-                reply(kind.equals("web-pool")
-                        ? Rejects.noHealthyRelease(env, pool.environment(), pool.service(), pool.release())
-                        : Rejects.noHealthyService(env, pool.environment(), pool.service()));
-            } else {
-                reached.add(upstream(pool));
-                out.line("rewrite ^ \"apollo:" + kind + "/" + upstream(pool) + "\" last;");
-            }
+        /** On to the location where the balancer picks the release and its instance for this service. */
+        private void toTarget(String env, String service, String kind) {
+            out.line("set $apollo_target \"" + env + "/" + service + "\";");
+            out.line("rewrite ^ \"apollo:" + kind + "-balanced\" last;");
         }
 
-        private void poolLocations(String kind, String uri) {
-            for (String name : reached) {
-                BackendPool pool = pools.get(name);
-                out.beginPart(pool.environment(), "");
-                out.open("location = \"apollo:" + kind + "/" + name + "\"");
-                out.line("proxy_pass \"http://" + name + uri + "\";");
-                out.line("error_page 502 @" + kind + "_502_" + name + ";");
-                out.line("error_page 504 @" + kind + "_504_" + name + ";");
-                out.close();
-                replyIn("location @" + kind + "_502_" + name,
-                        Rejects.backendUnreachable(pool.environment(), pool.service(), addresses(pool)));
-                replyIn("location @" + kind + "_504_" + name, Rejects.backendTimeout(pool.environment(), pool.service()));
-                out.endPart();
-            }
-            reached.clear();
+        /**
+         * The location every request of one kind is proxied from: {@code apollo.route} picks the release
+         * (or answers for it, e.g. 503 when it has no healthy instance), the balancer the instance.
+         */
+        private void balanced(String kind, String uri) {
+            out.open("location = \"apollo:" + kind + "-balanced\"");
+            out.line("access_by_lua_block { apollo.route(\"" + kind + "\") }");
+            out.line("proxy_pass \"http://apollo_instances" + uri + "\";");
+            out.line("error_page 502 @apollo_502;");
+            out.line("error_page 504 @apollo_504;");
+            out.close();
+        }
+
+        private void errorLocations() {
+            out.line("location @apollo_502 { content_by_lua_block { apollo.failed(502) } }");
+            out.line("location @apollo_504 { content_by_lua_block { apollo.failed(504) } }");
         }
 
         private void rpcServer(String listen) {
@@ -339,7 +412,8 @@ public final class NginxRenderer {
             }
             out.close();
             snapshot.environments().forEach(this::rpcEnvironment);
-            poolLocations("rpc-pool", "$apollo_rpc_rest$is_args$args");
+            balanced("R", "$apollo_rpc_rest$is_args$args");
+            errorLocations();
             out.close();
             out.blank();
         }
@@ -354,7 +428,7 @@ public final class NginxRenderer {
                     case ServiceTarget service -> {
                         out.beginPart(env, "");
                         out.open("location = \"apollo:rpc/" + env + "/" + name + "\"");
-                        toPool(env, service.live(), "rpc-pool");
+                        toTarget(env, name, "R");
                         out.close();
                         out.endPart();
                     }
@@ -404,22 +478,33 @@ public final class NginxRenderer {
         }
 
         private void controlServer() {
-            out.line("# Apollo asks which configuration the running workers serve.");
+            out.line("# Apollo asks which configuration the running workers serve, and sends them the instances.");
             out.open("server");
             out.line("listen " + quoted("unix:" + settings.controlSocket()) + ";");
             out.line("location = /config { return 200 \"" + DIGEST_TOKEN + "\\n\"; }");
+            out.open("location = /members");
+            out.line("client_max_body_size 32m;");
+            out.line("client_body_buffer_size 32m;");
+            out.line("content_by_lua_block { apollo.members() }");
+            out.close();
             out.line("location / { return 404 \"\"; }");
             out.close();
         }
 
         private void forwardedHeaders(String environment) {
-            out.line("proxy_set_header Host $http_host;");
+            out.line("set $apollo_target \"\";");
+            out.line("set $apollo_pool \"\";");
+            out.line("proxy_set_header Host $apollo_forward_host;");
             out.line("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;");
             out.line("proxy_set_header X-Forwarded-Proto $scheme;");
             out.line("proxy_set_header X-Forwarded-Host $http_host;");
             out.line("proxy_set_header X-Apollo-Env " + environment + ";");
-            out.line("proxy_set_header Upgrade $http_upgrade;");
+            out.line("proxy_set_header Upgrade $apollo_upgrade;");
             out.line("proxy_set_header Connection $apollo_connection;");
+            out.line("# Hop-by-hop, or meant for a proxy: not for the instance.");
+            for (String header : List.of("Proxy-Authorization", "Proxy-Connection", "Keep-Alive", "TE", "Trailer", "HTTP2-Settings")) {
+                out.line("proxy_set_header " + header + " \"\";");
+            }
         }
 
         private void beginEnvironment(String env, EnvironmentTable table) {
@@ -488,6 +573,26 @@ public final class NginxRenderer {
 
     private static String seconds(java.time.Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+
+    /** A Lua string literal (long brackets never need escaping; the level is one the text does not contain). */
+    private static String luaString(String text) {
+        String level = "=";
+        while (text.contains("]" + level + "]")) {
+            level += "=";
+        }
+        return "[" + level + "[" + text + "]" + level + "]";
+    }
+
+    private static String balancerCode() {
+        try (InputStream in = NginxRenderer.class.getResourceAsStream("apollo.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("apollo.lua is missing from the gateway-nginx jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read apollo.lua from the gateway-nginx jar: " + e.getMessage(), e);
+        }
     }
 
     private static String sha256(String text) {

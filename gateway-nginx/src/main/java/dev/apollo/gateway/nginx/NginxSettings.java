@@ -70,8 +70,17 @@ public record NginxSettings(
         return directories;
     }
 
-    /** A unix socket nginx answers {@code GET /config} on with the digest of the configuration it serves. */
+    /**
+     * A unix socket nginx answers {@code GET /config} on with the digest of the configuration it
+     * serves, and takes the instances on ({@code PUT /members}). nginx makes every unix socket it
+     * listens on 0666, so it sits in a directory only Apollo's user may enter.
+     */
     public Path controlSocket() {
-        return directory.resolve("control.sock");
+        return controlDirectory().resolve("control.sock");
+    }
+
+    /** The control socket's directory: mode 0700. */
+    public Path controlDirectory() {
+        return directory.resolve("control");
     }
 }

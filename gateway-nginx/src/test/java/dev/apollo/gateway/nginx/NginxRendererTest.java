@@ -2,6 +2,9 @@ package dev.apollo.gateway.nginx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.apollo.routing.Tables.backend;
+import static dev.apollo.routing.Tables.rule;
+import static dev.apollo.routing.Tables.service;
 
 import dev.apollo.api.RouteTableView;
 import dev.apollo.api.RouteTableView.EnvironmentRoutes;
@@ -12,6 +15,7 @@ import dev.apollo.api.RouteTableView.Testbed;
 import dev.apollo.gateway.nginx.NginxConfig.Part;
 import dev.apollo.gateway.nginx.NginxRenderer.Refused;
 import dev.apollo.routing.GatewayException;
+import dev.apollo.routing.Tables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,7 +98,7 @@ class NginxRendererTest {
         String noRouteTable = "return 503 \"{\\\"error\\\":\\\"no_route_table\\\"";
         // Both listeners, at "location /", and nothing else routes anywhere.
         assertThat(count(config.text(), noRouteTable)).isEqualTo(2);
-        assertThat(config.text()).doesNotContain("upstream apollo", "apollo:web/", "apollo:rpc/", "proxy_pass");
+        assertThat(config.text()).doesNotContain("upstream apollo_external", "apollo:web/", "apollo:rpc/", "set $apollo_target \"p");
         assertThat(config.parts()).isEmpty();
         assertThat(config.forEnvironment("production")).isEqualTo("\n");
     }
@@ -113,10 +117,13 @@ class NginxRendererTest {
                 .contains("upstream apollo_external_production__status {\n    server localhost:80;")
                 .contains("proxy_pass \"http://apollo_external_production__status$apollo_rpc_rest$is_args$args\";")
                 .contains("proxy_set_header Host \"localhost\";")
-                // no healthy instance: a 503 and no upstream (nginx refuses an empty one).
-                .contains("no_healthy_instance")
-                .doesNotContain("upstream apollo_production__web-service__r1", "upstream apollo_production__api__r3")
-                .contains("upstream apollo_production__api__r2");
+                // no release's instances: the balancer has them (and answers 503 for a release without any).
+                .doesNotContain("upstream apollo_production__", "127.0.0.1:6001", "no_healthy_instance")
+                .contains("location = \"apollo:testbed/production/api\" {\n      set $apollo_target \"production/api\";");
+        assertThat(renderer.members(table("edges")).text())
+                .contains("P\tapollo_production__api__r2\t127.0.0.1:6001\t")
+                .contains("B\tproduction/api\treply\t503\t{\"error\":\"no_healthy_instance\"")
+                .contains("W\tproduction/web-service\treply\t503\t{\"error\":\"no_healthy_instance\"");
         assertThat(count(config.text(), "proxy_ssl_server_name on;")).isEqualTo(1);
     }
 
@@ -145,6 +152,75 @@ class NginxRendererTest {
     }
 
     @Test
+    void instanceChangesChangeTheMembersAndNotTheConfiguration() {
+        RouteTableView table = table("full");
+        NginxConfig config = renderer.render(table);
+        Members members = renderer.members(table);
+        // Upgrade (another release, other instances), scale, replacement (other ports), testbed gone, no healthy instance:
+        List<RouteTableView> instanceChanges = List.of(
+                NginxFixtures.table(8, 1101, 1102, 1003, 2001, 3001, 4001, 5001),
+                NginxFixtures.table(9, 1001, 1001, 1003, 2001, 3001, 4001, 5001),
+                Tables.table(10, withServices(table, "production", List.of(
+                        service("web-service", "r9", List.of(backend("web-9", 1009))),
+                        service("shop", "r3", List.of(backend("shop-1", 1010))),
+                        service("rpc-service", "r4", List.of()),
+                        service("dead", "r6", List.of(backend("dead-1", 5001)))))));
+        for (RouteTableView changed : instanceChanges) {
+            assertThat(renderer.render(changed).digest()).as("configuration of table %s", changed.version())
+                    .isEqualTo(config.digest());
+            assertThat(renderer.members(changed).digest()).as("members of table %s", changed.version())
+                    .isNotEqualTo(members.digest());
+        }
+        // A new path rule, service, environment or external is structure: it is in the configuration.
+        List<RouteTableView> structural = List.of(
+                Tables.table(11, withRules(table, "production", List.of(rule("/new", "web-service")))),
+                Tables.table(12, withServices(table, "stage2", List.of(service("brand-new", "r1", List.of(backend("b", 1)))))),
+                Tables.table(13, append(table.environments(), new EnvironmentRoutes("stage3", null, List.of(), List.of(), List.of())).toArray(EnvironmentRoutes[]::new)));
+        for (RouteTableView changed : structural) {
+            assertThat(renderer.render(changed).digest()).as("configuration of table %s", changed.version())
+                    .isNotEqualTo(config.digest());
+        }
+        // The members name every instance, the release and the answers for it.
+        assertThat(members.text()).startsWith("apollo-members\t" + members.digest() + "\n")
+                .contains("P\tapollo_production__web-service__r1\t127.0.0.1:1001,127.0.0.1:1002\t{\"error\":\"bad_gateway\"")
+                .contains("W\tstage2/web-service\tpool\tapollo_production__web-service__r1\n")
+                .contains("B\tproduction/web-service\tpool\tapollo_production__web-service__r2\n")
+                .contains("H\tstage1/rpc-service\treply\t404\t{\"error\":\"no_testbed\"")
+                .contains("R\tstage1/rpc-service\tpool\tapollo_stage1__rpc-service__r5\n")
+                .contains("W\tproduction/shop\treply\t503\t{\"error\":\"no_healthy_instance\"");
+        assertThat(renderer.members(reversed(table))).isEqualTo(members);
+    }
+
+    @Test
+    void proxyCredentialsAndHopByHopHeadersStayAndAHostIsAlwaysSent() {
+        String text = renderer.render(table("full")).text();
+        for (String header : List.of("Proxy-Authorization", "Proxy-Connection", "Keep-Alive", "TE", "Trailer", "HTTP2-Settings")) {
+            assertThat(count(text, "proxy_set_header " + header + " \"\";")).as(header).isEqualTo(2);
+        }
+        assertThat(text).contains("proxy_set_header Upgrade $apollo_upgrade;", "\"~*^websocket$\" $http_upgrade;",
+                "proxy_set_header Host $apollo_forward_host;", "map $host $apollo_any_host { \"\" \"$server_addr:$server_port\";");
+        assertThat(text).contains("proxy_next_upstream error;").doesNotContain("proxy_next_upstream error timeout", "max_fails");
+    }
+
+    private static EnvironmentRoutes[] withServices(RouteTableView table, String env, List<ServiceRoute> services) {
+        return table.environments().stream().map(e -> !e.name().equals(env) ? e
+                : new EnvironmentRoutes(e.name(), e.fallback(), e.rules(), services, e.externals())).toArray(EnvironmentRoutes[]::new);
+    }
+
+    private static EnvironmentRoutes[] withRules(RouteTableView table, String env, List<PathRule> rules) {
+        return table.environments().stream().map(e -> !e.name().equals(env) ? e
+                : new EnvironmentRoutes(e.name(), e.fallback(), append(e.rules(), rules.toArray(PathRule[]::new)),
+                        e.services(), e.externals())).toArray(EnvironmentRoutes[]::new);
+    }
+
+    @SafeVarargs
+    private static <T> List<T> append(List<T> list, T... more) {
+        List<T> copy = new ArrayList<>(list);
+        copy.addAll(List.of(more));
+        return copy;
+    }
+
+    @Test
     void theDigestIsTheTextsAndNginxAnswersIt() {
         NginxConfig config = renderer.render(table("full"));
         assertThat(config.digest()).matches("[0-9a-f]{64}");
@@ -159,25 +235,22 @@ class NginxRendererTest {
         String stage1 = config.forEnvironment("stage1");
         assertThat(stage1)
                 .contains("# environment stage1, falling back to production")
-                .contains("upstream apollo_stage1__rpc-service__r5 {")
-                .contains("server 127.0.0.1:3001;")
                 .contains("upstream apollo_external_stage1__payments {")
                 .contains("server 127.0.0.1:4001;")
                 .contains("location = \"apollo:rpc/stage1/rpc-service\"")
                 .contains("location = \"apollo:rpc/stage1/payments\"")
                 .contains("proxy_pass \"http://apollo_external_stage1__payments/sandbox$apollo_rpc_rest$is_args$args\";")
-                .contains("location = \"apollo:rpc-pool/apollo_stage1__rpc-service__r5\"")
-                // what it inherits from production is routed to production's pools...
+                // what it inherits from production is routed as stage1 sees it (the balancer knows it is production's)...
                 .contains("location ^~ \"apollo:web/stage1/\"")
-                .contains("rewrite ^ \"apollo:web-pool/apollo_production__web-service__r1\" last;");
+                .contains("set $apollo_target \"stage1/web-service\";");
         // ...but production's own locations, upstreams and pool locations are not stage1's.
         assertThat(stage1).doesNotContain("apollo:web/production", "apollo:rpc/production", "apollo:testbed/production",
-                "upstream apollo_production", "upstream apollo_external_production", "location = \"apollo:web-pool/",
-                "location = \"apollo:rpc-pool/apollo_production", "/v1$apollo_rpc_rest", "127.0.0.1:1001", "127.0.0.1:2001",
+                "upstream apollo_external_production", "apollo:web-balanced\" {", "apollo_target \"production/",
+                "/v1$apollo_rpc_rest", "127.0.0.1:1001", "127.0.0.1:2001",
                 "# environment production", "# environment stage2", "# environment lab", "apollo:web/stage2", "apollo:rpc/lab");
         String production = config.forEnvironment("production");
-        assertThat(production).contains("upstream apollo_production__web-service__r1 {", "upstream apollo_external_production__payments {",
-                "location = \"apollo:web-pool/apollo_production__web-service__r1\"", "location ^~ \"apollo:web/production/\"");
+        assertThat(production).contains("upstream apollo_external_production__payments {",
+                "set $apollo_target \"production/web-service\";", "location ^~ \"apollo:web/production/\"");
         assertThat(production).doesNotContain("stage1", "stage2", "apollo:web/lab");
         // Every part's lines are where the text has them, and parts never overlap.
         List<String> lines = config.text().lines().toList();
@@ -207,12 +280,13 @@ class NginxRendererTest {
             assertThat(part.environment()).isEqualTo("production");
             assertThat(part.external()).isEqualTo("closed");
         });
-        // A service's upstream is its environment's, no external's; the shared header is nobody's.
-        int pool = lineOf(config, "upstream apollo_stage1__rpc-service__r5 {");
-        assertThat(config.partAt(pool + 1)).hasValueSatisfying(part -> {
+        // A service's location is its environment's, no external's; the shared header and balancer are nobody's.
+        int service = lineOf(config, "location = \"apollo:rpc/stage1/rpc-service\" {");
+        assertThat(config.partAt(service + 1)).hasValueSatisfying(part -> {
             assertThat(part.environment()).isEqualTo("stage1");
             assertThat(part.external()).isEmpty();
         });
+        assertThat(config.partAt(lineOf(config, "upstream apollo_instances {"))).isEmpty();
         assertThat(config.partAt(lineOf(config, "worker_processes 1;"))).isEmpty();
         assertThat(config.partAt(0)).isEmpty();
         assertThat(config.partAt(Integer.MAX_VALUE)).isEmpty();
@@ -263,6 +337,17 @@ class NginxRendererTest {
                 .hasMessageContaining("/nonexistent/nginx")
                 .hasMessageContaining("--nginx")
                 .hasMessageContaining("apt-get install nginx");
+    }
+
+    @Test
+    void theInstalledNginxHasItsLuaModuleAndInstanceNamesAreResolvedForIt() {
+        List<Path> modules = Nginx.locate(Optional.empty()).luaModules();
+        assertThat(modules).allSatisfy(module -> assertThat(module).isRegularFile());
+        assertThat(modules).anySatisfy(module -> assertThat(module.getFileName().toString()).isEqualTo("ngx_http_lua_module.so"));
+        assertThat(NginxGateway.resolved("127.0.0.1:8080")).isEqualTo("127.0.0.1:8080");
+        assertThat(NginxGateway.resolved("[::1]:8080")).isEqualTo("[::1]:8080");
+        assertThat(NginxGateway.resolved("localhost:8080")).matches("(127\\.0\\.0\\.1|\\[[0-9a-f:]+\\]):8080");
+        assertThat(NginxGateway.resolved("no-such-host.invalid:80")).isEqualTo("no-such-host.invalid:80");
     }
 
     @Test
