@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -18,6 +20,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * A real headless Chromium (Debian's chromium, driven through its chromium-driver by Selenium) with
@@ -42,6 +47,9 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1360,900", "--lang=en-US");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs); // the page's console, shown when a test fails
         // An explicit driver: Selenium Manager never looks anything up on the network.
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
@@ -60,12 +68,26 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
-    /** Waits (generously: the CPU is shared) for an element whose text passes {@code test}; returns that text. */
+    /**
+     * Waits (generously: the CPU is shared) for an element whose text passes {@code test}; returns
+     * that text. When none comes, the failure shows what the elements said and the page's console.
+     */
     String awaitText(String css, Predicate<String> test) {
-        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                .ignoreException(StaleElementReferenceException.class)
-                .until(() -> all(css).stream().map(WebElement::getText).filter(test).findFirst().orElse(null),
-                        text -> text != null);
+        try {
+            return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .ignoreException(StaleElementReferenceException.class)
+                    .until(() -> all(css).stream().map(WebElement::getText).filter(test).findFirst().orElse(null),
+                            text -> text != null);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no " + css + " as expected at " + driver.getCurrentUrl() + "; they say: "
+                    + all(css).stream().map(WebElement::getText).toList() + "\nconsole:\n" + console(), e);
+        }
+    }
+
+    /** What the page wrote to its console (errors included) since the last call. */
+    String console() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString)
+                .collect(Collectors.joining("\n"));
     }
 
     WebElement find(String css) {

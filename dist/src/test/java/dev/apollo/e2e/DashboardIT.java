@@ -102,7 +102,12 @@ class DashboardIT {
 
         String cell = "[data-cell='production/web-service']";
         List<String> seen = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .conditionEvaluationListener(condition -> {
+                    if (condition.getRemainingTimeInMS() <= condition.getPollInterval().toMillis()) {
+                        System.out.println("overview states seen: " + seen + "\nconsole:\n" + browser.console());
+                    }
+                }).until(() -> {
             List<WebElement> cells = browser.all(cell);
             if (cells.isEmpty()) {
                 return false;
@@ -172,6 +177,7 @@ class DashboardIT {
         browser.go(apollo.url() + "/dashboard/#/services/production/broken");
         browser.awaitText("#deploy-progress h2", text -> text.startsWith("Deploy failed"));
         browser.awaitText("#failure-output", text -> text.contains("no main manifest attribute"));
+        browser.awaitText("section.card", text -> text.contains("No active release"));
         browser.screenshot(SHOTS.resolve("failed-deploy.png"));
     }
 
@@ -214,6 +220,14 @@ class DashboardIT {
     @Test
     @Order(8)
     void theOtherViewsRender() {
+        apollo.ok("env", "create", "stage1", "--fallback", "production");
+        apollo.ok("external", "add", "payments", "https://payments.example.com/api", "-e", "stage1");
+        browser.go(apollo.url() + "/dashboard/#/services/stage1/web-service");
+        browser.find("#problem");
+        apollo.ok("deploy", "web-service:2.0.0", "-n", "2", "-e", "stage1", "--no-wait");
+        browser.awaitText("#deploy-progress h2", text -> text.startsWith("Deploy"));
+        browser.screenshot(SHOTS.resolve("deploy-progress.png"));
+        browser.awaitText("#deploy-progress h2", text -> text.startsWith("Deployed"));
         browser.go(apollo.url() + "/dashboard/#/services/production/web-service/history");
         browser.awaitText("#history", text -> text.contains("1.0.0") && text.contains("2.0.0"));
         browser.screenshot(SHOTS.resolve("history.png"));
@@ -222,10 +236,11 @@ class DashboardIT {
         browser.screenshot(SHOTS.resolve("logs.png"));
         browser.go(apollo.url() + "/dashboard/#/platform");
         browser.awaitText("#gateway", text -> text.contains("embedded"));
-        browser.awaitText("#environments", text -> text.contains("production"));
+        browser.awaitText("#environments", text -> text.contains("stage1"));
+        browser.awaitText("#externals", text -> text.contains("payments"));
         browser.screenshot(SHOTS.resolve("platform.png"));
         browser.go(apollo.url() + "/dashboard/#/");
-        browser.find("#overview");
+        browser.awaitText("[data-cell='stage1/web-service']", text -> text.contains("2/2"));
         browser.screenshot(SHOTS.resolve("overview.png"));
     }
 

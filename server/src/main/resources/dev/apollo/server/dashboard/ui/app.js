@@ -23,7 +23,10 @@ async function render() {
   unmount();
   unmount = () => {};
   const mine = ++generation;
-  const container = document.getElementById('view');
+  // Each view draws into an element of its own: a reload of the view left behind that answers late
+  // draws into a detached element, never over the next view.
+  const container = document.createElement('div');
+  document.getElementById('view').replaceChildren(container);
   const hash = location.hash || '#/';
   for (const [pattern, load] of views) {
     const match = pattern.exec(hash);

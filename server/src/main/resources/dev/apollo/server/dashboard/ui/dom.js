@@ -73,11 +73,34 @@ export function badge(text, kind = '') {
   return h('span', {class: 'badge ' + kind}, text);
 }
 
-/** Calls `run` at most once per `ms`, the last call winning: a burst of events costs one refetch. */
-export function debounce(run, ms) {
+/**
+ * Schedules `run` (an async reload) `ms` after the first call of a burst, never two at once: a call
+ * while one runs asks for one more run after it. Answers can then never arrive out of order, and a
+ * burst of events costs one reload, not one each.
+ */
+export function coalesce(run, ms) {
   let timer = null;
-  return () => {
-    if (timer !== null) return;
-    timer = setTimeout(() => { timer = null; run(); }, ms);
+  let running = false;
+  let again = false;
+  const go = async () => {
+    timer = null;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      await run();
+    } finally {
+      running = false;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    }
   };
+  const schedule = (delay = ms) => {
+    if (timer === null) timer = setTimeout(go, delay);
+  };
+  return schedule;
 }

@@ -1,6 +1,6 @@
 // A service's releases, newest first: outcome, what replaced it, what changed in its configuration.
 import {get, servicePath} from './api.js';
-import {badge, debounce, h, route, show, time} from './dom.js';
+import {badge, coalesce, h, route, show, time} from './dom.js';
 import {subscribe} from './live.js';
 
 const OUTCOME = {live: 'ok', previous: '', testbed: 'busy', deploying: 'busy', failed: 'bad', replaced: '', stopped: '', undeployed: ''};
@@ -34,9 +34,9 @@ export function history(container, [environment, name]) {
         h('a', {href: route('services', environment, name)}, name + ' in ' + environment)),
       h('h1', {}, 'History of ', name)));
 
-  const refresh = debounce(load, 300);
+  const refresh = coalesce(load, 300);
   const stop = subscribe(e => { if (e.environment === environment && e.service === name) refresh(); });
-  load();
+  refresh(0);
   return stop;
 }
 

@@ -20,7 +20,13 @@ export function start(cursor, status) {
     const event = JSON.parse(message.data);
     if (event.id <= lastId) return;
     lastId = event.id;
-    for (const listener of [...listeners]) listener(event);
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (e) {
+        console.error('a view failed on event ' + event.id + ' (' + event.type + '):', e); // the others still get it
+      }
+    }
   };
   source.onmessage = deliver;
   // Named events (event: TYPE) reach only listeners for that name; unknown future types still arrive via onmessage.

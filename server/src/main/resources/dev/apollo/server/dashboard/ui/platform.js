@@ -1,7 +1,7 @@
 // The gateway (kind, route-table version, last reload or refusal), environments with their
 // fallbacks, and the externals of each.
 import {get} from './api.js';
-import {badge, debounce, h, show, time} from './dom.js';
+import {badge, coalesce, h, show, time} from './dom.js';
 import {subscribe} from './live.js';
 import {environmentOrder} from './model.js';
 
@@ -34,9 +34,9 @@ export function platform(container) {
       show(container, h('p', {class: 'error'}, e.message));
     }
   };
-  const refresh = debounce(load, 300);
+  const refresh = coalesce(load, 300);
   const stop = subscribe(e => { if (!e.service || e.type === 'ROUTE_CHANGED' || e.type.startsWith('GATEWAY')) refresh(); });
-  load();
+  refresh(0);
   return stop;
 }
 

@@ -1,7 +1,7 @@
 // One service in one environment: its releases, a deploy in progress, its instances and path
 // rules, and the actions (each confirmed first, each through the same API as the CLI).
 import {get, send, servicePath} from './api.js';
-import {ago, badge, debounce, duration, h, route, show, time, until} from './dom.js';
+import {ago, badge, coalesce, duration, h, route, show, time, until} from './dom.js';
 import {confirmAction, flash} from './dialog.js';
 import {subscribe} from './live.js';
 import {healthyOf} from './model.js';
@@ -86,16 +86,17 @@ export function service(container, [environment, name], {recent}) {
     if (end && Date.now() - Date.parse(end.at) > 15 * 60 * 1000 && !status?.deploying) return null; // old news
     const at = type => own.find(e => e.type === type);
     const latest = own.at(-1) ?? started;
+    const startedCount = Math.max(0, ...own.map(e => e.started));
     const target = latest.target || started.target;
     const t0 = Date.parse(started.at);
     const firstStart = at('INSTANCE_STARTED');
     const allHealthy = own.find(e => e.type === 'INSTANCE_HEALTHY' && e.healthy >= target);
     const switched = at('TRAFFIC_SWITCHED');
     const now = end ? Date.parse(end.at) : Date.now();
-    const phase = (label, from, to, detail) => h('li', {class: to ? 'done' : from ? 'doing' : 'todo'},
+    const failed = end?.type === 'DEPLOY_FAILED';
+    const phase = (label, from, to, detail) => h('li', {class: to ? 'done' : !from ? 'todo' : failed ? 'failed' : end ? 'done' : 'doing'},
       h('span', {class: 'phase'}, label), h('span', {class: 'took'}, from ? duration((to ?? now) - from) : ''),
       h('span', {class: 'detail'}, detail ?? ''));
-    const failed = end?.type === 'DEPLOY_FAILED';
     if (failed && !failureLogs.has(release)) {
       failureLogs.set(release, null);
       lastLines(release).then(lines => { failureLogs.set(release, lines); draw(); });
@@ -107,13 +108,13 @@ export function service(container, [environment, name], {recent}) {
         h('progress', {max: target || 1, value: latest.healthy}),
         h('span', {id: 'progress-count'}, latest.healthy + '/' + target + ' healthy')),
       h('ol', {class: 'phases'},
-        phase('start instances', t0, firstStart ? Date.parse(firstStart.at) : null, latest.started + '/' + target + ' started'),
+        phase('start instances', t0, firstStart ? Date.parse(firstStart.at) : null, startedCount + '/' + target + ' started'),
         phase('health checks', firstStart ? Date.parse(firstStart.at) : null, allHealthy ? Date.parse(allHealthy.at) : null,
           latest.healthy + '/' + target + ' healthy'),
         phase('switch traffic', allHealthy ? Date.parse(allHealthy.at) : null, switched ? Date.parse(switched.at) : null),
         end ? h('li', {class: failed ? 'failed' : 'done'}, h('span', {class: 'phase'}, failed ? 'failed' : 'succeeded'),
           h('span', {class: 'took'}, duration(Date.parse(end.at) - t0) + ' in all'),
-          h('span', {class: 'detail'}, end.message ?? '')) : null),
+          h('span', {class: 'detail'}, lines?.length ? reasonOnly(end.message) : end.message ?? '')) : null),
       failed && lines?.length ? h('div', {}, h('h3', {}, 'Last output of the failing instance'),
         h('pre', {class: 'log', id: 'failure-output'}, lines.join('\n'))) : null);
   };
@@ -152,7 +153,7 @@ export function service(container, [environment, name], {recent}) {
         h('ul', {class: 'paths', id: 'paths'}, mine.map(r => h('li', {}, h('code', {class: 'path'}, r.path), ' ⇒ ', name))));
   };
 
-  const act = (options) => confirmAction(options).then(message => { if (message) { flash(message); load(); } });
+  const act = (options) => confirmAction(options).then(message => { if (message) { flash(message); refresh(0); } });
 
   const deploy = async () => {
     let versions = [];
@@ -237,7 +238,7 @@ export function service(container, [environment, name], {recent}) {
     },
   });
 
-  const refresh = debounce(load, 200);
+  const refresh = coalesce(load, 200);
   const stop = subscribe(event => {
     if (event.environment === environment && (event.service === name || event.type === 'ROUTE_CHANGED')) {
       draw();
@@ -246,6 +247,12 @@ export function service(container, [environment, name], {recent}) {
   });
   const clock = setInterval(draw, 5000);
   draw();
-  load();
+  refresh(0);
   return () => { stop(); clearInterval(clock); };
+}
+
+/** A failure's reason without the output it quotes, when that output is shown below it anyway. */
+function reasonOnly(message) {
+  const at = (message ?? '').indexOf('\nLast output');
+  return at < 0 ? message ?? '' : message.slice(0, at);
 }
