@@ -22,6 +22,7 @@ the overview of $(field cells) cells (50 services x 3 environments, releases of 
 | first contentful paint (the page's header) | $(field first_contentful_paint_ms_median) ms | |
 
 Each load fetches the page, its ES modules, the session, the last 2,000 events, every service's status and the
-environments, then builds the table with textContent only. The target is under 1 s."
+environments, then builds the table with textContent only. The target is under 1 s. Load average at the end:
+$(cut -d' ' -f1-3 /proc/loadavg)."
 write_section "$root/docs/BENCHMARKS.md" "Dashboard (bench/dashboard.sh)" "$report"
 echo "$report"
