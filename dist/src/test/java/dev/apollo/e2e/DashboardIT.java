@@ -62,6 +62,13 @@ class DashboardIT {
         if (apollo != null) {
             apollo.close();
         }
+        if (home != null) {
+            try (var paths = Files.walk(home)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                // A leftover temporary directory is not worth failing the tests for.
+            }
+        }
     }
 
     @Test
