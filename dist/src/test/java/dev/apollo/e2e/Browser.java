@@ -80,7 +80,8 @@ final class Browser implements AutoCloseable {
                             text -> text != null);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("no " + css + " as expected at " + driver.getCurrentUrl() + "; they say: "
-                    + all(css).stream().map(WebElement::getText).toList() + "\nconsole:\n" + console(), e);
+                    + all(css).stream().map(WebElement::getText).toList() + "\npage:\n" + all("#view").stream()
+                    .map(WebElement::getText).findFirst().orElse("(no #view)") + "\nconsole:\n" + console(), e);
         }
     }
 

@@ -251,6 +251,24 @@ class DashboardIT {
         browser.screenshot(SHOTS.resolve("overview.png"));
     }
 
+    @Test
+    @Order(9)
+    void aTestbedIsDiscardedFromTheServicePage() {
+        apollo.ok("deploy", "web-service:1.0.0", "-n", "1", "-e", "stage1", "--testbed");
+        browser.go(apollo.url() + "/dashboard/#/services/stage1/web-service");
+        browser.awaitText("#releases tr[data-role='testbed']", text -> text.contains("1.0.0"));
+
+        browser.awaitText("#action-discard", text -> true);
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.find("#action-discard").isEnabled());
+        browser.find("#action-discard").click();
+        browser.find("#confirm-ok").click();
+
+        browser.awaitText("#flash", text -> text.contains("Testbed of web-service discarded"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.all("#releases tr[data-role='testbed']").isEmpty());
+        HttpResponse<String> status = apollo.api("GET", "/v1/environments/stage1/services/web-service", null, true);
+        assertThat(apollo.json(status.body()).path("testbed").isMissingNode()).as(status.body()).isTrue(); // nulls are left out
+    }
+
     private static String link() {
         Apollo.Result result = apollo.ok("dashboard", "--no-open");
         Matcher m = LINK.matcher(result.out());

@@ -3,6 +3,7 @@
 
 const BASE = '/dashboard/v1';
 let csrf = null;
+const TIMEOUT_MS = 20000;
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -39,15 +40,21 @@ async function call(method, path, body) {
   if (method !== 'GET') headers['X-Apollo-CSRF'] = csrf || '';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
+  let text;
   try {
+    // A bounded wait: a request that never ends would otherwise hold one of the browser's few
+    // connections to this host, and the view's next reload would queue behind it.
+    const signal = AbortSignal.timeout(TIMEOUT_MS);
     response = await fetch(BASE + path, {
-      method, headers, credentials: 'same-origin', cache: 'no-store',
+      method, headers, credentials: 'same-origin', cache: 'no-store', signal,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    text = await response.text();
   } catch (e) {
-    throw new ApiError(0, 'unreachable', 'the control plane does not answer (' + e.message + '); is it running?');
+    throw new ApiError(0, 'unreachable', e.name === 'TimeoutError'
+      ? method + ' ' + path + ': the control plane did not answer within ' + TIMEOUT_MS / 1000 + ' s.'
+      : 'the control plane does not answer (' + e.message + '); is it running?');
   }
-  const text = await response.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: said below */ }
   if (!response.ok) {

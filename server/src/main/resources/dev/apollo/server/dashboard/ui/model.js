@@ -7,7 +7,6 @@ export function healthyOf(status, release) {
 }
 
 const DEPLOY_ENDS = new Set(['DEPLOY_STARTED', 'DEPLOY_SUCCEEDED', 'DEPLOY_FAILED', 'ROLLED_BACK', 'UNDEPLOYED']);
-const CRASH_SIGNS = new Set(['BACKING_OFF', 'INSTANCE_EXITED']);
 const CRASH_ENDS = new Set(['DEPLOY_STARTED', 'DEPLOY_SUCCEEDED', 'DEPLOY_FAILED', 'INSTANCE_HEALTHY', 'UNDEPLOYED']);
 
 /** Per "environment/service": the last event, and whether its last deploy failed or it crashes in a loop. */
@@ -35,5 +34,3 @@ export function environmentOrder(a, b) {
   if (b === 'production') return 1;
   return a.localeCompare(b);
 }
-
-export {CRASH_SIGNS};

@@ -68,8 +68,10 @@ export function overview(container, params, {recent}) {
     if (event.service || event.type === 'UNDEPLOYED') refresh();
   });
   const clock = setInterval(draw, 10000); // keeps "3 s ago" true
+  // Events drive the reloads; this one only bounds how stale the page can get if a reload failed.
+  const reload = setInterval(() => refresh(), 15000);
   refresh(0);
-  return () => { stop(); clearInterval(clock); };
+  return () => { stop(); clearInterval(clock); clearInterval(reload); };
 }
 
 function stat(value, label, kind = '') {

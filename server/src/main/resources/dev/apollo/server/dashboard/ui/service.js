@@ -246,9 +246,11 @@ export function service(container, [environment, name], {recent}) {
     }
   });
   const clock = setInterval(draw, 5000);
+  // Events drive the reloads; this one only bounds how stale the page can get if a reload failed.
+  const reload = setInterval(() => refresh(), 15000);
   draw();
   refresh(0);
-  return () => { stop(); clearInterval(clock); };
+  return () => { stop(); clearInterval(clock); clearInterval(reload); };
 }
 
 /** A failure's reason without the output it quotes, when that output is shown below it anyway. */
