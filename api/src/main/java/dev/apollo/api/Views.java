@@ -217,4 +217,10 @@ public final class Views {
             Integer retiringWorkers,
             String lastError,
             Instant lastErrorAt) {}
+
+    /** A one-time login link to the web dashboard ({@code apollo dashboard}): good once, until {@code expiresAt}. */
+    public record DashboardLink(String url, Instant expiresAt) {}
+
+    /** The newest events (oldest first) and the id to follow the stream after, for a page's first paint. */
+    public record RecentEvents(long cursor, List<EventView> events) {}
 }

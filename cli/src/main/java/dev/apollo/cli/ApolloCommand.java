@@ -2,6 +2,7 @@ package dev.apollo.cli;
 
 import dev.apollo.cli.command.ArtifactCommand;
 import dev.apollo.cli.command.ConfigCommand;
+import dev.apollo.cli.command.DashboardCommand;
 import dev.apollo.cli.command.DemoCommand;
 import dev.apollo.cli.command.DeployCommand;
 import dev.apollo.cli.command.DownCommand;
@@ -50,7 +51,8 @@ import picocli.CommandLine.Spec;
             RouteCommand.class,
             EnvCommand.class,
             ExternalCommand.class,
-            GatewayCommand.class
+            GatewayCommand.class,
+            DashboardCommand.class
         },
         footer = {"", "Start with: apollo demo"})
 public final class ApolloCommand implements Runnable {

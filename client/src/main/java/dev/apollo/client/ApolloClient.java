@@ -6,6 +6,7 @@ import dev.apollo.api.RouteTableView;
 import dev.apollo.api.Views.ArtifactView;
 import dev.apollo.api.Views.ConfigurationChangeRequest;
 import dev.apollo.api.Views.ConfigurationView;
+import dev.apollo.api.Views.DashboardLink;
 import dev.apollo.api.Views.DeployRequest;
 import dev.apollo.api.Views.DeployResponse;
 import dev.apollo.api.Views.EnvironmentRequest;
@@ -258,6 +259,11 @@ public final class ApolloClient implements AutoCloseable {
                 .timeout(HttpTransport.REQUEST_TIMEOUT)
                 .GET().build();
         return new String(transport.send(request).body(), StandardCharsets.UTF_8);
+    }
+
+    /** A one-time link that logs a browser into the web dashboard (good once, for a minute). */
+    public DashboardLink dashboardLink() {
+        return send("POST", "/v1/dashboard/links", null, type(DashboardLink.class));
     }
 
     @Override

@@ -8,6 +8,8 @@ import dev.apollo.server.ServerConfig;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.RouteFeed;
+import dev.apollo.server.dashboard.DashboardGate;
+import dev.apollo.server.dashboard.Sessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -46,6 +48,9 @@ public final class ApiServer implements AutoCloseable {
                     + " (is another control plane using that port? choose another with --listen)", e);
         }
         server.createContext("/", router);
+        Sessions sessions = new Sessions(parts.clock());
+        new DashboardApi(sessions, parts.events(), server.getAddress()).register(router);
+        server.createContext(DashboardGate.PREFIX, new DashboardGate(router, sessions, parts.token()));
         server.setExecutor(executor);
     }
 
