@@ -2,9 +2,11 @@ package dev.apollo.scheduler.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.ImageReference;
 import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.port.ArtifactKind;
+import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.ObservedInstance.Exit;
 import dev.apollo.core.port.ReleaseSpec;
@@ -172,6 +174,11 @@ public final class SwarmScheduler implements Scheduler {
     public Set<ArtifactKind> runs() {
         // JAR first: a jar is what the platform deploys today, and the contract takes the first kind.
         return Collections.unmodifiableSet(EnumSet.of(ArtifactKind.JAR, ArtifactKind.IMAGE));
+    }
+
+    @Override
+    public ArtifactStore.ImageFacts inspectImage(ImageReference image) {
+        return images.inspect(image.value());
     }
 
     @Override
