@@ -21,7 +21,18 @@ public final class Views {
     public record ServerInfo(String version, long pid, String dataDir, Instant startedAt, String apiAddress, int instances,
             String webGateway, String rpcGateway) {}
 
-    public record ArtifactView(String name, String version, String sha256, long size, Instant storedAt) {}
+    /**
+     * A stored artifact.
+     *
+     * @param kind {@code jar} or {@code image}
+     * @param sha256 the content's digest; for an image recorded by reference, the engine's id of it
+     * @param image the engine's reference of an image recorded without its bytes; null otherwise
+     */
+    public record ArtifactView(String name, String version, String kind, String sha256, long size, Instant storedAt,
+            String image) {}
+
+    /** Records an image the engine already has as an artifact, e.g. {@code {"image":"acme/orders:1.4"}}. */
+    public record ImageArtifactRequest(String image) {}
 
     /**
      * A deploy; only {@code artifact} is required, everything else has the server's default.

@@ -1,6 +1,8 @@
 package dev.apollo.artifacts;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.ImageReference;
+import dev.apollo.core.port.ArtifactKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -19,8 +22,11 @@ import java.util.Properties;
  * @param source the coordinates it was stored as: {@code web-service:1.6.0} when pushed,
  *     {@code com.example:web-service:1.6.0} when fetched from Maven
  * @param origin where the bytes came from (a file, a URL, or {@code push}), for people reading errors
+ * @param kind what it is; files written before images were artifacts say nothing, and hold jars
+ * @param image the engine's reference of an image recorded without its bytes; empty when the store holds the file
  */
-record ArtifactMetadata(String sha256, long size, Instant storedAt, String source, String origin) {
+record ArtifactMetadata(String sha256, long size, Instant storedAt, String source, String origin, ArtifactKind kind,
+        Optional<ImageReference> image) {
 
     static ArtifactMetadata read(Path file) {
         Properties properties = new Properties();
@@ -35,8 +41,11 @@ record ArtifactMetadata(String sha256, long size, Instant storedAt, String sourc
                     Long.parseLong(required(properties, "size", file)),
                     Instant.parse(required(properties, "storedAt", file)),
                     required(properties, "source", file),
-                    properties.getProperty("origin", "unknown"));
-        } catch (NumberFormatException | DateTimeParseException e) {
+                    properties.getProperty("origin", "unknown"),
+                    ArtifactKind.valueOf(properties.getProperty("kind", ArtifactKind.JAR.name())),
+                    Optional.ofNullable(properties.getProperty("image")).map(ImageReference::of));
+        } catch (IllegalArgumentException | DateTimeParseException | ApolloException.Invalid e) {
+            // a number, time or kind that is not one, or an image reference that is not one
             throw corrupt(file, e.getMessage());
         }
     }
@@ -49,6 +58,8 @@ record ArtifactMetadata(String sha256, long size, Instant storedAt, String sourc
         properties.setProperty("storedAt", storedAt.toString());
         properties.setProperty("source", source);
         properties.setProperty("origin", origin);
+        properties.setProperty("kind", kind.name());
+        image.ifPresent(reference -> properties.setProperty("image", reference.value()));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             OutputStream out = Channels.newOutputStream(channel);
             properties.store(out, "Apollo artifact metadata");

@@ -2,6 +2,7 @@ package dev.apollo.artifacts;
 
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.ArtifactRef;
+import dev.apollo.core.model.ImageReference;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.model.Version;
 import dev.apollo.core.port.ArtifactKind;
@@ -27,15 +28,17 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The artifact store as plain files: {@code root/<name>/<version>/artifact.jar} next to its
+ * The artifact store as plain files: {@code root/<name>/<version>/artifact.jar} (or {@code artifact.tar}, an
+ * image archive) next to its {@code artifact.properties}; an image the engine already has is only its
  * {@code artifact.properties}. An artifact is received into a hidden directory in {@code root} and
  * renamed into place in one atomic step, so a reader (or a crash) never sees half of one.
  *
  * <p>One store instance per root: opening a store removes unfinished uploads left in it.
  */
 public final class FileArtifactStore implements ArtifactStore {
-    static final String JAR = "artifact.jar";
     static final String METADATA = "artifact.properties";
+    /** The location of an image that only the engine holds: {@code image:REFERENCE}. */
+    public static final String IMAGE_SCHEME = "image";
     static final String INCOMING_PREFIX = ".incoming-";
 
     private final Path root;
@@ -107,15 +110,35 @@ public final class FileArtifactStore implements ArtifactStore {
         }
     }
 
+    @Override
+    public StoredArtifact pushImage(ServiceName name, Version version, ImageReference image, ImageFacts facts) {
+        Objects.requireNonNull(image, "image");
+        String what = name + ":" + version;
+        Path incoming = StoreFiles.createUploadDirectory(root, INCOMING_PREFIX, what);
+        try {
+            ArtifactMetadata metadata = new ArtifactMetadata(facts.sha256(), facts.size(), options.clock().instant(), what,
+                    "image " + image + " in the engine", ArtifactKind.IMAGE, Optional.of(image));
+            metadata.write(incoming.resolve(METADATA));
+            return publish(name, version, incoming, metadata);
+        } catch (IOException e) {
+            throw new ApolloException("could not store " + what + " in " + root + ": " + e.getMessage(), e);
+        } finally {
+            StoreFiles.deleteQuietly(incoming);
+        }
+    }
+
     /** The single way in for every artifact, pushed or fetched: receive, verify, then publish. */
     private StoredArtifact store(ServiceName name, Version version, InputStream content, Source source) {
         String what = name + ":" + version;
         Path incoming = StoreFiles.createUploadDirectory(root, INCOMING_PREFIX, what);
         try {
-            JarIntake.Received received = JarIntake.receive(content, incoming.resolve(JAR), options.maxArtifactBytes(), what);
+            ArtifactIntake.Received received = ArtifactIntake.receive(content, incoming, options.maxArtifactBytes(), what);
             source.verify(received);
-            ArtifactMetadata metadata = new ArtifactMetadata(
-                    received.sha256(), received.size(), options.clock().instant(), source.coordinates(), source.origin());
+            if (received.kind() == ArtifactKind.IMAGE) {
+                ImageArchive.check(received.file(), what);
+            }
+            ArtifactMetadata metadata = new ArtifactMetadata(received.sha256(), received.size(), options.clock().instant(),
+                    source.coordinates(), source.origin(), received.kind(), Optional.empty());
             metadata.write(incoming.resolve(METADATA));
             return publish(name, version, incoming, metadata);
         } catch (IOException e) {
@@ -168,8 +191,10 @@ public final class FileArtifactStore implements ArtifactStore {
     }
 
     private StoredArtifact stored(ServiceName name, Version version, ArtifactMetadata metadata) {
-        URI location = artifactDir(name, version).resolve(JAR).toUri();
-        return new StoredArtifact(name, version, ArtifactKind.JAR, metadata.sha256(), metadata.size(), metadata.storedAt(), location);
+        URI location = metadata.image().map(image -> URI.create(IMAGE_SCHEME + ":" + image))
+                .orElseGet(() -> artifactDir(name, version).resolve(ArtifactIntake.fileName(metadata.kind())).toUri());
+        return new StoredArtifact(name, version, metadata.kind(), metadata.sha256(), metadata.size(), metadata.storedAt(),
+                location);
     }
 
     private ApolloException.NotFound notStored(ServiceName name, Version version) {
@@ -227,7 +252,11 @@ public final class FileArtifactStore implements ArtifactStore {
 
     /** Where content claims to come from, and what the origin promised about it. */
     private record Source(String coordinates, String origin, Optional<String> expectedSha1) {
-        void verify(JarIntake.Received received) {
+        void verify(ArtifactIntake.Received received) {
+            if (expectedSha1.isPresent() && received.kind() != ArtifactKind.JAR) {
+                throw new ApolloException.Invalid("the file downloaded from " + origin + " is not a jar; nothing was"
+                        + " stored. Maven coordinates name executable jars.");
+            }
             if (expectedSha1.isPresent() && !expectedSha1.get().equals(received.sha1())) {
                 throw new ApolloException("the jar downloaded from " + origin + " has sha1 " + received.sha1()
                         + " but the repository's checksum says " + expectedSha1.get()

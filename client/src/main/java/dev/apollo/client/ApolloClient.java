@@ -12,6 +12,7 @@ import dev.apollo.api.Views.DeployResponse;
 import dev.apollo.api.Views.EnvironmentRequest;
 import dev.apollo.api.Views.EnvironmentView;
 import dev.apollo.api.Views.EventView;
+import dev.apollo.api.Views.ImageArtifactRequest;
 import dev.apollo.api.Views.ExternalRequest;
 import dev.apollo.api.Views.ExternalView;
 import dev.apollo.api.Views.GatewayView;
@@ -77,22 +78,36 @@ public final class ApolloClient implements AutoCloseable {
     }
 
     /** Uploads a jar, streamed from disk. */
-    public Pushed pushArtifact(String name, String version, Path jar) {
+    /** Uploads a jar or an image archive ({@code docker save} output); the server tells which by its content. */
+    public Pushed pushArtifact(String name, String version, Path file) {
         HttpRequest.BodyPublisher body;
         try {
-            body = HttpRequest.BodyPublishers.ofFile(jar);
+            body = HttpRequest.BodyPublishers.ofFile(file);
         } catch (FileNotFoundException e) {
-            throw new ApolloClientException("Cannot read " + jar + ": no such file.", e);
+            throw new ApolloClientException("Cannot read " + file + ": no such file.", e);
         }
-        HttpRequest request = transport.request(UriPaths.path("v1", "artifacts", UriPaths.segment(name), UriPaths.segment(version)))
-                .header("Content-Type", "application/java-archive")
+        return pushed(name, version, transport.request(artifactPath(name, version))
+                .header("Content-Type", "application/octet-stream")
                 .timeout(Duration.ofMinutes(10))
-                .PUT(body).build();
+                .PUT(body).build());
+    }
+
+    /** Records an image the control plane's engine already has as {@code name:version}. */
+    public Pushed pushImage(String name, String version, String image) {
+        return pushed(name, version, json(artifactPath(name, version) + "/image")
+                .PUT(HttpTransport.jsonBody(new ImageArtifactRequest(image))).build());
+    }
+
+    private static String artifactPath(String name, String version) {
+        return UriPaths.path("v1", "artifacts", UriPaths.segment(name), UriPaths.segment(version));
+    }
+
+    private Pushed pushed(String name, String version, HttpRequest request) {
         HttpResponse<byte[]> response = transport.send(request);
         try {
             return new Pushed(HttpTransport.reader().readValue(response.body(), ArtifactView.class), response.statusCode() == 201);
         } catch (IOException e) {
-            throw new ApolloClientException("The control plane's answer to the upload of " + name + ":" + version
+            throw new ApolloClientException("The control plane's answer to the push of " + name + ":" + version
                     + " cannot be read: " + e.getMessage(), e);
         }
     }

@@ -54,8 +54,17 @@ class BadInputIT {
             expectFailure(apollo, 1, "expected an executable jar",
                     "artifact", "push", text.toString(), "--name", "notes", "--version", "1.0.0");
 
+            // Images: the local scheduler runs none, and says which scheduler does.
+            expectFailure(apollo, 1, "expected an image reference such as acme/orders:1.4",
+                    "artifact", "push", "--image", "Acme Orders", "--name", "orders", "--version", "1.4");
+            expectFailure(apollo, 1, "start it with --scheduler swarm to run image acme/orders:1.4",
+                    "artifact", "push", "--image", "acme/orders:1.4", "--name", "orders", "--version", "1.4");
+            apollo.ok("artifact", "push", imageArchive(home).toString(), "--name", "orders", "--version", "1.4");
+            expectFailure(apollo, 1, "orders:1.4 is a container image, which this control plane's scheduler does not run",
+                    "deploy", "orders:1.4");
+
             assertThat(apollo.ok("status", "-o", "json").out()).isEqualTo(before);
-            assertThat(apollo.ok("artifact", "list").out()).doesNotContain("notes");
+            assertThat(apollo.ok("artifact", "list").out()).doesNotContain("notes").contains("orders", "image");
         }
     }
 
@@ -78,6 +87,25 @@ class BadInputIT {
             expectError(apollo.api("DELETE", "/v1/deploys", null, true), 405, "method_not_allowed");
             assertThat(apollo.api("GET", "/v1/artifacts", null, true).body()).isEqualTo("[]");
         }
+    }
+
+    /** A tar laid out as docker save writes one image (not one an engine could run), made by the system's tar. */
+    private static Path imageArchive(Path home) throws IOException {
+        Path dir = Files.createDirectories(home.resolve("image"));
+        Files.writeString(dir.resolve("manifest.json"), "[{\"Config\":\"config.json\",\"RepoTags\":[\"acme/orders:1.4\"],"
+                + "\"Layers\":[\"layer.tar\"]}]");
+        Files.writeString(dir.resolve("config.json"), "{\"os\":\"linux\"}");
+        Files.writeString(dir.resolve("layer.tar"), "a layer");
+        Path archive = home.resolve("orders.tar");
+        try {
+            Process tar = new ProcessBuilder("tar", "-C", dir.toString(), "-cf", archive.toString(), "manifest.json",
+                    "config.json", "layer.tar").inheritIO().start();
+            assertThat(tar.waitFor()).isZero();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return archive;
     }
 
     private static void expectFailure(Apollo apollo, int exit, String message, String... args) {

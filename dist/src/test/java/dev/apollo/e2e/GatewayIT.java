@@ -21,7 +21,10 @@ class GatewayIT {
         assertThat(versionsSeen).containsExactly("1.0.0", "2.0.0");
     }
 
-    /** The flags of 'apollo up' that choose the gateway; the nginx variant of this test overrides them. */
+    /**
+     * The flags of 'apollo up' that choose the backends: the nginx variant of this test chooses the nginx gateway,
+     * the Swarm variant the Swarm scheduler.
+     */
     protected String[] gatewayFlags() {
         return new String[0];
     }

@@ -81,6 +81,54 @@ class SwarmIT {
                 "label=dev.apollo.namespace=" + namespace).isEmpty());
     }
 
+    @Test
+    void imageArchivesAndImagesTheEngineHasAreArtifactsThatRunBehindTheGateway(@TempDir Path home) throws Exception {
+        String tag = home.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        String saved = "apollo-e2e/saved:" + tag;
+        String known = "apollo-e2e/known:" + tag;
+        try (Apollo apollo = Apollo.up(home, "--scheduler", "swarm")) {
+            // The example's jar as an image: made by a deploy of the jar, then saved as a user would.
+            apollo.ok("artifact", "push", Apollo.WEB_SERVICE_JAR.toString(), "--name", "web-service", "--version", "1.0.0");
+            apollo.ok("deploy", "web-service:1.0.0", "-n", "1");
+            String jarImage = docker("images", "--filter", "label=dev.apollo.artifact.sha256=" + sha256(Apollo.WEB_SERVICE_JAR),
+                    "--format", "{{.Repository}}:{{.Tag}}").lines().findFirst().orElseThrow();
+            Path archive = home.resolve("web-image.tar");
+            docker("tag", jarImage, saved);
+            docker("save", saved, "-o", archive.toString());
+            docker("rmi", saved);
+            docker("tag", jarImage, known);
+
+            assertThat(apollo.ok("artifact", "push", archive.toString(), "--name", "web-image", "--version", "1.0.0").out())
+                    .startsWith("Pushed web-image:1.0.0 (image, ");
+            apollo.ok("deploy", "web-image:1.0.0", "-n", "1");
+            apollo.ok("route", "add", "/", "web-image");
+            apollo.awaitHealthy("web-image", 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", "X-Apollo-Env", "production").body(),
+                    body -> body.contains("\"service\":\"web-image\""));
+
+            assertThat(apollo.ok("artifact", "push", "--image", known, "--name", "web-known", "--version", "1.0.0").out())
+                    .startsWith("Recorded image " + known + " as web-known:1.0.0 (image, ");
+            apollo.ok("deploy", "web-known:1.0.0", "-n", "1");
+            apollo.awaitHealthy("web-known", 1);
+
+            assertThat(apollo.ok("artifact", "list").out()).contains("jar", "image " + known);
+            Apollo.Result missing = apollo.cli("artifact", "push", "--image", "apollo-e2e/none:" + tag, "--name", "none",
+                    "--version", "1.0.0");
+            assertThat(missing.exit()).as(missing.all()).isEqualTo(1);
+            assertThat(missing.all()).contains("has no image apollo-e2e/none:" + tag, "docker load");
+        } finally {
+            for (String image : List.of(saved, known)) {
+                if (!docker("images", "-q", image).isBlank()) {
+                    docker("rmi", image);
+                }
+            }
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
     private static List<String> ids(ServiceStatus status) {
         return status.instances().stream().map(InstanceView::id).toList();
     }

@@ -8,9 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.model.ArtifactRef;
+import dev.apollo.core.model.ImageReference;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.model.Version;
+import dev.apollo.core.port.ArtifactKind;
 import dev.apollo.core.port.ArtifactStore;
+import dev.apollo.core.port.ArtifactStore.ImageFacts;
 import dev.apollo.core.port.ArtifactStore.StoredArtifact;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +24,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -145,6 +150,58 @@ public abstract class ArtifactStoreContract {
 
         assertThat(store.list()).isEmpty();
         assertNothingLeftBehind();
+    }
+
+    @Test
+    void anImageArchiveIsStoredAsAnImageAndReadFromItsLocation() throws IOException {
+        byte[] bytes = TestImages.archive("layer");
+
+        StoredArtifact pushed = push("web-service", "1.6.0", bytes);
+
+        assertThat(pushed.kind()).isEqualTo(ArtifactKind.IMAGE);
+        assertThat(pushed.sha256()).isEqualTo(sha256(bytes));
+        assertThat(pushed.size()).isEqualTo(bytes.length);
+        assertThat(store.list()).containsExactly(pushed);
+        assertThat(read(pushed.location())).isEqualTo(bytes);
+        assertThat(push("web-service", "1.6.1", jar("a jar")).kind()).isEqualTo(ArtifactKind.JAR);
+    }
+
+    @Test
+    void aTarThatIsNotOneImageAsDockerSavesItIsInvalidAndNothingIsStored() {
+        String layers = "\"Layers\":[\"l\"]";
+        Map<String, byte[]> refused = new LinkedHashMap<>();
+        refused.put("has no manifest.json", TestImages.tar(Map.of("hello.txt", "hello")));
+        refused.put("is not JSON", TestImages.tar(Map.of("manifest.json", "[{")));
+        refused.put("names 2 images", TestImages.tar(Map.of("manifest.json",
+                "[{\"Config\":\"c\"," + layers + "},{\"Config\":\"c\"," + layers + "}]", "c", "{}", "l", "x")));
+        refused.put("which the tar does not hold", TestImages.tar(Map.of("manifest.json",
+                "[{\"Config\":\"c\"," + layers + "}]", "c", "{}")));
+
+        refused.forEach((why, bytes) -> assertRefused(() -> push("web-service", "1.0.0", bytes),
+                ApolloException.Invalid.class, "web-service:1.0.0", why, "docker save"));
+
+        assertThat(store.list()).isEmpty();
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void anImageTheEngineHasIsRecordedByReferenceAndItsIdStandsForItsContent() {
+        ImageReference image = ImageReference.of("acme/hello:1");
+        ImageFacts facts = new ImageFacts("ab".repeat(32), 4_200_000);
+
+        StoredArtifact recorded = store.pushImage(WEB, V1, image, facts);
+
+        assertThat(recorded.kind()).isEqualTo(ArtifactKind.IMAGE);
+        assertThat(recorded.location()).isEqualTo(URI.create("image:acme/hello:1"));
+        assertThat(recorded.sha256()).isEqualTo(facts.sha256());
+        assertThat(recorded.size()).isEqualTo(facts.size());
+        assertThat(store.resolve(new ArtifactRef.Stored(WEB, V1))).isEqualTo(recorded);
+        assertThat(store.pushImage(WEB, V1, image, facts)).isEqualTo(recorded);
+        assertRefused(() -> store.pushImage(WEB, V1, image, new ImageFacts("cd".repeat(32), 1)),
+                ApolloException.Conflict.class, "web-service:1.0.0", "abababababab", "cdcdcdcdcdcd");
+
+        store = reopen(store, clock);
+        assertThat(store.list()).containsExactly(recorded);
     }
 
     @Test

@@ -18,10 +18,11 @@ public final class ArtifactListCommand extends ClientCommand {
         List<ArtifactView> artifacts = client.artifacts();
         print(artifacts, "No artifacts stored yet. Push one with: apollo artifact push FILE --name NAME --version V", () -> {
             Instant now = global.now();
-            Table table = new Table("name", "version", "size", "sha256", "stored");
+            Table table = new Table("name", "version", "kind", "size", "sha256", "stored");
             artifacts.stream()
                     .sorted(Comparator.comparing(ArtifactView::name).thenComparing(ArtifactView::storedAt, Comparator.nullsLast(Comparator.naturalOrder())))
-                    .forEach(a -> table.row(a.name(), a.version(), size(a.size()), shortHash(a.sha256()), Times.relative(a.storedAt(), now)));
+                    .forEach(a -> table.row(a.name(), a.version(), a.image() != null ? "image " + a.image() : a.kind(), size(a.size()),
+                            shortHash(a.sha256()), Times.relative(a.storedAt(), now)));
             table.print(global.out());
         });
         return ExitCodes.OK;

@@ -1,11 +1,14 @@
 package dev.apollo.core.port;
 
+import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.ImageReference;
 import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.ReleaseId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The backend that runs releases: local processes today, Docker Swarm or Kubernetes next. It is
@@ -21,6 +24,18 @@ public interface Scheduler extends AutoCloseable {
 
     /** The kinds of artifact this backend runs. */
     Set<ArtifactKind> runs();
+
+    /**
+     * What the engine knows of an image it has, for recording it as an artifact. A backend that runs no
+     * images refuses, saying which one does.
+     *
+     * @throws ApolloException.NotFound when the engine has no such image
+     */
+    default ArtifactStore.ImageFacts inspectImage(ImageReference image) {
+        throw new ApolloException.Invalid("this control plane's scheduler runs " + runs().stream()
+                .map(ArtifactKind::description).sorted().collect(Collectors.joining(" and ")) + ", not container"
+                + " images; start it with --scheduler swarm to run image " + image + ".");
+    }
 
     /**
      * Makes {@code release} run {@code instances} instances, counting those running or starting

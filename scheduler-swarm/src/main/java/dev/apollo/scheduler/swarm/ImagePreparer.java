@@ -13,8 +13,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Finds or makes the image a release runs, off the caller's thread: the base image takes a jlink
- * (tens of seconds, once per JDK) and a jar's image a build (about a second, once per jar), and
- * the scheduler's calls return at once. One build at a time; a failure is handed out once, so
+ * (tens of seconds, once per JDK), a jar's image a build (about a second, once per jar) and an image
+ * archive a load (once per archive), and the scheduler's calls return at once. One build at a time; a failure is handed out once, so
  * that the next attempt (after the platform's back-off) builds again.
  */
 final class ImagePreparer implements AutoCloseable {
@@ -35,11 +35,12 @@ final class ImagePreparer implements AutoCloseable {
     private final RuntimeImage runtime;
     private final ExecutorService builder = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("apollo-swarm-images").daemon(true).factory());
-    private final Map<URI, Status> jars = new ConcurrentHashMap<>();
+    /** Jars and image archives by their location: being made, made, or failed (handed out once). */
+    private final Map<URI, Status> prepared = new ConcurrentHashMap<>();
     private final Runnable onBuilt;
     private volatile Optional<String> base = Optional.empty();
 
-    /** {@code onBuilt} runs after each jar's build, failed or not, for the caller to go on with what waited. */
+    /** {@code onBuilt} runs after each jar's build or archive's load, failed or not, for the caller to go on with what waited. */
     ImagePreparer(Images images, RuntimeImage runtime, Runnable onBuilt) {
         this.images = images;
         this.runtime = runtime;
@@ -61,38 +62,39 @@ final class ImagePreparer implements AutoCloseable {
 
     /** The image of {@code release}'s artifact, or why there is none, or that it is being made. */
     Status imageFor(ReleaseSpec release) {
-        if (release.kind() == ArtifactKind.IMAGE) {
-            String reference = release.artifact().getSchemeSpecificPart();
-            if (!IMAGE_SCHEME.equals(release.artifact().getScheme())) {
-                return new Status.Failed("artifact " + release.artifact() + " is not an image: URI (image:REFERENCE).");
-            }
+        URI artifact = release.artifact();
+        if (release.kind() == ArtifactKind.IMAGE && IMAGE_SCHEME.equals(artifact.getScheme())) {
+            String reference = artifact.getSchemeSpecificPart();
             return images.exists(reference) ? new Status.Ready(reference)
                     : new Status.Failed("the Docker engine has no image " + reference + ".");
         }
-        Optional<String> problem = JarImage.problem(release.artifact());
+        Optional<String> problem = JarImage.problem(artifact);
         if (problem.isPresent()) {
             return new Status.Failed(problem.get());
         }
-        URI jar = release.artifact();
-        Status status = jars.computeIfAbsent(jar, key -> {
-            builder.execute(() -> build(jar));
+        Status status = prepared.computeIfAbsent(artifact, key -> {
+            builder.execute(() -> prepare(release.kind(), artifact));
             return new Status.Building();
         });
         if (status instanceof Status.Failed) {
-            jars.remove(jar, status);
+            prepared.remove(artifact, status);
         }
         return status;
     }
 
-    private void build(URI jar) {
+    /** A jar becomes an image on the base image; an image archive is loaded. */
+    private void prepare(ArtifactKind kind, URI artifact) {
         Status result;
         try {
-            result = new Status.Ready(JarImage.ensure(images, baseImage(), Path.of(jar)));
+            Path file = Path.of(artifact);
+            result = new Status.Ready(kind == ArtifactKind.JAR ? JarImage.ensure(images, baseImage(), file)
+                    : ArchiveImage.ensure(images, file));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not make an image of " + jar, e);
-            result = new Status.Failed("could not make an image of " + jar + ": " + e.getMessage());
+            LOG.log(Level.WARNING, "Could not make an image of " + artifact, e);
+            result = new Status.Failed((kind == ArtifactKind.JAR ? "could not make an image of " : "could not load the"
+                    + " image archive ") + artifact + ": " + e.getMessage());
         }
-        jars.put(jar, result);
+        prepared.put(artifact, result);
         onBuilt.run();
     }
 

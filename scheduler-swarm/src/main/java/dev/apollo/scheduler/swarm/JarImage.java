@@ -2,17 +2,12 @@ package dev.apollo.scheduler.swarm;
 
 import dev.apollo.core.ApolloException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -26,11 +21,11 @@ final class JarImage {
 
     private JarImage() {}
 
-    /** Why {@code artifact} cannot become an image, or nothing when it can. */
+    /** Why {@code artifact} (a jar, or an image archive) cannot become an image, or nothing when it can. */
     static Optional<String> problem(URI artifact) {
         if (!"file".equalsIgnoreCase(artifact.getScheme())) {
-            return Optional.of("artifact " + artifact + " is not a file: URI; a jar is turned into an image"
-                    + " from this machine's disk.");
+            return Optional.of("artifact " + artifact + " is not a file: URI; a jar or image archive is turned into"
+                    + " an image from this machine's disk.");
         }
         Path jar = Path.of(artifact);
         if (!Files.isRegularFile(jar)) {
@@ -41,7 +36,7 @@ final class JarImage {
 
     /** Builds the image of {@code jar} on {@code base} unless the engine has it; returns its reference. */
     static String ensure(Images images, String base, Path jar) {
-        String sha256 = sha256(jar);
+        String sha256 = FileSha256.of(jar);
         String reference = REPOSITORY + ":" + sha256 + "-" + base.substring(base.indexOf(':') + 1);
         if (images.exists(reference)) {
             return reference;
@@ -65,17 +60,6 @@ final class JarImage {
             if (context != null) {
                 context.toFile().delete();
             }
-        }
-    }
-
-    private static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new ApolloException("Could not read the jar " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

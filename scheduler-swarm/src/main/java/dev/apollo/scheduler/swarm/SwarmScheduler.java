@@ -2,9 +2,11 @@ package dev.apollo.scheduler.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.ImageReference;
 import dev.apollo.core.model.InstanceId;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.port.ArtifactKind;
+import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.ObservedInstance;
 import dev.apollo.core.port.ObservedInstance.Exit;
 import dev.apollo.core.port.ReleaseSpec;
@@ -24,8 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,10 +67,9 @@ public final class SwarmScheduler implements Scheduler {
     private final Set<String> forgottenTasks = new HashSet<>();
     private final Set<String> stopRequested = new HashSet<>();
     private final Map<ReleaseId, Pending> pending = new HashMap<>();
-    private final Set<String> stopsSent = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("apollo-swarm-scheduler").daemon(true).factory());
-    private final ExecutorService stops = Executors.newVirtualThreadPerTaskExecutor();
+    private final ContainerStops stops;
     private volatile boolean closed;
 
     /**
@@ -128,6 +127,7 @@ public final class SwarmScheduler implements Scheduler {
         this.preparer = new ImagePreparer(images, RuntimeImage.ofRunningJdk(), this::resumePending);
         this.secrets = new SwarmSecrets(engine, options.namespace());
         this.hostNetwork = hostNetwork;
+        this.stops = new ContainerStops(engine, options.clock());
     }
 
     /**
@@ -172,6 +172,11 @@ public final class SwarmScheduler implements Scheduler {
     public Set<ArtifactKind> runs() {
         // JAR first: a jar is what the platform deploys today, and the contract takes the first kind.
         return Collections.unmodifiableSet(EnumSet.of(ArtifactKind.JAR, ArtifactKind.IMAGE));
+    }
+
+    @Override
+    public ArtifactStore.ImageFacts inspectImage(ImageReference image) {
+        return images.inspect(image.value());
     }
 
     @Override
@@ -291,7 +296,7 @@ public final class SwarmScheduler implements Scheduler {
                     ReleaseService.with(pruned(current, now), Map.of(ReleaseService.STOP + task,
                             Long.toString(deadline.toEpochMilli()))))));
             markStopRequested(id);
-            instance.container().ifPresent(container -> sendStop(container, deadline));
+            instance.container().ifPresent(container -> stops.stop(container, deadline));
         }
     }
 
@@ -321,7 +326,7 @@ public final class SwarmScheduler implements Scheduler {
                     ReleaseService.with(pruned(current, now), marks)));
             for (TaskView task : live) {
                 markStopRequested(TaskView.instanceId(service.get().idPrefix(), task.id()));
-                task.containerId().ifPresent(container -> sendStop(container, deadline));
+                task.containerId().ifPresent(container -> stops.stop(container, deadline));
             }
         }
     }
@@ -333,25 +338,6 @@ public final class SwarmScheduler implements Scheduler {
             known.put(id, new Known(new ObservedInstance(o.id(), o.release(), o.address(), o.startedAt(), true, o.exit()),
                     instance.task(), instance.container(), instance.ownLog()));
         }
-    }
-
-    /** {@code docker stop}: SIGTERM, SIGKILL at the deadline; the engine sees it through even if we go away. */
-    private void sendStop(String container, Instant deadline) {
-        if (!stopsSent.add(container)) {
-            return;
-        }
-        long millis = Math.max(0, Duration.between(options.clock().instant(), deadline).toMillis());
-        long seconds = (millis + 999) / 1000;
-        stops.execute(() -> {
-            try {
-                engine.send("POST", "/containers/" + container + "/stop?t=" + seconds, null, Map.of()).close();
-            } catch (ApolloException.NotFound e) {
-                // gone already
-            } catch (RuntimeException e) {
-                stopsSent.remove(container); // the next housekeeping pass tries again
-                LOG.log(Level.WARNING, "Could not stop container " + container, e);
-            }
-        });
     }
 
     @Override
@@ -430,12 +416,7 @@ public final class SwarmScheduler implements Scheduler {
         }
         timer.shutdownNow();
         preparer.close();
-        stops.shutdown();
-        try {
-            stops.awaitTermination(5, TimeUnit.SECONDS); // a stop already sent is the engine's to finish
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stops.close();
         engine.close();
     }
 
@@ -538,7 +519,7 @@ public final class SwarmScheduler implements Scheduler {
             if (!task.terminal() && stopAsked(service, task) && task.containerId().isPresent()) {
                 String mark = service.labels().get(ReleaseService.STOP + task.id());
                 Instant deadline = mark == null ? options.clock().instant() : Instant.ofEpochMilli(Long.parseLong(mark));
-                sendStop(task.containerId().get(), deadline);
+                stops.stop(task.containerId().get(), deadline);
             }
         }
     }

@@ -17,6 +17,7 @@ import dev.apollo.core.model.ReleaseState;
 import dev.apollo.core.model.Route;
 import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
+import dev.apollo.core.port.ArtifactKind;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.ArtifactStore.StoredArtifact;
 import dev.apollo.core.port.ObservedInstance;
@@ -169,7 +170,18 @@ public final class Controller implements AutoCloseable {
     // ---- commands
 
     public DeployResult deploy(Deploy deploy) {
+        requireRunnable(artifacts.resolve(deploy.artifact()));
         return call(() -> releases.deploy(deploy));
+    }
+
+    /** Refuses an artifact the scheduler cannot run before anything is recorded, rather than at every start. */
+    private void requireRunnable(ArtifactStore.StoredArtifact artifact) {
+        if (!scheduler.runs().contains(artifact.kind())) {
+            throw new ApolloException.Invalid(artifact.name() + ":" + artifact.version() + " is "
+                    + artifact.kind().description() + ", which this control plane's scheduler does not run (it runs "
+                    + scheduler.runs().stream().map(ArtifactKind::description).sorted().collect(Collectors.joining(" and "))
+                    + (artifact.kind() == ArtifactKind.IMAGE ? "); start it with --scheduler swarm to run images." : ")."));
+        }
     }
 
     public Release scale(EnvironmentName environment, ServiceName service, int count) {

@@ -32,7 +32,7 @@ public final class ApiServer implements AutoCloseable {
         ServiceApi services = new ServiceApi(parts.controller(), parts.store(), parts.artifacts(), parts.config(), parts.clock());
         services.register(router);
         new SystemApi(parts.info(), parts.shutdown()).register(router);
-        new ArtifactApi(parts.artifacts()).register(router);
+        new ArtifactApi(parts.artifacts(), parts.scheduler()).register(router);
         new EventApi(parts.events()).register(router);
         new LogApi(parts.controller(), parts.scheduler(), services).register(router);
         new RouteApi(parts.controller(), parts.routes(), services, parts.clock()).register(router);

@@ -32,6 +32,7 @@ import dev.apollo.server.control.Snapshot;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -76,7 +77,9 @@ final class ViewMapper {
     }
 
     static ArtifactView artifact(StoredArtifact a) {
-        return new ArtifactView(a.name().value(), a.version().value(), a.sha256(), a.size(), a.storedAt());
+        String image = "image".equals(a.location().getScheme()) ? a.location().getSchemeSpecificPart() : null;
+        return new ArtifactView(a.name().value(), a.version().value(), a.kind().name().toLowerCase(Locale.ROOT), a.sha256(),
+                a.size(), a.storedAt(), image);
     }
 
     static EnvironmentView environment(Environment e) {

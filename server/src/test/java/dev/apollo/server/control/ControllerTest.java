@@ -1,8 +1,10 @@
 package dev.apollo.server.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apollo.artifacts.FileArtifactStore;
+import dev.apollo.core.ApolloException;
 import dev.apollo.core.config.VariableName;
 import dev.apollo.core.deploy.DeployEvaluator;
 import dev.apollo.core.health.ProbeResult;
@@ -27,6 +29,7 @@ import dev.apollo.server.secrets.SecretVault;
 import dev.apollo.testkit.FakeScheduler;
 import dev.apollo.testkit.InMemoryStore;
 import dev.apollo.testkit.ManualClock;
+import dev.apollo.testkit.TestImages;
 import dev.apollo.testkit.TestJars;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -523,6 +526,20 @@ class ControllerTest {
 
         assertThat(state(release).state()).isEqualTo(ReleaseState.FAILED);
         assertThat(state(release).reason()).contains("control-plane restart").contains("interrupted the deploy");
+    }
+
+    @Test
+    void anImageOnASchedulerThatRunsJarsIsRefusedBeforeAnythingIsRecorded() {
+        artifacts.push(ServiceName.of("orders"), Version.of("1.4"), new ByteArrayInputStream(TestImages.archive("layer")));
+        long eventsBefore = store.eventsAfter(0, 10_000).size();
+
+        assertThatThrownBy(() -> controller.deploy(new Deploy(ArtifactRef.parse("orders:1.4"), 1, PRODUCTION,
+                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), false, List.of(), Map.of(), List.of(), List.of())))
+                .isInstanceOf(ApolloException.Invalid.class)
+                .hasMessage("orders:1.4 is a container image, which this control plane's scheduler does not run (it runs"
+                        + " an executable jar); start it with --scheduler swarm to run images.");
+        assertThat(store.activeReleases()).isEmpty();
+        assertThat(store.eventsAfter(0, 10_000)).hasSize((int) eventsBefore);
     }
 
     @Test
