@@ -42,7 +42,7 @@ public final class ControlPlane implements AutoCloseable {
         this.config = config;
         this.startedAt = clock.instant();
         this.dataDir = DataDir.open(config.home());
-        this.store = Backends.openStore(config.store(), dataDir, clock);
+        this.store = Backends.openStore(config.store(), dataDir, clock, config.storePasswordFile());
         this.scheduler = Backends.openScheduler(config.scheduler(), dataDir);
         FileArtifactStore.Options artifactOptions = FileArtifactStore.Options.defaults();
         if (config.mavenRemote().isPresent()) {

@@ -26,6 +26,10 @@ import java.util.Optional;
  * @param nginx the nginx binary of an nginx gateway; empty: the one on PATH
  * @param scheduler where instances run ({@link Backends})
  * @param store where desired state, history and events are kept ({@link Backends})
+ * @param storePasswordFile a file holding the password of a {@code postgresql://} store; empty: the
+ *     {@code APOLLO_STORE_PASSWORD} variable, else none (never a flag's value: process lists show those)
+ * @param lease how long the leadership of control planes sharing a {@code postgresql://} store lasts
+ *     unless renewed: the most a standby waits after the leader dies
  */
 public record ServerConfig(
         Path home,
@@ -43,9 +47,12 @@ public record ServerConfig(
         GatewayKind gatewayKind,
         Optional<Path> nginx,
         Backends.SchedulerChoice scheduler,
-        Backends.StoreChoice store) {
+        Backends.StoreChoice store,
+        Optional<Path> storePasswordFile,
+        Duration lease) {
 
     public static final int DEFAULT_PORT = 7700;
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
 
     /** Apollo's own Vert.x gateway (the default), or a real nginx whose configuration Apollo renders. */
     public enum GatewayKind {
@@ -70,6 +77,11 @@ public record ServerConfig(
         Objects.requireNonNull(gatewayKind, "gatewayKind");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(storePasswordFile, "storePasswordFile");
+        Objects.requireNonNull(lease, "lease");
+        if (lease.toMillis() < 500) {
+            throw new ApolloException.Invalid("lease: " + lease.toMillis() + " ms (expected: >= 500 ms)");
+        }
         if (maxInstances < 1) {
             throw new ApolloException.Invalid("max instances: " + maxInstances + " (expected: >= 1)");
         }
@@ -79,7 +91,7 @@ public record ServerConfig(
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
                 Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
                 Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty(),
-                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE);
+                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE, Optional.empty(), DEFAULT_LEASE);
     }
 
     Builder toBuilder() {
@@ -107,6 +119,8 @@ public record ServerConfig(
         Optional<Path> nginx;
         Backends.SchedulerChoice scheduler;
         Backends.StoreChoice store;
+        Optional<Path> storePasswordFile;
+        Duration lease;
 
         private Builder(ServerConfig c) {
             home = c.home;
@@ -125,11 +139,13 @@ public record ServerConfig(
             nginx = c.nginx;
             scheduler = c.scheduler;
             store = c.store;
+            storePasswordFile = c.storePasswordFile;
+            lease = c.lease;
         }
 
         ServerConfig build() {
             return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store);
+                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store, storePasswordFile, lease);
         }
     }
 }
