@@ -40,4 +40,22 @@ public class ApolloException extends RuntimeException {
             super(message);
         }
     }
+
+    /**
+     * This control plane does not lead, or no longer does: writes and the work they start belong to
+     * the leader, whose API address is given when known (HTTP 503, the address in {@code X-Apollo-Leader}).
+     */
+    public static final class NotLeader extends ApolloException {
+        private final String leader;
+
+        public NotLeader(String message, String leader) {
+            super(message);
+            this.leader = leader == null ? "" : leader;
+        }
+
+        /** The leader's API address (http://HOST:PORT), or empty when none leads right now. */
+        public java.util.Optional<String> leader() {
+            return leader.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(leader);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.core.ApolloException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -198,7 +199,7 @@ final class Db {
         return innermost;
     }
 
-    private StoreException failure(String what, SQLException e) {
+    private ApolloException failure(String what, SQLException e) {
         if (e instanceof Fenced fenced) {
             return fenced.refusal();
         }
@@ -227,14 +228,14 @@ final class Db {
 
     /** A write the guard refused; carried as an SQLException so that it rolls back the transaction, never retried. */
     static final class Fenced extends SQLException {
-        private final transient StoreException refusal;
+        private final transient ApolloException.NotLeader refusal;
 
-        Fenced(StoreException refusal) {
+        Fenced(ApolloException.NotLeader refusal) {
             super(refusal.getMessage(), "AP001");
             this.refusal = refusal;
         }
 
-        StoreException refusal() {
+        ApolloException.NotLeader refusal() {
             return refusal;
         }
     }

@@ -102,6 +102,8 @@ public final class PostgresStore implements Store {
     private static HikariConfig poolConfig(PostgresLocation location, String password, Options options) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(location.jdbcUrl());
+        // Named, not found through DriverManager: works in a shaded jar whatever its service files.
+        config.setDriverClassName("org.postgresql.Driver");
         config.setUsername(location.user());
         config.setPassword(password);
         location.parameters().forEach(config::addDataSourceProperty);

@@ -11,7 +11,8 @@ CREATE TABLE leadership (
     renewed_at timestamptz NOT NULL,
     expires_at timestamptz NOT NULL
 );
-INSERT INTO leadership VALUES (1, 0, '', '', '-infinity', '-infinity', '-infinity');
+-- Epoch 0: nobody has led yet; the lease ran out long ago, so the first candidate takes it.
+INSERT INTO leadership VALUES (1, 0, '', '', 'epoch', 'epoch', 'epoch');
 
 -- Every control plane's last contact, leader or standby, for `apollo status`.
 CREATE TABLE control_planes (
