@@ -21,6 +21,20 @@ public final class Views {
     public record ServerInfo(String version, long pid, String dataDir, Instant startedAt, String apiAddress, int instances,
             String webGateway, String rpcGateway) {}
 
+    /**
+     * Which control plane leads, for {@code apollo status}. {@code mode} is this control plane's:
+     * {@code solo} (its store is its own), {@code leader}, {@code standby}, or {@code stepped-down}
+     * (it lost its lease, says why in {@code note}, and no longer campaigns until restarted).
+     */
+    public record LeadershipView(String mode, String id, long epoch, String leaderId, String leaderAddress,
+            Instant leaseExpiresAt, String note, java.util.List<ControlPlaneView> controlPlanes) {}
+
+    /**
+     * A control plane sharing the store, and when it last campaigned. {@code role}: {@code leader},
+     * {@code standby}, or {@code silent} (no contact for over a lease: stopped, paused or cut off).
+     */
+    public record ControlPlaneView(String id, String address, Instant startedAt, Instant seenAt, String role) {}
+
     public record ArtifactView(String name, String version, String sha256, long size, Instant storedAt) {}
 
     /**

@@ -246,6 +246,11 @@ public final class ApolloClient implements AutoCloseable {
     }
 
     /** The gateway in front of the instances: which kind, where it listens, and what an nginx gateway serves. */
+    /** Which control plane leads, and every one sharing the store (a 404 from a control plane older than this). */
+    public dev.apollo.api.Views.LeadershipView leadership() {
+        return get("/v1/leadership", type(dev.apollo.api.Views.LeadershipView.class));
+    }
+
     public GatewayView gateway() {
         return get("/v1/gateway", type(GatewayView.class));
     }

@@ -24,6 +24,9 @@ public interface Leadership extends AutoCloseable {
     /** Gives up a lease held (a clean stop), so that a standby takes over without waiting for it to expire. */
     void resign();
 
+    /** The current term as the store has it now, whoever holds it. */
+    Term current();
+
     /** Every control plane that has campaigned recently, leader included, by id. */
     List<Member> members();
 

@@ -23,13 +23,23 @@ public final class ApiServer implements AutoCloseable {
     public record Parts(
             ServerConfig config, String token, Controller controller, Store store, Scheduler scheduler,
             ArtifactStore artifacts, EventBus events, RouteFeed routes, Clock clock,
-            SystemApi.ServerInfoSource info, Runnable shutdown, GatewayInfo gateway) {}
+            SystemApi.ServerInfoSource info, Runnable shutdown, GatewayInfo gateway, Standing standing) {}
+
+    /** Whether this control plane serves the API: all of it when it leads, only who leads when it stands by. */
+    public interface Standing {
+        /** The refusal for requests a standby does not serve; empty while this control plane leads. */
+        java.util.Optional<dev.apollo.core.ApolloException.NotLeader> standingBy();
+
+        dev.apollo.api.Views.LeadershipView view();
+    }
 
     public ApiServer(Parts parts) {
-        Router router = new Router(parts.token());
+        Router router = new Router(parts.token()).gate((method, path) -> standbyServes(method, path)
+                ? java.util.Optional.empty() : parts.standing().standingBy());
         ServiceApi services = new ServiceApi(parts.controller(), parts.store(), parts.artifacts(), parts.config(), parts.clock());
         services.register(router);
         new SystemApi(parts.info(), parts.shutdown()).register(router);
+        router.add("GET", "/v1/leadership", call -> call.json(200, parts.standing().view()));
         new ArtifactApi(parts.artifacts()).register(router);
         new EventApi(parts.events()).register(router);
         new LogApi(parts.controller(), parts.scheduler(), services).register(router);
@@ -48,6 +58,23 @@ public final class ApiServer implements AutoCloseable {
         server.createContext("/", router);
         server.setExecutor(executor);
     }
+
+    /**
+     * What a standby answers itself: who it is, who leads, a stop, and the reads that come straight from
+     * the shared store (environments, a service's history, the event log). Everything else is the
+     * leader's: instances and routes live in its controller's memory, and writes need its lease.
+     */
+    private static boolean standbyServes(String method, String path) {
+        if (method.equals("POST")) {
+            return path.equals("/v1/shutdown");
+        }
+        return method.equals("GET") && (STANDBY_READS.contains(path) || HISTORY.matcher(path).matches());
+    }
+
+    private static final java.util.Set<String> STANDBY_READS = java.util.Set.of("/v1/info", "/v1/leadership",
+            "/v1/environments", "/v1/events");
+    private static final java.util.regex.Pattern HISTORY = java.util.regex.Pattern.compile(
+            "/v1/environments/[^/]+/services/[^/]+/history");
 
     public void start() {
         server.start();

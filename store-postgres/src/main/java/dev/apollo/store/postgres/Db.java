@@ -114,7 +114,7 @@ final class Db {
                             + "): the change may or may not have been kept. Read the current state before trying again.", e);
                 }
                 if (!warned) {
-                    LOG.warning("the database at " + where + " does not answer (" + e.getMessage() + "); retrying for up to "
+                    LOG.warning("the database at " + where + " does not answer (" + innermost(e).getMessage() + "); retrying for up to "
                             + retryFor.toSeconds() + " s: " + what);
                     warned = true;
                 }
@@ -183,7 +183,8 @@ final class Db {
         SQLException cause = innermost(e);
         String state = cause.getSQLState();
         if (state != null) {
-            return state.startsWith("08") || RETRIED_STATES.contains(state);
+            // 08004: the server rejected the connection (no password given to a server that wants one).
+            return (state.startsWith("08") && !state.equals("08004")) || RETRIED_STATES.contains(state);
         }
         return cause instanceof SQLTransientException || cause instanceof SQLRecoverableException
                 || e instanceof SQLTransientException || e instanceof SQLRecoverableException;
@@ -205,7 +206,7 @@ final class Db {
         }
         SQLException cause = innermost(e);
         String hint = switch (cause.getSQLState() == null ? "" : cause.getSQLState()) {
-            case "28P01", "28000" -> " Check the user in the store URL and the password (APOLLO_STORE_PASSWORD or --store-password-file).";
+            case "28P01", "28000", "08004" -> " Check the user in the store URL and the password (APOLLO_STORE_PASSWORD or --store-password-file).";
             case "3D000" -> " Create the database first (createdb), or name an existing one in the store URL.";
             default -> retried(e) ? " The database did not answer for " + retryFor.toSeconds() + " s; check that it runs and is reachable." : "";
         };

@@ -31,7 +31,7 @@ public final class PostgresLeadership implements Leadership {
 
     private final Db db;
     private final String id;
-    private final String address;
+    private volatile String address;
     private final Duration lease;
     private final Instant startedAt = Instant.now();
     private long epoch;
@@ -59,6 +59,11 @@ public final class PostgresLeadership implements Leadership {
         PostgresLeadership leadership = new PostgresLeadership(store.db(), id, address, lease);
         store.db().guardWrites(leadership::fence);
         return leadership;
+    }
+
+    /** The API address to campaign with, once it is known (a port 0 is chosen when the API binds). */
+    public void advertise(String address) {
+        this.address = Objects.requireNonNull(address, "address");
     }
 
     @Override
@@ -143,6 +148,11 @@ public final class PostgresLeadership implements Leadership {
                         + " WHERE seen_at > clock_timestamp() - interval '1 hour' ORDER BY id", Db.NO_PARAMETERS,
                 row -> new Member(row.getString("id"), row.getString("address"), instant(row, "started_at"),
                         instant(row, "seen_at")))));
+    }
+
+    @Override
+    public Term current() {
+        return term();
     }
 
     /** The current term, whoever holds it. */
