@@ -27,7 +27,7 @@ public final class Views {
      * (it lost its lease, says why in {@code note}, and no longer campaigns until restarted).
      */
     public record LeadershipView(String mode, String id, long epoch, String leaderId, String leaderAddress,
-            Instant leaseExpiresAt, String note, java.util.List<ControlPlaneView> controlPlanes) {}
+            Instant leaseExpiresAt, String note, List<ControlPlaneView> controlPlanes) {}
 
     /**
      * A control plane sharing the store, and when it last campaigned. {@code role}: {@code leader},

@@ -14,6 +14,7 @@ import dev.apollo.api.Views.EventView;
 import dev.apollo.api.Views.ExternalRequest;
 import dev.apollo.api.Views.ExternalView;
 import dev.apollo.api.Views.GatewayView;
+import dev.apollo.api.Views.LeadershipView;
 import dev.apollo.api.Views.LogLines;
 import dev.apollo.api.Views.PromoteRequest;
 import dev.apollo.api.Views.ReleaseView;
@@ -247,8 +248,8 @@ public final class ApolloClient implements AutoCloseable {
 
     /** The gateway in front of the instances: which kind, where it listens, and what an nginx gateway serves. */
     /** Which control plane leads, and every one sharing the store (a 404 from a control plane older than this). */
-    public dev.apollo.api.Views.LeadershipView leadership() {
-        return get("/v1/leadership", type(dev.apollo.api.Views.LeadershipView.class));
+    public LeadershipView leadership() {
+        return get("/v1/leadership", type(LeadershipView.class));
     }
 
     public GatewayView gateway() {

@@ -1,5 +1,7 @@
 package dev.apollo.core;
 
+import java.util.Optional;
+
 /**
  * Root of every error Apollo raises on purpose. Messages are whole sentences that say what was
  * wrong and what to do next; the API maps each subtype to one HTTP status, the CLI to one exit code.
@@ -54,8 +56,8 @@ public class ApolloException extends RuntimeException {
         }
 
         /** The leader's API address (http://HOST:PORT), or empty when none leads right now. */
-        public java.util.Optional<String> leader() {
-            return leader.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(leader);
+        public Optional<String> leader() {
+            return leader.isEmpty() ? Optional.empty() : Optional.of(leader);
         }
     }
 }

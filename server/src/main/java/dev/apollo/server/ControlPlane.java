@@ -2,8 +2,8 @@ package dev.apollo.server;
 
 import dev.apollo.api.Views.LeadershipView;
 import dev.apollo.api.Views.ServerInfo;
-import dev.apollo.core.ApolloException;
 import dev.apollo.artifacts.FileArtifactStore;
+import dev.apollo.core.ApolloException;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
@@ -22,12 +22,13 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /** Wires one control plane together: data dir, store, scheduler, artifacts, controller, API. */
@@ -160,7 +161,7 @@ public final class ControlPlane implements AutoCloseable {
         if (election.mode() != Election.Mode.SOLO && election.mode() != Election.Mode.LEADER) {
             LOG.info("shutdown: this control plane does not lead; it stops alone and the instances stay with the leader");
             // Nothing to stop first, unlike a leader: give the 202 a moment to reach the caller before the API closes.
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
             close();
             return;
         }

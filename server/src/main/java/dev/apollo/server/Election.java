@@ -8,6 +8,7 @@ import dev.apollo.server.http.ApiServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +29,7 @@ final class Election implements ApiServer.Standing, AutoCloseable {
         SOLO, STANDBY, LEADER, STEPPED_DOWN;
 
         String label() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.apollo.server.http;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.apollo.api.Views.LeadershipView;
+import dev.apollo.core.ApolloException;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
@@ -12,8 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 /** The REST API on the JDK's HTTP server, one virtual thread per request (event streams hold theirs). */
 public final class ApiServer implements AutoCloseable {
@@ -28,14 +33,14 @@ public final class ApiServer implements AutoCloseable {
     /** Whether this control plane serves the API: all of it when it leads, only who leads when it stands by. */
     public interface Standing {
         /** The refusal for requests a standby does not serve; empty while this control plane leads. */
-        java.util.Optional<dev.apollo.core.ApolloException.NotLeader> standingBy();
+        Optional<ApolloException.NotLeader> standingBy();
 
-        dev.apollo.api.Views.LeadershipView view();
+        LeadershipView view();
     }
 
     public ApiServer(Parts parts) {
         Router router = new Router(parts.token()).gate((method, path) -> standbyServes(method, path)
-                ? java.util.Optional.empty() : parts.standing().standingBy());
+                ? Optional.empty() : parts.standing().standingBy());
         ServiceApi services = new ServiceApi(parts.controller(), parts.store(), parts.artifacts(), parts.config(), parts.clock());
         services.register(router);
         new SystemApi(parts.info(), parts.shutdown()).register(router);
@@ -71,9 +76,9 @@ public final class ApiServer implements AutoCloseable {
         return method.equals("GET") && (STANDBY_READS.contains(path) || HISTORY.matcher(path).matches());
     }
 
-    private static final java.util.Set<String> STANDBY_READS = java.util.Set.of("/v1/info", "/v1/leadership",
+    private static final Set<String> STANDBY_READS = Set.of("/v1/info", "/v1/leadership",
             "/v1/environments", "/v1/events");
-    private static final java.util.regex.Pattern HISTORY = java.util.regex.Pattern.compile(
+    private static final Pattern HISTORY = Pattern.compile(
             "/v1/environments/[^/]+/services/[^/]+/history");
 
     public void start() {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -33,9 +34,9 @@ final class Router implements HttpHandler {
 
     /** Closes the API to requests this control plane must not serve (a standby's), with the refusal to send. */
     interface Gate {
-        Gate OPEN = (method, path) -> java.util.Optional.empty();
+        Gate OPEN = (method, path) -> Optional.empty();
 
-        java.util.Optional<ApolloException.NotLeader> closedFor(String method, String path);
+        Optional<ApolloException.NotLeader> closedFor(String method, String path);
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -77,7 +78,7 @@ final class Router implements HttpHandler {
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
-            java.util.Optional<ApolloException.NotLeader> closed = gate.closedFor(exchange.getRequestMethod(), path);
+            Optional<ApolloException.NotLeader> closed = gate.closedFor(exchange.getRequestMethod(), path);
             if (closed.isPresent()) {
                 throw closed.get();
             }
