@@ -59,7 +59,7 @@ public final class ControlPlane implements AutoCloseable {
         // Attached before anything can write: from here on, a shared store takes writes only from the leader.
         this.sharedLeadership = store instanceof PostgresStore shared
                 ? Optional.of(PostgresLeadership.of(shared, id, "http://" + config.listen().getHostString() + ":"
-                        + config.listen().getPort(), config.lease()))
+                        + config.listen().getPort(), Election.term(config.lease())))
                 : Optional.empty();
         this.scheduler = Backends.openScheduler(config.scheduler(), dataDir);
         FileArtifactStore.Options artifactOptions = FileArtifactStore.Options.defaults();

@@ -13,7 +13,7 @@ import java.util.Objects;
 public interface Leadership extends AutoCloseable {
 
     /**
-     * One round, every third of the lease: renews the lease this control plane holds, or takes the
+     * One round, several times per term: renews the lease this control plane holds, or takes the
      * lease when it is free or expired, and records this control plane's last contact.
      */
     Round campaign();
