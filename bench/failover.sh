@@ -70,8 +70,8 @@ $(date -u +%F) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, Linu
 | kill -9 of the leader until the standby accepts a write (lease $lease ms) | $p50 ms | $p95 ms | $max ms | $n |
 
 Rounds: ${times[*]} ms. Two control planes (\`apollo up\`, no gateway, no instances) on one throwaway PostgreSQL
-cluster on this machine; a term lasts 0.8 of the lease and every control plane campaigns every tenth of it, so a
-standby takes over at most 0.9 of the lease after the leader's last renewal; the rest is the write and this machine's load. Not measured yet: the first route-table change a gateway serves
+cluster on this machine; a term lasts 0.7 of the lease and every control plane campaigns every tenth of it, so a
+standby takes over at most 0.8 of the lease after the leader's last renewal; the rest is the write and this machine's load. Not measured yet: the first route-table change a gateway serves
 from the new leader (gateways do not follow the leader yet).${NOTE:+ $NOTE}"
 write_section "$root/docs/BENCHMARKS.md" "Failover (bench/failover.sh)" "$report"
 echo "$report"

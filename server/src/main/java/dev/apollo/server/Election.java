@@ -62,14 +62,14 @@ final class Election implements ApiServer.Standing, AutoCloseable {
     /**
      * How long a term lasts unless renewed, for a configured lease: the lease is what an operator is
      * promised (the longest a standby waits after the leader dies), so the term is shorter by a standby's
-     * campaign interval plus slack: a leader dead just after renewing is replaced within
-     * {@code term + interval = 0.9 lease}.
+     * campaign interval plus slack for a loaded machine (a round late, a write's own time): a leader dead
+     * just after renewing is replaced within {@code term + interval = 0.8 lease}.
      */
     static Duration term(Duration lease) {
-        return lease.multipliedBy(8).dividedBy(10);
+        return lease.multipliedBy(7).dividedBy(10);
     }
 
-    /** How often every control plane campaigns: a tenth of the lease, so a leader renews eight times per term. */
+    /** How often every control plane campaigns: a tenth of the lease, so a leader renews seven times per term. */
     static Duration interval(Duration lease) {
         return lease.dividedBy(10);
     }
