@@ -35,6 +35,20 @@ public final class Views {
     public record ImageArtifactRequest(String image) {}
 
     /**
+     * Which control plane leads, for {@code apollo status}. {@code mode} is this control plane's:
+     * {@code solo} (its store is its own), {@code leader}, {@code standby}, or {@code stepped-down}
+     * (it lost its lease, says why in {@code note}, and no longer campaigns until restarted).
+     */
+    public record LeadershipView(String mode, String id, long epoch, String leaderId, String leaderAddress,
+            Instant leaseExpiresAt, String note, List<ControlPlaneView> controlPlanes) {}
+
+    /**
+     * A control plane sharing the store, and when it last campaigned. {@code role}: {@code leader},
+     * {@code standby}, or {@code silent} (no contact for over a lease: stopped, paused or cut off).
+     */
+    public record ControlPlaneView(String id, String address, Instant startedAt, Instant seenAt, String role) {}
+
+    /**
      * A deploy; only {@code artifact} is required, everything else has the server's default.
      *
      * @param testbed run the release as the service's testbed, beside the live one

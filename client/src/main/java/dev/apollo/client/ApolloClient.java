@@ -16,6 +16,7 @@ import dev.apollo.api.Views.ImageArtifactRequest;
 import dev.apollo.api.Views.ExternalRequest;
 import dev.apollo.api.Views.ExternalView;
 import dev.apollo.api.Views.GatewayView;
+import dev.apollo.api.Views.LeadershipView;
 import dev.apollo.api.Views.LogLines;
 import dev.apollo.api.Views.PromoteRequest;
 import dev.apollo.api.Views.ReleaseView;
@@ -262,6 +263,11 @@ public final class ApolloClient implements AutoCloseable {
     }
 
     /** The gateway in front of the instances: which kind, where it listens, and what an nginx gateway serves. */
+    /** Which control plane leads, and every one sharing the store (a 404 from a control plane older than this). */
+    public LeadershipView leadership() {
+        return get("/v1/leadership", type(LeadershipView.class));
+    }
+
     public GatewayView gateway() {
         return get("/v1/gateway", type(GatewayView.class));
     }

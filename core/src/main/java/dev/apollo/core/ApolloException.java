@@ -1,5 +1,7 @@
 package dev.apollo.core;
 
+import java.util.Optional;
+
 /**
  * Root of every error Apollo raises on purpose. Messages are whole sentences that say what was
  * wrong and what to do next; the API maps each subtype to one HTTP status, the CLI to one exit code.
@@ -38,6 +40,24 @@ public class ApolloException extends RuntimeException {
     public static class TooLarge extends ApolloException {
         public TooLarge(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * This control plane does not lead, or no longer does: writes and the work they start belong to
+     * the leader, whose API address is given when known (HTTP 503, the address in {@code X-Apollo-Leader}).
+     */
+    public static final class NotLeader extends ApolloException {
+        private final String leader;
+
+        public NotLeader(String message, String leader) {
+            super(message);
+            this.leader = leader == null ? "" : leader;
+        }
+
+        /** The leader's API address (http://HOST:PORT), or empty when none leads right now. */
+        public Optional<String> leader() {
+            return leader.isEmpty() ? Optional.empty() : Optional.of(leader);
         }
     }
 }

@@ -5,8 +5,11 @@ import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
 import dev.apollo.scheduler.local.ProcessScheduler;
 import dev.apollo.scheduler.swarm.SwarmScheduler;
+import dev.apollo.store.postgres.PostgresLocation;
+import dev.apollo.store.postgres.PostgresStore;
 import dev.apollo.store.sqlite.SqliteStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
@@ -15,15 +18,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The adapters a control plane runs on, chosen by {@code apollo up --scheduler} and {@code --store}
  * (or {@code scheduler =} and {@code store =} in apollo.conf): read into a choice when the config is
  * parsed, opened when the control plane starts. The one place that names them: another backend
- * (a {@code postgresql://} store) is one more record and one more case here.
+ * is one more record and one more case here.
  */
 public final class Backends {
     private static final String SQLITE = "sqlite:";
+    private static final String POSTGRES = PostgresLocation.SCHEME + "://";
+    /** Where a {@code postgresql://} store's password comes from when no file is given. */
+    public static final String PASSWORD_VARIABLE = "APOLLO_STORE_PASSWORD";
 
     private Backends() {}
 
@@ -48,6 +55,12 @@ public final class Backends {
                 return home.resolve(file);
             }
         }
+
+        /**
+         * A PostgreSQL database ({@link PostgresStore}), which several control planes may share: one
+         * leads, the others stand by.
+         */
+        record Postgres(PostgresLocation location) implements StoreChoice {}
     }
 
     /** Today's choices: local processes, and apollo.db in the data dir. */
@@ -78,7 +91,11 @@ public final class Backends {
                 throw new ApolloException.Invalid("store '" + value + "': " + e.getMessage());
             }
         }
-        throw new ApolloException.Invalid("unknown store '" + value + "': known stores are sqlite:PATH.");
+        if (value.startsWith(POSTGRES)) {
+            return new StoreChoice.Postgres(PostgresLocation.parse(value));
+        }
+        throw new ApolloException.Invalid("unknown store '" + value + "': known stores are sqlite:PATH and"
+                + " postgresql://HOST:PORT/DB?user=U.");
     }
 
     static Scheduler openScheduler(SchedulerChoice choice, DataDir dataDir) {
@@ -104,9 +121,27 @@ public final class Backends {
         }
     }
 
-    static Store openStore(StoreChoice choice, DataDir dataDir, Clock clock) {
+    static Store openStore(StoreChoice choice, DataDir dataDir, Clock clock, Optional<Path> passwordFile) {
         return switch (choice) {
             case StoreChoice.Sqlite sqlite -> SqliteStore.open(sqlite.in(dataDir.root()), clock);
+            case StoreChoice.Postgres postgres -> PostgresStore.open(postgres.location(),
+                    password(passwordFile, System.getenv(PASSWORD_VARIABLE)), clock, PostgresStore.Options.defaults());
         };
+    }
+
+    /**
+     * A {@code postgresql://} store's password: the file's first line when a file is given, else the
+     * variable, else none (a database that trusts this host, or a .pgpass the driver reads).
+     */
+    static String password(Optional<Path> file, String variable) {
+        if (file.isPresent()) {
+            try {
+                return Files.readAllLines(file.get(), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            } catch (IOException e) {
+                throw new ApolloException.Invalid("--store-password-file " + file.get() + ": cannot read it (" + e.getMessage()
+                        + "). Give a readable file whose first line is the store's password, or set " + PASSWORD_VARIABLE + ".");
+            }
+        }
+        return variable;
     }
 }

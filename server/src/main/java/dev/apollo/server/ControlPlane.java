@@ -1,7 +1,9 @@
 package dev.apollo.server;
 
+import dev.apollo.api.Views.LeadershipView;
 import dev.apollo.api.Views.ServerInfo;
 import dev.apollo.artifacts.FileArtifactStore;
+import dev.apollo.core.ApolloException;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
@@ -14,12 +16,19 @@ import dev.apollo.server.http.ApiServer;
 import dev.apollo.server.probe.LocalProbes;
 import dev.apollo.server.secrets.SecretBox;
 import dev.apollo.server.secrets.SecretVault;
+import dev.apollo.store.postgres.PostgresLeadership;
+import dev.apollo.store.postgres.PostgresStore;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /** Wires one control plane together: data dir, store, scheduler, artifacts, controller, API. */
@@ -36,13 +45,22 @@ public final class ControlPlane implements AutoCloseable {
     private final Instant startedAt;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Optional<Front> gateway;
+    private final EventBus events;
+    private final Optional<PostgresLeadership> sharedLeadership;
+    private final Election election;
 
     private ControlPlane(ServerConfig config) {
         Clock clock = Clock.systemUTC();
         this.config = config;
         this.startedAt = clock.instant();
         this.dataDir = DataDir.open(config.home());
-        this.store = Backends.openStore(config.store(), dataDir, clock);
+        this.store = Backends.openStore(config.store(), dataDir, clock, config.storePasswordFile());
+        String id = controlPlaneId();
+        // Attached before anything can write: from here on, a shared store takes writes only from the leader.
+        this.sharedLeadership = store instanceof PostgresStore shared
+                ? Optional.of(PostgresLeadership.of(shared, id, "http://" + config.listen().getHostString() + ":"
+                        + config.listen().getPort(), Election.term(config.lease())))
+                : Optional.empty();
         this.scheduler = Backends.openScheduler(config.scheduler(), dataDir);
         FileArtifactStore.Options artifactOptions = FileArtifactStore.Options.defaults();
         if (config.mavenRemote().isPresent()) {
@@ -50,6 +68,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         ArtifactStore artifacts = FileArtifactStore.open(dataDir.artifacts(), artifactOptions);
         EventBus events = new EventBus(store);
+        this.events = events;
         RouteFeed routes = new RouteFeed(clock);
         // The gateway comes first: instances are told its real RPC address (the port may have been 0).
         this.gateway = config.gateway().map(web -> front(config, routes, events, clock));
@@ -60,7 +79,38 @@ public final class ControlPlane implements AutoCloseable {
                 config.stopGrace(), URI.create("http://" + rpc), config.drainDelay(), config.rollbackWindow(),
                 config.deployTimeout(), gateway.map(Front::trafficSync).orElse(TrafficSync.IMMEDIATE)));
         this.api = new ApiServer(new ApiServer.Parts(config, dataDir.token(), controller, store, scheduler, artifacts, events,
-                routes, clock, this::info, this::shutdown, gateway.orElse(null)));
+                routes, clock, this::info, this::shutdown, gateway.orElse(null), new ApiServer.Standing() {
+                    @Override
+                    public Optional<ApolloException.NotLeader> standingBy() {
+                        return election.standingBy();
+                    }
+
+                    @Override
+                    public LeadershipView view() {
+                        return election.view();
+                    }
+                }));
+        this.election = sharedLeadership
+                .map(l -> Election.shared(l, id, config.lease(), this::lead))
+                .orElseGet(() -> Election.solo(id));
+        controller.actOnlyWhile(election::authority);
+    }
+
+    /** Starts this term's work: reads what the previous leader left (desired state, events) and runs the loop. */
+    private void lead() {
+        events.refresh();
+        controller.start();
+    }
+
+    /** Unique per process: a restarted control plane is a new candidate and never renews its predecessor's lease. */
+    private static String controlPlaneId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
     }
 
     /** The configured kind of gateway; one of the other kind left running by an earlier start gives way first. */
@@ -83,8 +133,14 @@ public final class ControlPlane implements AutoCloseable {
     /** Starts everything and announces the API address in the data dir. */
     public static ControlPlane start(ServerConfig config) {
         ControlPlane plane = new ControlPlane(config);
-        plane.controller.start();
+        if (plane.sharedLeadership.isEmpty()) {
+            plane.election.start(); // solo: leads at once, before the API answers, as always
+        }
         plane.api.start();
+        plane.sharedLeadership.ifPresent(l -> {
+            l.advertise(plane.url());
+            plane.election.start();
+        });
         // The gateway, started before, finds the control plane through server.json as soon as it appears.
         plane.dataDir.announce(plane.url(), ProcessHandle.current().pid(), plane.startedAt.toString());
         return plane;
@@ -102,6 +158,13 @@ public final class ControlPlane implements AutoCloseable {
 
     /** `apollo down`: stop every instance, wait for them, then stop the control plane itself. */
     private void shutdown() {
+        if (election.mode() != Election.Mode.SOLO && election.mode() != Election.Mode.LEADER) {
+            LOG.info("shutdown: this control plane does not lead; it stops alone and the instances stay with the leader");
+            // Nothing to stop first, unlike a leader: give the 202 a moment to reach the caller before the API closes.
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            close();
+            return;
+        }
         try {
             int asked = controller.stopEverything();
             LOG.info("shutdown: asked " + asked + " instances to stop");
@@ -129,6 +192,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         api.close();
         controller.close();
+        election.close();
         gateway.ifPresent(Front::close);
         scheduler.close();
         store.close();

@@ -29,6 +29,10 @@ import java.util.Optional;
  * @param store where desired state, history and events are kept ({@link Backends})
  * @param logs how large each log the platform writes itself (server.log, gateway.log, nginx's error.log) may grow, and
  *     how many rotated copies are kept
+ * @param storePasswordFile a file holding the password of a {@code postgresql://} store; empty: the
+ *     {@code APOLLO_STORE_PASSWORD} variable, else none (never a flag's value: process lists show those)
+ * @param lease how long the leadership of control planes sharing a {@code postgresql://} store lasts
+ *     unless renewed: the most a standby waits after the leader dies
  */
 public record ServerConfig(
         Path home,
@@ -47,9 +51,12 @@ public record ServerConfig(
         Optional<Path> nginx,
         Backends.SchedulerChoice scheduler,
         Backends.StoreChoice store,
-        LogLimits logs) {
+        LogLimits logs,
+        Optional<Path> storePasswordFile,
+        Duration lease) {
 
     public static final int DEFAULT_PORT = 7700;
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
 
     /** Apollo's own Vert.x gateway (the default), or a real nginx whose configuration Apollo renders. */
     public enum GatewayKind {
@@ -75,6 +82,11 @@ public record ServerConfig(
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(logs, "logs");
+        Objects.requireNonNull(storePasswordFile, "storePasswordFile");
+        Objects.requireNonNull(lease, "lease");
+        if (lease.toMillis() < 500) {
+            throw new ApolloException.Invalid("lease: " + lease.toMillis() + " ms (expected: >= 500 ms)");
+        }
         if (maxInstances < 1) {
             throw new ApolloException.Invalid("max instances: " + maxInstances + " (expected: >= 1)");
         }
@@ -84,7 +96,7 @@ public record ServerConfig(
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
                 Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
                 Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty(),
-                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE, LogLimits.DEFAULT);
+                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE, LogLimits.DEFAULT, Optional.empty(), DEFAULT_LEASE);
     }
 
     Builder toBuilder() {
@@ -113,6 +125,8 @@ public record ServerConfig(
         Backends.SchedulerChoice scheduler;
         Backends.StoreChoice store;
         LogLimits logs;
+        Optional<Path> storePasswordFile;
+        Duration lease;
 
         private Builder(ServerConfig c) {
             home = c.home;
@@ -132,11 +146,14 @@ public record ServerConfig(
             scheduler = c.scheduler;
             store = c.store;
             logs = c.logs;
+            storePasswordFile = c.storePasswordFile;
+            lease = c.lease;
         }
 
         ServerConfig build() {
             return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store, logs);
+                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store, logs,
+                    storePasswordFile, lease);
         }
     }
 }

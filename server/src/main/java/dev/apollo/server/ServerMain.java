@@ -114,9 +114,12 @@ public final class ServerMain {
                 case "--store" -> config.store = Backends.store(value);
                 case "--log-max-size" -> config.logs = config.logs.withMaxBytes(size(flag, value));
                 case "--log-keep" -> config.logs = config.logs.withKeep(number(flag, value));
+                case "--store-password-file" -> config.storePasswordFile = Optional.of(Path.of(value));
+                case "--lease-ms" -> config.lease = Duration.ofMillis(number(flag, value));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
-                        + " --gateway, --nginx, --scheduler, --store, --log-max-size, --log-keep; in " + CONFIG_FILE + " the same names without dashes).");
+                        + " --gateway, --nginx, --scheduler, --store, --store-password-file, --lease-ms, --log-max-size,"
+                        + " --log-keep; in " + CONFIG_FILE + " the same names without dashes).");
             }
         }
         ServerConfig built = config.build();
@@ -124,6 +127,10 @@ public final class ServerMain {
             // Accepting it would let a forgotten --gateway nginx start the embedded gateway without a word.
             throw new ApolloException.Invalid("--nginx only applies to the nginx gateway; add --gateway nginx (or gateway = nginx"
                     + " in " + CONFIG_FILE + "), or drop --nginx.");
+        }
+        if (built.storePasswordFile().isPresent() && !(built.store() instanceof Backends.StoreChoice.Postgres)) {
+            throw new ApolloException.Invalid("--store-password-file only applies to a postgresql:// store; add --store"
+                    + " postgresql://HOST:PORT/DB?user=U (or store = ... in " + CONFIG_FILE + "), or drop --store-password-file.");
         }
         return built;
     }

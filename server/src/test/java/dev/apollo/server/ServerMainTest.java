@@ -94,9 +94,35 @@ class ServerMainTest {
     }
 
     @Test
+    void aPostgresStoreTakesItsPasswordFileAndLeaseFromFlagsOrTheConfigFile() throws IOException {
+        Files.writeString(home.resolve("apollo.conf"), """
+                store = postgresql://db.internal:5432/apollo?user=apollo
+                store-password-file = /etc/apollo/store-password
+                lease-ms = 2000
+                """);
+
+        ServerConfig config = parse();
+
+        assertThat(config.store()).isInstanceOf(Backends.StoreChoice.Postgres.class);
+        assertThat(config.storePasswordFile()).contains(Path.of("/etc/apollo/store-password"));
+        assertThat(config.lease()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(parse("--lease-ms", "800").lease()).isEqualTo(java.time.Duration.ofMillis(800));
+        assertThatThrownBy(() -> parse("--lease-ms", "100")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("lease: 100 ms (expected: >= 500 ms)");
+    }
+
+    @Test
+    void aPasswordFileWithoutAPostgresStoreIsRefused() {
+        assertThat(parse().lease()).isEqualTo(ServerConfig.DEFAULT_LEASE);
+        assertThatThrownBy(() -> parse("--store-password-file", "/etc/apollo/store-password"))
+                .isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--store-password-file only applies to a postgresql:// store");
+    }
+
+    @Test
     void anUnknownBackendIsRefusedFromAFlagOrTheConfigFile() throws IOException {
-        assertThatThrownBy(() -> parse("--store", "postgresql://db/apollo")).isInstanceOf(ApolloException.Invalid.class)
-                .hasMessage("unknown store 'postgresql://db/apollo': known stores are sqlite:PATH.");
+        assertThatThrownBy(() -> parse("--store", "postgres:db/apollo")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageStartingWith("unknown store 'postgres:db/apollo': known stores are sqlite:PATH and postgresql://");
         Files.writeString(home.resolve("apollo.conf"), "scheduler = kubernetes\n");
         assertThatThrownBy(this::parse).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessage("unknown scheduler 'kubernetes': known schedulers are local, swarm.");

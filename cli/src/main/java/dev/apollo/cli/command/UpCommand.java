@@ -65,9 +65,10 @@ public final class UpCommand implements Callable<Integer> {
             description = "Where instances run: local, as processes on this machine (default: local).")
     private String scheduler;
 
-    @Option(names = "--store", paramLabel = "sqlite:PATH",
+    @Option(names = "--store", paramLabel = "sqlite:PATH|postgresql://HOST:PORT/DB?user=U",
             description = "Where the desired state and history are kept: a SQLite file, a relative PATH in the data dir"
-                    + " (default: sqlite:apollo.db).")
+                    + " (default: sqlite:apollo.db), or a PostgreSQL database that several control planes share, one"
+                    + " leading (password from $APOLLO_STORE_PASSWORD or --store-password-file, never in the URL).")
     private String store;
 
     @Option(names = "--log-max-size", paramLabel = "SIZE",
@@ -77,6 +78,15 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--log-keep", paramLabel = "N", description = "Rotated copies kept of each of those logs (default: 2).")
     private Integer logKeep;
+
+    @Option(names = "--store-password-file", paramLabel = "PATH",
+            description = "A file whose first line is the postgresql:// store's password (default: $APOLLO_STORE_PASSWORD).")
+    private Path storePasswordFile;
+
+    @Option(names = "--lease-ms", paramLabel = "MS",
+            description = "How long the leadership of control planes on one postgresql:// store lasts unless renewed:"
+                    + " the longest a standby waits after the leader dies (default: 5000).")
+    private Integer leaseMs;
 
     @Override
     public Integer call() {
@@ -111,6 +121,7 @@ public final class UpCommand implements Callable<Integer> {
         Checks.atLeast(spec, "rollback-window", rollbackWindow, 0);
         Checks.atLeast(spec, "log-keep", logKeep, 0);
         checkLogSize();
+        Checks.atLeast(spec, "lease-ms", leaseMs, 500);
         checkGateway();
         // The server knows the schedulers and stores there are, and refuses others by name; it finds nginx
         // when --nginx is left out, and knows the data dir's apollo.conf, which may choose it.
@@ -126,6 +137,8 @@ public final class UpCommand implements Callable<Integer> {
                 .add("--store", store)
                 .add("--log-max-size", logMaxSize)
                 .add("--log-keep", logKeep)
+                .add("--store-password-file", storePasswordFile == null ? null : storePasswordFile.toAbsolutePath())
+                .add("--lease-ms", leaseMs)
                 .list();
     }
 

@@ -40,8 +40,10 @@ class EnvironmentOptionTest {
         run("status", "-e", "stage1");
         run("status", "web");
 
-        assertThat(api.requests).containsExactly("GET /v1/services", "GET /v1/gateway", "GET /v1/services?environment=stage1",
-                "GET /v1/gateway", "GET /v1/environments/production/services/web");
+        // The list also asks who leads (a control plane sharing its store shows the others under its services).
+        assertThat(api.requests).containsExactly("GET /v1/leadership", "GET /v1/services", "GET /v1/gateway",
+                "GET /v1/leadership", "GET /v1/services?environment=stage1", "GET /v1/gateway",
+                "GET /v1/environments/production/services/web");
     }
 
     @Test

@@ -151,4 +151,45 @@ class StatusCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("apollo: No route for GET /v1/environments/stage1/services/nope/history.\n");
     }
+
+    private static final String MEMBERS = """
+            [{"id":"cp-a","address":"http://10.0.0.1:7700","seenAt":"2025-01-01T00:06:14Z","role":"leader"},
+             {"id":"cp-b","address":"http://10.0.0.2:7700","seenAt":"2025-01-01T00:06:13Z","role":"standby"},
+             {"id":"cp-c","address":"http://10.0.0.3:7700","seenAt":"2025-01-01T00:01:15Z","role":"silent"}]""";
+
+    @Test
+    void aLeaderSharingItsStoreShowsTheControlPlanesUnderTheServices() {
+        api.json("GET /v1/services", 200, "[" + WEB + "]");
+        api.json("GET /v1/leadership", 200, """
+                {"mode":"leader","id":"cp-a","epoch":3,"leaderId":"cp-a","leaderAddress":"http://10.0.0.1:7700",
+                 "note":"leading since 2025-01-01T00:00:00Z (epoch 3)","controlPlanes":%s}""".formatted(MEMBERS));
+
+        Run run = run("status");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).endsWith("""
+
+                control plane: cp-a is leader; leader cp-a at http://10.0.0.1:7700 (epoch 3)
+                  leading since 2025-01-01T00:00:00Z (epoch 3)
+                CONTROL PLANE  ADDRESS               ROLE     LAST CONTACT
+                cp-a           http://10.0.0.1:7700  leader   1s ago
+                cp-b           http://10.0.0.2:7700  standby  2s ago
+                cp-c           http://10.0.0.3:7700  silent   5m ago
+                """);
+    }
+
+    @Test
+    void aStandbySaysWhoLeadsThenWhereToAsk() {
+        api.json("GET /v1/leadership", 200, """
+                {"mode":"standby","id":"cp-b","epoch":3,"leaderId":"cp-a","leaderAddress":"http://10.0.0.1:7700",
+                 "note":"","controlPlanes":%s}""".formatted(MEMBERS));
+        api.json("GET /v1/services", 503, """
+                {"error":"not_leader","message":"This control plane is a standby; the leader is cp-a at http://10.0.0.1:7700: run the command there (--server http://10.0.0.1:7700)."}""");
+
+        Run run = run("status");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).startsWith("control plane: cp-b is standby; leader cp-a at http://10.0.0.1:7700 (epoch 3)\n");
+        assertThat(run.err()).contains("--server http://10.0.0.1:7700");
+    }
 }

@@ -43,6 +43,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -84,6 +85,8 @@ public final class Controller implements AutoCloseable {
     private Set<InstanceId> routed = Set.of();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     private boolean stopping;
+    private volatile Supplier<Optional<ApolloException.NotLeader>> authority =
+            Optional::empty;
 
     /**
      * @param stopGrace how long an instance has between SIGTERM and SIGKILL
@@ -113,6 +116,16 @@ public final class Controller implements AutoCloseable {
         this.releases = new ReleaseCommands(desired, instances, topology, this::publishRoutes, clock, settings.deployTimeout());
         this.configuration = new ConfigurationCommands(desired, vault, clock);
         this.deploys = new DeployProgress(desired, instances, this::publishRoutes, settings.rollbackWindow());
+    }
+
+    /**
+     * Makes every tick and command first ask whether this control plane may act: a leader that lost its
+     * lease must not launch or stop anything, even in the moment before it notices and steps down.
+     *
+     * @param authority empty while this control plane may act; otherwise the refusal commands get
+     */
+    public void actOnlyWhile(Supplier<Optional<ApolloException.NotLeader>> authority) {
+        this.authority = authority;
     }
 
     /** Reads the desired state and starts the loop. */
@@ -150,7 +163,16 @@ public final class Controller implements AutoCloseable {
 
     /** Runs a command on the controller thread and waits for its result. */
     public <T> T call(Callable<T> command) {
-        Future<T> future = loop.submit(command);
+        authority.get().ifPresent(refusal -> {
+            throw refusal;
+        });
+        Future<T> future = loop.submit(() -> {
+            // Asked again on the loop's thread: the lease may have run out while the command waited its turn.
+            authority.get().ifPresent(refusal -> {
+                throw refusal;
+            });
+            return command.call();
+        });
         try {
             return future.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -296,6 +318,9 @@ public final class Controller implements AutoCloseable {
     // ---- the loop
 
     private void tickSafely() {
+        if (authority.get().isPresent()) {
+            return;
+        }
         try {
             tick();
         } catch (RuntimeException e) {

@@ -42,6 +42,17 @@ public final class EventBus {
         return publish(List.of(), List.of(event));
     }
 
+    /** Catches up with events other control planes appended: called when this one starts leading. */
+    public void refresh() {
+        lock.lock();
+        try {
+            lastId = Math.max(lastId, store.lastEventId());
+            published.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public long lastId() {
         return lastId;
     }

@@ -1,6 +1,8 @@
 package dev.apollo.server.http;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.apollo.api.Views.LeadershipView;
+import dev.apollo.core.ApolloException;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
@@ -14,8 +16,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 /** The REST API on the JDK's HTTP server, one virtual thread per request (event streams hold theirs). */
 public final class ApiServer implements AutoCloseable {
@@ -25,13 +30,23 @@ public final class ApiServer implements AutoCloseable {
     public record Parts(
             ServerConfig config, String token, Controller controller, Store store, Scheduler scheduler,
             ArtifactStore artifacts, EventBus events, RouteFeed routes, Clock clock,
-            SystemApi.ServerInfoSource info, Runnable shutdown, GatewayInfo gateway) {}
+            SystemApi.ServerInfoSource info, Runnable shutdown, GatewayInfo gateway, Standing standing) {}
+
+    /** Whether this control plane serves the API: all of it when it leads, only who leads when it stands by. */
+    public interface Standing {
+        /** The refusal for requests a standby does not serve; empty while this control plane leads. */
+        Optional<ApolloException.NotLeader> standingBy();
+
+        LeadershipView view();
+    }
 
     public ApiServer(Parts parts) {
-        Router router = new Router(parts.token());
+        Router router = new Router(parts.token()).gate((method, path) -> standbyServes(method, path)
+                ? Optional.empty() : parts.standing().standingBy());
         ServiceApi services = new ServiceApi(parts.controller(), parts.store(), parts.artifacts(), parts.config(), parts.clock());
         services.register(router);
         new SystemApi(parts.info(), parts.shutdown()).register(router);
+        router.add("GET", "/v1/leadership", call -> call.json(200, parts.standing().view()));
         new ArtifactApi(parts.artifacts(), parts.scheduler()).register(router);
         new EventApi(parts.events()).register(router);
         new LogApi(parts.controller(), parts.scheduler(), services).register(router);
@@ -53,6 +68,23 @@ public final class ApiServer implements AutoCloseable {
         server.createContext(DashboardGate.PREFIX, new DashboardGate(router, sessions, parts.token()));
         server.setExecutor(executor);
     }
+
+    /**
+     * What a standby answers itself: who it is, who leads, a stop, and the reads that come straight from
+     * the shared store (environments, a service's history, the event log). Everything else is the
+     * leader's: instances and routes live in its controller's memory, and writes need its lease.
+     */
+    private static boolean standbyServes(String method, String path) {
+        if (method.equals("POST")) {
+            return path.equals("/v1/shutdown");
+        }
+        return method.equals("GET") && (STANDBY_READS.contains(path) || HISTORY.matcher(path).matches());
+    }
+
+    private static final Set<String> STANDBY_READS = Set.of("/v1/info", "/v1/leadership",
+            "/v1/environments", "/v1/events");
+    private static final Pattern HISTORY = Pattern.compile(
+            "/v1/environments/[^/]+/services/[^/]+/history");
 
     public void start() {
         server.start();

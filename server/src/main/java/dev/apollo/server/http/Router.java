@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -31,11 +32,24 @@ final class Router implements HttpHandler {
 
     private record Route(String method, Pattern pattern, List<String> names, Handler handler) {}
 
+    /** Closes the API to requests this control plane must not serve (a standby's), with the refusal to send. */
+    interface Gate {
+        Gate OPEN = (method, path) -> Optional.empty();
+
+        Optional<ApolloException.NotLeader> closedFor(String method, String path);
+    }
+
     private final List<Route> routes = new ArrayList<>();
     private final byte[] expectedAuthorization;
+    private Gate gate = Gate.OPEN;
 
     Router(String token) {
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    Router gate(Gate gate) {
+        this.gate = gate;
+        return this;
     }
 
     Router add(String method, String template, Handler handler) {
@@ -64,6 +78,10 @@ final class Router implements HttpHandler {
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
+            Optional<ApolloException.NotLeader> closed = gate.closedFor(exchange.getRequestMethod(), path);
+            if (closed.isPresent()) {
+                throw closed.get();
+            }
             boolean pathKnown = false;
             for (Route route : routes) {
                 Matcher m = route.pattern().matcher(path);
@@ -113,6 +131,13 @@ final class Router implements HttpHandler {
             case ApolloException.NotFound notFound -> { status = 404; code = "not_found"; }
             case ApolloException.Conflict conflict -> { status = 409; code = "conflict"; }
             case ApolloException.TooLarge tooLarge -> { status = 413; code = "too_large"; }
+            case ApolloException.NotLeader notLeader -> {
+                // 503, not a redirect: the leader has a token of its own, and the caller decides whether to follow.
+                status = 503;
+                code = "not_leader";
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                notLeader.leader().ifPresent(leader -> exchange.getResponseHeaders().set("X-Apollo-Leader", leader));
+            }
             case IOException io -> {
                 return; // the client went away while we read or wrote
             }

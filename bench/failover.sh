@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Failover time of control planes sharing a PostgreSQL store: two `apollo up` (each its own data dir, no
+# gateway) on a throwaway cluster; each round kill -9s the leader and measures, from the kill, the time until
+# the standby accepts a write (POST /v1/environments answers 201), then starts the killed one again as the
+# new standby. Writes the "Failover" section of docs/BENCHMARKS.md. ROUNDS=10, LEASE_MS=5000 by default.
+# Not measured yet: the first route-table change a gateway serves from the new leader (gateways do not
+# follow the leader yet; docs/ARCHITECTURE.md).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bin/jdk.sh"
+. "$root/bin/postgres.sh"
+. "$root/bench/lib.sh"
+apollo_find_jdk
+apollo_ensure_postgres
+rounds=${ROUNDS:-10}
+lease=${LEASE_MS:-5000}
+jar="$root/dist/target/apollo.jar"
+[ -f "$jar" ] || (cd "$root" && mvn -B -q -pl dist -am package -DskipTests)
+bin=${APOLLO_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
+
+work=$(mktemp -d /tmp/apollo-bench-failover.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_owner=()
+if [ "$(id -u)" = 0 ]; then chown postgres: "$work"; as_owner=(runuser -u postgres --); fi
+export APOLLO_STORE_PASSWORD=bench-$RANDOM$RANDOM
+printf '%s\n' "$APOLLO_STORE_PASSWORD" > "$work/pw"
+"${as_owner[@]}" "$bin/initdb" -D "$work/data" -U apollo --pwfile="$work/pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
+"${as_owner[@]}" "$bin/pg_ctl" -D "$work/data" -o "-p $port -k $work -c listen_addresses=127.0.0.1" -l "$work/log" -w start >/dev/null
+PGPASSWORD=$APOLLO_STORE_PASSWORD "$bin/createdb" -h 127.0.0.1 -p "$port" -U apollo bench
+store="postgresql://127.0.0.1:$port/bench?user=apollo"
+
+apollo() { "$JAVA_HOME/bin/java" -jar "$jar" "$@"; }
+field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+up() { apollo up --home "$work/$1" --detach --listen 127.0.0.1:0 --web none --rpc 127.0.0.1:0 --store "$store" --lease-ms "$lease" >/dev/null; }
+mode() { curl -s -H "Authorization: Bearer $(cat "$work/$1/token")" "$(field "$work/$1/server.json" url)/v1/leadership" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["mode"])' 2>/dev/null || true; }
+await_mode() { until [ "$(mode "$1")" = "$2" ]; do sleep 0.05; done; }
+stop() {
+  for h in a b; do [ -f "$work/$h/server.json" ] && apollo down --home "$work/$h" >/dev/null 2>&1 || true; done
+  "${as_owner[@]}" "$bin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || true
+  rm -rf "$work"
+}
+trap stop EXIT
+
+mkdir -p "$work/a" "$work/b"
+up a; await_mode a leader
+up b; await_mode b standby
+leader=a; standby=b
+times=()
+for i in $(seq 1 "$rounds"); do
+  url=$(field "$work/$standby/server.json" url); token=$(cat "$work/$standby/token")
+  start=$(date +%s%N)
+  kill -9 "$(field "$work/$leader/server.json" pid)"
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"round$i\"}" "$url/v1/environments")" = 201 ]; do sleep 0.02; done
+  times+=($(( ($(date +%s%N) - start) / 1000000 )))
+  echo "round $i: ${times[-1]} ms" >&2
+  up "$leader"; await_mode "$leader" standby
+  tmp=$leader; leader=$standby; standby=$tmp
+done
+
+sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+n=${#sorted[@]}
+p50=${sorted[$(( (n - 1) / 2 ))]}; p95=${sorted[$(( (n * 95 + 99) / 100 - 1 ))]}; max=${sorted[$((n - 1))]}
+report="## Failover (bench/failover.sh)
+$(date -u +%F) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $("$bin/postgres" --version)
+
+| what | p50 | p95 | max | rounds |
+| --- | --- | --- | --- | --- |
+| kill -9 of the leader until the standby accepts a write (lease $lease ms) | $p50 ms | $p95 ms | $max ms | $n |
+
+Rounds: ${times[*]} ms. Two control planes (\`apollo up\`, no gateway, no instances) on one throwaway PostgreSQL
+cluster on this machine; a term lasts 0.7 of the lease and every control plane campaigns every tenth of it, so a
+standby takes over at most 0.8 of the lease after the leader's last renewal; the rest is the write and this machine's load. Not measured yet: the first route-table change a gateway serves
+from the new leader (gateways do not follow the leader yet).${NOTE:+ $NOTE}"
+write_section "$root/docs/BENCHMARKS.md" "Failover (bench/failover.sh)" "$report"
+echo "$report"
