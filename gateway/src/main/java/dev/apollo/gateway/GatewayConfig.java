@@ -26,6 +26,7 @@ public final class GatewayConfig {
     private final Duration connectTimeout;
     private final int poolSizePerBackend;
     private final Duration ejection;
+    private final boolean sharedPorts;
 
     private GatewayConfig(Builder b) {
         control = b.control;
@@ -46,6 +47,7 @@ public final class GatewayConfig {
         connectTimeout = b.connectTimeout;
         poolSizePerBackend = b.poolSizePerBackend;
         ejection = b.ejection;
+        sharedPorts = b.sharedPorts;
     }
 
     public static Builder builder() {
@@ -137,6 +139,15 @@ public final class GatewayConfig {
         return ejection;
     }
 
+    /**
+     * Whether its ports may be shared with other gateway processes (SO_REUSEPORT, where the native
+     * transport offers it): the control plane runs two on the same ports and checks itself that no
+     * one else holds them. Off by default, so a port taken by anyone is an error.
+     */
+    public boolean sharedPorts() {
+        return sharedPorts;
+    }
+
     public static final class Builder {
         private URI control;
         private Path controlFile;
@@ -156,8 +167,15 @@ public final class GatewayConfig {
         private Duration connectTimeout = Duration.ofSeconds(2);
         private int poolSizePerBackend = 64;
         private Duration ejection = Duration.ofSeconds(5);
+        private boolean sharedPorts;
 
         private Builder() {}
+
+        /** See {@link GatewayConfig#sharedPorts()}. */
+        public Builder sharedPorts(boolean shared) {
+            this.sharedPorts = shared;
+            return this;
+        }
 
         public Builder control(URI control) {
             String scheme = Objects.requireNonNull(control, "control").getScheme();

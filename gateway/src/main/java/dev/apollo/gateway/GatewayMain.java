@@ -82,6 +82,7 @@ public final class GatewayMain {
                 case "--state-file" -> builder.stateFile(Path.of(value));
                 case "--routes-cache" -> builder.routesCache(Path.of(value));
                 case "--event-loops" -> builder.eventLoops(integer(flag, value));
+                case "--shared-ports" -> builder.sharedPorts(bool(flag, value));
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
@@ -118,6 +119,14 @@ public final class GatewayMain {
         }
     }
 
+    private static boolean bool(String flag, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(flag + ": '" + value + "' (expected: true or false)");
+        };
+    }
+
     private static int integer(String flag, String value) {
         try {
             return Integer.parseInt(value);
@@ -130,7 +139,7 @@ public final class GatewayMain {
         return """
                 usage: GatewayMain [--control URL | --control-file PATH] [--token-file PATH] [--web HOST:PORT] [--domain D]
                                    [--rpc HOST:PORT|none] [--rpc-suffix S] [--external-timeout DURATION]
-                                   [--state-file PATH] [--routes-cache PATH] [--event-loops N]
+                                   [--state-file PATH] [--routes-cache PATH] [--event-loops N] [--shared-ports true]
                   --control           control plane base URL (routes are followed from URL/v1/routes/stream)
                   --control-file      the control plane's server.json: its url is read again before every connection
                   --token-file        file holding the bearer token for the control plane
@@ -143,6 +152,8 @@ public final class GatewayMain {
                   --external-timeout  how long an external may stay silent before the caller gets a 504 (default 30s)
                   --state-file        where to write {"pid","web","rpc","routesVersion"} after binding and on each new table
                   --routes-cache      where to keep the last table, loaded at start when the control plane is down
-                  --event-loops       threads serving requests (default: one per core)""";
+                  --event-loops       threads serving requests (default: one per core)
+                  --shared-ports      true: other gateway processes may listen on the same ports (SO_REUSEPORT, Linux),
+                                      the kernel spreading connections over them (default false)""";
     }
 }

@@ -102,6 +102,9 @@ final class GatewayVerticle extends VerticleBase {
     private Future<Integer> listen(Listen where, Handler<HttpServerRequest> handler) {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
+                // Several gateway processes may listen on one port, the kernel spreading connections among
+                // them: the control plane runs two, so one keeps serving while a dead one is replaced.
+                .setReusePort(config.sharedPorts())
                 .setIdleTimeout(120));
         return server.requestHandler(handler)
                 // Clients that reset connections are routine for a gateway, not news for its log.
