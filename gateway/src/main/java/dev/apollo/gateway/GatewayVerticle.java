@@ -83,17 +83,25 @@ final class GatewayVerticle extends VerticleBase {
     }
 
     private Future<Integer> listen(Listen where, Handler<HttpServerRequest> handler) {
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions()
                 .setTcpNoDelay(true)
                 // Several gateway processes may listen on one port, the kernel spreading connections among
                 // them: the control plane runs two, so one keeps serving while a dead one is replaced.
                 .setReusePort(config.sharedPorts())
                 .setIdleTimeout(120)
                 // As nginx: an Upgrade: h2c request is served as HTTP/1.1 (its Upgrade is hop-by-hop), not switched.
-                .setHttp2ClearTextEnabled(false));
+                .setHttp2ClearTextEnabled(false)
+                // nginx's limits (large_client_header_buffers 4 8k): a request line of up to 8 KB, headers of 32 KB.
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(32 * 1024);
+        HttpServer server = vertx.createHttpServer(options);
         return server.requestHandler(handler)
+                .invalidRequestHandler(ProtocolErrors::invalid)
                 // Clients that reset connections are routine for a gateway, not news for its log.
-                .connectionHandler(connection -> connection.exceptionHandler(IGNORE))
+                .connectionHandler(connection -> {
+                    StrictRequestDecoder.install(connection, options);
+                    connection.exceptionHandler(IGNORE);
+                })
                 .listen(where.port(), where.host())
                 .map(HttpServer::actualPort)
                 .recover(failure -> Future.failedFuture(new GatewayException("cannot listen on " + where.host() + ":"

@@ -24,6 +24,9 @@ abstract class RoutingHandler implements Handler<HttpServerRequest> {
 
     @Override
     public final void handle(HttpServerRequest request) {
+        if (ProtocolErrors.refusedForHost(request)) {
+            return;
+        }
         switch (resolve(routes.get(), request)) {
             case Reject reject -> ErrorReplies.send(request.response(), reject);
             case Proxied proxied -> {
