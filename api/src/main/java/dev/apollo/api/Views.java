@@ -227,6 +227,13 @@ public final class Views {
      * (sha256 of the rendered file) nginx serves now and since when, how many reloads it took, how
      * long the last one took (validate + reload + new workers answering), how many old workers are
      * still finishing their requests, and the last error (a config nginx refused), if it stands.
+     *
+     * <p>{@code state}, {@code pids} and {@code restarts} tell whether it serves right now, for the
+     * embedded gateway (null for nginx): it runs as several processes on the same ports, and the
+     * control plane starts a new one as soon as one dies. {@code state} is "serving" (all of them
+     * run), "degraded" (some run and serve while the others are started again) or "down" (none
+     * runs); {@code pids} are those running; {@code restarts} how many were started again since
+     * this control plane started; {@code lastError} then says which one died last, while it stands.
      */
     public record GatewayView(
             String kind,
@@ -241,7 +248,18 @@ public final class Views {
             Long lastApplyMs,
             Integer retiringWorkers,
             String lastError,
-            Instant lastErrorAt) {}
+            Instant lastErrorAt,
+            String state,
+            List<Long> pids,
+            Integer restarts) {
+        /** A view without the process fields (nginx's). */
+        public GatewayView(String kind, String web, String rpc, String binary, String engineVersion, Long appliedRoutesVersion,
+                String appliedConfig, Instant appliedAt, Long reloads, Long lastApplyMs, Integer retiringWorkers,
+                String lastError, Instant lastErrorAt) {
+            this(kind, web, rpc, binary, engineVersion, appliedRoutesVersion, appliedConfig, appliedAt, reloads, lastApplyMs,
+                    retiringWorkers, lastError, lastErrorAt, null, null, null);
+        }
+    }
 
     /** A one-time login link to the web dashboard ({@code apollo dashboard}): good once, until {@code expiresAt}. */
     public record DashboardLink(String url, Instant expiresAt) {}

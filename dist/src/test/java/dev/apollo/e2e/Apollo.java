@@ -305,7 +305,8 @@ final class Apollo implements AutoCloseable {
                 });
         ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("--home " + home)
-                        || String.join(" ", a).contains(home.resolve("gateway.json").toString())).orElse(false))
+                        || String.join(" ", a).contains(home.resolve("gateway.json").toString())
+                        || String.join(" ", a).contains(home.resolve("gateway-2.json").toString())).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
     }
 

@@ -2,6 +2,7 @@ package dev.apollo.gateway;
 
 import dev.apollo.routing.Backend;
 import dev.apollo.routing.BackendPool;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -26,27 +27,31 @@ final class Balancer {
         if (ejectedUntil.isEmpty() || pool.size() == 1) {
             return pool.get(start);
         }
-        return firstHealthy(pool, start, null, pool.get(start));
+        return firstHealthy(pool, start, List.of(), pool.get(start));
     }
 
     /**
-     * Another backend than {@code tried}, for the one retry after a refused connection; null when
-     * the pool has no other. Prefers one that is not ejected.
+     * A backend not among {@code tried}, for a retry; null when the pool has no other. Prefers one
+     * that is not ejected.
      */
-    Backend pickOther(BackendPool pool, Backend tried) {
-        if (pool.size() < 2) {
+    Backend pickOther(BackendPool pool, List<Backend> tried) {
+        if (pool.size() <= tried.size()) {
             return null;
         }
         int start = pool.nextStart();
-        Backend fallback = pool.get(start) == tried ? pool.get((start + 1) % pool.size()) : pool.get(start);
+        Backend fallback = null;
+        for (int i = 0; i < pool.size() && fallback == null; i++) {
+            Backend candidate = pool.get((start + i) % pool.size());
+            fallback = tried.contains(candidate) ? null : candidate;
+        }
         return firstHealthy(pool, start, tried, fallback);
     }
 
-    private Backend firstHealthy(BackendPool pool, int start, Backend excluded, Backend whenNone) {
+    private Backend firstHealthy(BackendPool pool, int start, List<Backend> excluded, Backend whenNone) {
         long now = nanoClock.getAsLong();
         for (int i = 0; i < pool.size(); i++) {
             Backend candidate = pool.get((start + i) % pool.size());
-            if (candidate != excluded && !isEjected(candidate, now)) {
+            if (!excluded.contains(candidate) && !isEjected(candidate, now)) {
                 return candidate;
             }
         }

@@ -11,30 +11,19 @@ import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.httpproxy.Body;
-import io.vertx.httpproxy.MediaType;
-import io.vertx.httpproxy.ProxyContext;
-import io.vertx.httpproxy.ProxyResponse;
 import java.util.concurrent.TimeoutException;
 
 /** Every error the gateway answers itself, as JSON that says what went wrong and what to do. */
 final class ErrorReplies {
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-    private static final MediaType JSON_MEDIA_TYPE = MediaType.parse("application/json");
 
     private ErrorReplies() {}
 
     static void send(HttpServerResponse response, Reject reject) {
         response.setStatusCode(reject.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                .putHeader(HttpHeaders.DATE, HttpDate.now())
                 .end(render(reject));
-    }
-
-    /** The error as the proxy's response, so it travels the proxy's normal response path. */
-    static ProxyResponse asProxyResponse(ProxyContext context, Reject reject) {
-        return context.request().release().response()
-                .setStatusCode(reject.status())
-                .setBody(Body.body(render(reject), JSON_MEDIA_TYPE));
     }
 
     /** Maps a failure to reach or hear from where a request was proxied. */

@@ -1,14 +1,11 @@
 package dev.apollo.gateway;
 
-import dev.apollo.routing.Decision.ToExternal;
 import dev.apollo.routing.ExternalEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.httpproxy.OriginRequestProvider;
-import io.vertx.httpproxy.ProxyContext;
 
 /**
  * Opens the request to a 3rd-party external, over TLS for an https URL. It uses a client of its
@@ -16,7 +13,7 @@ import io.vertx.httpproxy.ProxyContext;
  * is one URL, hence no retry; a failure to open is wrapped in {@link ExternalUnreachable} so the
  * reply can tell "could not connect" from "did not answer".
  */
-final class ExternalConnector implements OriginRequestProvider {
+final class ExternalConnector {
     private static final Handler<Throwable> IGNORE = failure -> { };
 
     private final HttpClient client;
@@ -29,9 +26,7 @@ final class ExternalConnector implements OriginRequestProvider {
         this.readTimeoutMillis = readTimeoutMillis;
     }
 
-    @Override
-    public Future<HttpClientRequest> create(ProxyContext context) {
-        ExternalEndpoint endpoint = context.get(ForwardingInterceptor.ROUTE, ToExternal.class).endpoint();
+    Future<HttpClientRequest> open(ExternalEndpoint endpoint) {
         return client.request(new RequestOptions()
                         .setHost(endpoint.host())
                         .setPort(endpoint.port())

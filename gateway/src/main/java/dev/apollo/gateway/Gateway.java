@@ -62,7 +62,9 @@ public final class Gateway implements AutoCloseable {
         Optional<RouteTableView> cached = config.routesCache().flatMap(file -> new RoutesCache(file).load());
         cached.ifPresent(table -> routes.set(compileCached(table)));
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+        // Native epoll where Netty has it (Linux): SO_REUSEPORT, which lets a second gateway process share the
+        // ports (see GatewayVerticle), and a leaner event loop than NIO's. Elsewhere NIO, one process per port.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setPreferNativeTransport(true));
         Balancer balancer = new Balancer(System::nanoTime, config.ejection().toNanos());
         RouteResolver resolver = new RouteResolver(config.domain(), Gateway::newClientId);
         RpcResolver rpcResolver = new RpcResolver(config.rpcSuffix());

@@ -28,6 +28,7 @@ public final class GatewayConfig {
     private final int poolSizePerBackend;
     private final Duration ejection;
     private final LogLimits logs;
+    private final boolean sharedPorts;
 
     private GatewayConfig(Builder b) {
         control = b.control;
@@ -49,6 +50,7 @@ public final class GatewayConfig {
         poolSizePerBackend = b.poolSizePerBackend;
         ejection = b.ejection;
         logs = b.logs;
+        sharedPorts = b.sharedPorts;
     }
 
     /** How large its own log (its standard output, when that is a file: gateway.log) may grow, and the copies kept. */
@@ -145,6 +147,15 @@ public final class GatewayConfig {
         return ejection;
     }
 
+    /**
+     * Whether its ports may be shared with other gateway processes (SO_REUSEPORT, where the native
+     * transport offers it): the control plane runs two on the same ports and checks itself that no
+     * one else holds them. Off by default, so a port taken by anyone is an error.
+     */
+    public boolean sharedPorts() {
+        return sharedPorts;
+    }
+
     public static final class Builder {
         private URI control;
         private Path controlFile;
@@ -165,8 +176,15 @@ public final class GatewayConfig {
         private int poolSizePerBackend = 64;
         private Duration ejection = Duration.ofSeconds(5);
         private LogLimits logs = LogLimits.DEFAULT;
+        private boolean sharedPorts;
 
         private Builder() {}
+
+        /** See {@link GatewayConfig#sharedPorts()}. */
+        public Builder sharedPorts(boolean shared) {
+            this.sharedPorts = shared;
+            return this;
+        }
 
         public Builder control(URI control) {
             String scheme = Objects.requireNonNull(control, "control").getScheme();

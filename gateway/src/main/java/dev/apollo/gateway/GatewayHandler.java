@@ -8,7 +8,6 @@ import dev.apollo.routing.RouteResolver;
 import dev.apollo.routing.RouteSnapshot;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.httpproxy.HttpProxy;
 import java.util.function.Supplier;
 
 /** Per web request: routed by host, path, the environment and testbed headers and the client cookie. */
@@ -18,8 +17,8 @@ final class GatewayHandler extends RoutingHandler {
 
     private final RouteResolver resolver;
 
-    GatewayHandler(Supplier<RouteSnapshot> routes, RouteResolver resolver, HttpProxy proxy, Handoff handoff) {
-        super(routes, proxy, handoff);
+    GatewayHandler(Supplier<RouteSnapshot> routes, RouteResolver resolver, Forwarder forwarder) {
+        super(routes, forwarder);
         this.resolver = resolver;
     }
 
@@ -28,7 +27,7 @@ final class GatewayHandler extends RoutingHandler {
         return resolver.resolve(routes, new RequestFacts(
                 host(request),
                 request.path(),
-                request.getHeader(ForwardingInterceptor.X_APOLLO_ENV),
+                request.getHeader(Exchange.X_APOLLO_ENV),
                 request.getHeader(X_APOLLO_TESTBED),
                 request.getHeader(HttpHeaders.COOKIE)));
     }

@@ -88,6 +88,7 @@ public final class GatewayMain {
                 case "--event-loops" -> builder.eventLoops(integer(flag, value));
                 case "--log-max-size" -> builder.logMaxBytes(LogLimits.parseSize(value));
                 case "--log-keep" -> builder.logKeep(integer(flag, value));
+                case "--shared-ports" -> builder.sharedPorts(bool(flag, value));
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
@@ -124,6 +125,14 @@ public final class GatewayMain {
         }
     }
 
+    private static boolean bool(String flag, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(flag + ": '" + value + "' (expected: true or false)");
+        };
+    }
+
     private static int integer(String flag, String value) {
         try {
             return Integer.parseInt(value);
@@ -136,7 +145,7 @@ public final class GatewayMain {
         return """
                 usage: GatewayMain [--control URL | --control-file PATH] [--token-file PATH] [--web HOST:PORT] [--domain D]
                                    [--rpc HOST:PORT|none] [--rpc-suffix S] [--external-timeout DURATION]
-                                   [--state-file PATH] [--routes-cache PATH] [--event-loops N]
+                                   [--state-file PATH] [--routes-cache PATH] [--event-loops N] [--shared-ports true]
                                    [--log-max-size SIZE] [--log-keep N]
                   --control           control plane base URL (routes are followed from URL/v1/routes/stream)
                   --control-file      the control plane's server.json: its url is read again before every connection
@@ -151,6 +160,8 @@ public final class GatewayMain {
                   --state-file        where to write {"pid","web","rpc","routesVersion"} after binding and on each new table
                   --routes-cache      where to keep the last table, loaded at start when the control plane is down
                   --event-loops       threads serving requests (default: one per core)
+                  --shared-ports      true: other gateway processes may listen on the same ports (SO_REUSEPORT, Linux),
+                                      the kernel spreading connections over them (default false)
                   --log-max-size      when its output goes to a file: rotate it past SIZE, e.g. 10MiB (default 10MiB)
                   --log-keep          rotated copies of that file kept (default 2)""";
     }

@@ -1,6 +1,5 @@
 package dev.apollo.gateway;
 
-import dev.apollo.routing.Decision.ToExternal;
 import dev.apollo.routing.GatewayException;
 import dev.apollo.routing.RouteResolver;
 import dev.apollo.routing.RouteSnapshot;
@@ -14,9 +13,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.OriginRequestProvider;
-import io.vertx.httpproxy.ProxyOptions;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -64,13 +60,8 @@ final class GatewayVerticle extends VerticleBase {
                         .setConnectTimeout(connectMillis)
                         .setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(config.poolSizePerBackend()));
-        BackendConnector backendConnector = new BackendConnector(balancer, config.backendTimeout().toMillis());
-
-        Handoff webHandoff = new Handoff();
-        HttpProxy webProxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), backends)
-                .origin(backendConnector)
-                .addInterceptor(new ForwardingInterceptor(webHandoff), true);
-        Future<?> started = listen(web, new GatewayHandler(routes, resolver, webProxy, webHandoff))
+        BackendConnector backendConnector = new BackendConnector(backends, balancer, config.backendTimeout().toMillis());
+        Future<?> started = listen(web, new GatewayHandler(routes, resolver, new Forwarder(backendConnector, null, true)))
                 .onSuccess(port -> webPort = port);
         if (rpc.isEmpty()) {
             return started;
@@ -87,25 +78,30 @@ final class GatewayVerticle extends VerticleBase {
                         .setVerifyHost(true),
                 new PoolOptions().setHttp1MaxSize(config.poolSizePerBackend()));
         ExternalConnector externalConnector = new ExternalConnector(externals, connectMillis, config.externalTimeout().toMillis());
-        // The interceptor attaches the decision before the proxy asks for an origin; it says which kind.
-        OriginRequestProvider origin = context -> context.get(ForwardingInterceptor.ROUTE, ToExternal.class) != null
-                ? externalConnector.create(context)
-                : backendConnector.create(context);
-        Handoff rpcHandoff = new Handoff();
-        HttpProxy rpcProxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), backends)
-                .origin(origin)
-                .addInterceptor(new ForwardingInterceptor(rpcHandoff), false);
-        RpcHandler rpcHandler = new RpcHandler(routes, rpcResolver, rpcProxy, rpcHandoff);
+        RpcHandler rpcHandler = new RpcHandler(routes, rpcResolver, new Forwarder(backendConnector, externalConnector, false));
         return started.compose(ignored -> listen(rpc.get(), rpcHandler)).onSuccess(port -> rpcPort = port);
     }
 
     private Future<Integer> listen(Listen where, Handler<HttpServerRequest> handler) {
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions()
                 .setTcpNoDelay(true)
-                .setIdleTimeout(120));
+                // Several gateway processes may listen on one port, the kernel spreading connections among
+                // them: the control plane runs two, so one keeps serving while a dead one is replaced.
+                .setReusePort(config.sharedPorts())
+                .setIdleTimeout(120)
+                // As nginx: an Upgrade: h2c request is served as HTTP/1.1 (its Upgrade is hop-by-hop), not switched.
+                .setHttp2ClearTextEnabled(false)
+                // nginx's limits (large_client_header_buffers 4 8k): a request line of up to 8 KB, headers of 32 KB.
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(32 * 1024);
+        HttpServer server = vertx.createHttpServer(options);
         return server.requestHandler(handler)
+                .invalidRequestHandler(ProtocolErrors::invalid)
                 // Clients that reset connections are routine for a gateway, not news for its log.
-                .connectionHandler(connection -> connection.exceptionHandler(IGNORE))
+                .connectionHandler(connection -> {
+                    StrictRequestDecoder.install(connection, options);
+                    connection.exceptionHandler(IGNORE);
+                })
                 .listen(where.port(), where.host())
                 .map(HttpServer::actualPort)
                 .recover(failure -> Future.failedFuture(new GatewayException("cannot listen on " + where.host() + ":"

@@ -7,7 +7,6 @@ import dev.apollo.routing.RouteSnapshot;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.httpproxy.HttpProxy;
 import java.util.function.Supplier;
 
 /**
@@ -16,22 +15,23 @@ import java.util.function.Supplier;
  */
 abstract class RoutingHandler implements Handler<HttpServerRequest> {
     private final Supplier<RouteSnapshot> routes;
-    private final HttpProxy proxy;
-    private final Handoff handoff;
+    private final Forwarder forwarder;
 
-    RoutingHandler(Supplier<RouteSnapshot> routes, HttpProxy proxy, Handoff handoff) {
+    RoutingHandler(Supplier<RouteSnapshot> routes, Forwarder forwarder) {
         this.routes = routes;
-        this.proxy = proxy;
-        this.handoff = handoff;
+        this.forwarder = forwarder;
     }
 
     @Override
     public final void handle(HttpServerRequest request) {
+        if (ProtocolErrors.refusedForHost(request)) {
+            return;
+        }
         switch (resolve(routes.get(), request)) {
             case Reject reject -> ErrorReplies.send(request.response(), reject);
             case Proxied proxied -> {
                 beforeProxying(request, proxied);
-                handoff.proxy(proxy, request, proxied);
+                forwarder.forward(request, proxied);
             }
         }
     }

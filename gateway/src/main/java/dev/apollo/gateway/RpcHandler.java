@@ -6,7 +6,6 @@ import dev.apollo.routing.RpcRequestFacts;
 import dev.apollo.routing.RpcResolver;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.httpproxy.HttpProxy;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -16,8 +15,8 @@ final class RpcHandler extends RoutingHandler {
 
     private final RpcResolver resolver;
 
-    RpcHandler(Supplier<RouteSnapshot> routes, RpcResolver resolver, HttpProxy proxy, Handoff handoff) {
-        super(routes, proxy, handoff);
+    RpcHandler(Supplier<RouteSnapshot> routes, RpcResolver resolver, Forwarder forwarder) {
+        super(routes, forwarder);
         this.resolver = resolver;
     }
 
@@ -27,7 +26,7 @@ final class RpcHandler extends RoutingHandler {
                 host(request),
                 request.path(),
                 request.query(),
-                request.getHeader(ForwardingInterceptor.X_APOLLO_ENV),
+                request.getHeader(Exchange.X_APOLLO_ENV),
                 baggage(request)));
     }
 

@@ -16,11 +16,13 @@
  * request facts, {@code RouteResolver} or {@code RpcResolver} (pure, from {@code dev.apollo.routing},
  * which the nginx renderer shares) decides against the current {@code RouteSnapshot} (compiled once
  * per table, swapped atomically), errors are answered as JSON by {@code ErrorReplies}, and
- * everything else goes through vertx-http-proxy. Its interceptor
- * ({@code ForwardingInterceptor}) sets the headers and rewrites the URI; its origin provider picks a
- * backend with the {@code Balancer} ({@code BackendConnector}, which retries once elsewhere only when
- * a connection cannot be opened, so the request surely reached no service) or opens the external
- * ({@code ExternalConnector}, no retry).
+ * everything else is carried by the {@code Forwarder} as an {@code Exchange}: our own proxy on
+ * Vert.x's HTTP client and server. It copies headers once, leaving out hop-by-hop ones and those the
+ * Connection header names ({@code Headers}), adds X-Forwarded-* and Via, answers 100-continue, and
+ * picks a backend with the {@code Balancer} ({@code BackendConnector}, which tries another when a
+ * connection cannot be opened) or opens the external ({@code ExternalConnector}, no retry). A
+ * backend that closed the connection before answering gets the request sent elsewhere only when it
+ * is idempotent and has no body (see {@code Exchange}).
  *
  * <p>Environments: web takes Host {@code E.<domain>} or {@code X-Apollo-Env}; RPC takes, first match
  * wins, {@code X-Apollo-Env} or baggage {@code apollo.env=E}, a {@code /_env/E/} path prefix, Host

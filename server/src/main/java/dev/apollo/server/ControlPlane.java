@@ -4,6 +4,9 @@ import dev.apollo.api.Views.LeadershipView;
 import dev.apollo.api.Views.ServerInfo;
 import dev.apollo.artifacts.FileArtifactStore;
 import dev.apollo.core.ApolloException;
+import dev.apollo.core.model.EnvironmentName;
+import dev.apollo.core.model.Event;
+import dev.apollo.core.model.EventType;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
@@ -117,13 +120,25 @@ public final class ControlPlane implements AutoCloseable {
     private static Front front(ServerConfig config, RouteFeed routes, EventBus events, Clock clock) {
         return switch (config.gatewayKind()) {
             case NGINX -> {
-                GatewayProcess.stopLeftover(config.home());
+                GatewaySupervisor.stopLeftover(config.home());
                 yield NginxFront.start(config, routes, events, clock);
             }
             case EMBEDDED -> {
                 NginxFront.stopLeftover(config);
-                GatewayProcess process = GatewayProcess.ensure(config.home(), config.gateway().orElseThrow(), config.rpc(),
-                        config.domain(), config.logs());
+                GatewaySupervisor process = GatewaySupervisor.start(config.home(), config.gateway().orElseThrow(), config.rpc(),
+                        config.domain(), new GatewaySupervisor.Listener() {
+                            @Override
+                            public void trouble(String message) {
+                                events.publish(Event.about(clock.instant(), EventType.GATEWAY_ERROR, EnvironmentName.PRODUCTION,
+                                        Optional.empty(), message));
+                            }
+
+                            @Override
+                            public void recovered(String message) {
+                                events.publish(Event.about(clock.instant(), EventType.GATEWAY_RECOVERED,
+                                        EnvironmentName.PRODUCTION, Optional.empty(), message));
+                            }
+                        }, clock, config.logs());
                 yield new EmbeddedFront(process, routes,
                         new NginxRenderer(NginxFront.settings(config, process.webAddress(), Optional.of(process.rpcAddress()))));
             }

@@ -8,14 +8,14 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The embedded gateway (its own process). It can still show the nginx.conf the same table renders
+ * The embedded gateway (processes of its own, kept running by a {@link GatewaySupervisor}). It can still show the nginx.conf the same table renders
  * to, for operators who run nginx in front themselves.
  */
 final class EmbeddedFront implements Front {
-    private final GatewayProcess process;
+    private final GatewaySupervisor process;
     private final RenderedConfig config;
 
-    EmbeddedFront(GatewayProcess process, RouteFeed routes, NginxRenderer renderer) {
+    EmbeddedFront(GatewaySupervisor process, RouteFeed routes, NginxRenderer renderer) {
         this.process = process;
         this.config = new RenderedConfig(routes, renderer::render);
     }
@@ -37,8 +37,9 @@ final class EmbeddedFront implements Front {
 
     @Override
     public GatewayView view() {
+        GatewaySupervisor.Status status = process.status();
         return new GatewayView("embedded", process.webAddress(), process.rpcAddress(), null, null, null, null, null, null, null,
-                null, null, null);
+                null, status.lastError(), status.lastErrorAt(), status.state(), status.pids(), status.restarts());
     }
 
     @Override
@@ -53,6 +54,7 @@ final class EmbeddedFront implements Front {
 
     @Override
     public void close() {
-        // The gateway process lives on; the next control plane adopts it.
+        // The gateway processes live on; the next control plane adopts them.
+        process.close();
     }
 }

@@ -16,15 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
- * The embedded web gateway as a process of its own, so it keeps routing with its last table when
- * the control plane dies. Started once per data dir and adopted by the next control plane: it
- * finds the control plane again through {@code server.json}, whatever port that one listens on.
+ * One process of the embedded web gateway, a JVM of its own, so it keeps routing with its last
+ * table when the control plane dies. It writes its state file ({@code pid}, {@code web},
+ * {@code rpc}) once it listens, and carries that file's path on its command line: that is how the
+ * next control plane finds it again, whatever port that one listens on.
  */
 final class GatewayProcess {
-    private static final Logger LOG = Logger.getLogger(GatewayProcess.class.getName());
     private static final String MAIN = "dev.apollo.gateway.GatewayMain";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** Its output, in the data dir; the gateway keeps it under the control plane's log limits. */
@@ -38,40 +37,36 @@ final class GatewayProcess {
         this.process = process;
     }
 
-    /** The data dir's gateway: the running one if there is one, else a new one listening on {@code web}. */
-    static GatewayProcess ensure(Path home, String web, String rpc, String domain, LogLimits logs) {
-        Path stateFile = Front.stateFile(home);
-        Optional<ProcessHandle> running = Processes.carrying(stateFileArgument(stateFile)).stream().findFirst();
-        if (running.isPresent()) {
-            LOG.info("adopted the running gateway (pid " + running.get().pid() + ")");
-            return new GatewayProcess(stateFile, running.get());
-        }
-        return start(home, stateFile, web, rpc, domain, logs);
+    /** The running gateway process that writes {@code stateFile}, if there is one. */
+    static Optional<GatewayProcess> find(Path stateFile) {
+        return Processes.carrying(stateFileArgument(stateFile)).stream().findFirst().map(p -> new GatewayProcess(stateFile, p));
     }
 
-    /** Stops an embedded gateway this data dir started earlier, when an nginx gateway is to take its ports. */
-    static void stopLeftover(Path home) {
-        Path stateFile = Front.stateFile(home);
-        Processes.carrying(stateFileArgument(stateFile)).stream().findFirst()
-                .ifPresent(p -> new GatewayProcess(stateFile, p).stop(Duration.ofSeconds(5)));
-    }
-
-    private static GatewayProcess start(Path home, Path stateFile, String web, String rpc, String domain, LogLimits logs) {
+    /**
+     * Starts a gateway process listening on {@code web} and {@code rpc} (HOST:PORT, port 0 for any)
+     * and returns once it listens; throws {@link ApolloException} with its last output when it cannot.
+     */
+    static GatewayProcess start(Path home, Path stateFile, String web, String rpc, String domain, LogLimits logs) {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", ownJar(), MAIN,
+                "-Xmx256m",
+                // Netty's native transport (SO_REUSEPORT, epoll) is a JNI library.
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", ownJar(), MAIN,
                 "--control-file", home.resolve("server.json").toAbsolutePath().toString(),
                 "--token-file", home.resolve("token").toAbsolutePath().toString(),
                 "--web", web,
                 "--rpc", rpc,
                 "--domain", domain,
+                // Two processes share the ports (see GatewaySupervisor), which checks no one else holds them.
+                "--shared-ports", "true",
                 stateFileArgument(stateFile),
                 "--routes-cache", home.resolve("routes.json").toAbsolutePath().toString(),
                 "--log-max-size", Long.toString(logs.maxBytes()),
                 "--log-keep", Integer.toString(logs.keep()));
-        Path log = home.resolve(LOG_FILE);
+        // A log per process: each caps and rotates its own, which two writers of one file could not do safely.
+        Path log = home.resolve(stateFile.getFileName().toString().replaceFirst("\\.json$", "") + ".log");
         try {
-            Files.deleteIfExists(stateFile);
-            // A session of its own: a Ctrl-C for the control plane is not for it.
+            // The file is left in place: it names the previous process until the new one writes its own.
             Process process = Launch.of(command).inOwnSession().appendingOutputTo(log).start();
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
@@ -82,7 +77,7 @@ final class GatewayProcess {
                 if (readState(stateFile).map(s -> s.path("pid").asLong() == process.pid()).orElse(false)) {
                     return new GatewayProcess(stateFile, process.toHandle());
                 }
-                Thread.sleep(25); // the gateway writes its state file once it listens; there is nothing to wait on
+                Thread.sleep(10); // the gateway writes its state file once it listens; there is nothing to wait on
             }
             process.destroyForcibly();
             throw new ApolloException("the web gateway did not start within " + START_TIMEOUT.toSeconds() + " s; see " + log);
@@ -94,18 +89,27 @@ final class GatewayProcess {
         }
     }
 
-    /** Where the gateway listens for web traffic, as HOST:PORT. */
+    /** Where the gateway listens for web traffic, as HOST:PORT; "" when its state file cannot be read. */
     String webAddress() {
         return readState(stateFile).map(s -> s.path("web").asText()).orElse("");
     }
 
-    /** Where the gateway listens for RPC calls, as HOST:PORT. */
+    /** Where the gateway listens for RPC calls, as HOST:PORT; "" when its state file cannot be read. */
     String rpcAddress() {
         return readState(stateFile).map(s -> s.path("rpc").asText()).orElse("");
     }
 
+    Path stateFile() {
+        return stateFile;
+    }
+
     long pid() {
         return process.pid();
+    }
+
+    /** Whether it still runs (an exited process not yet reaped does not count). */
+    boolean running() {
+        return Processes.running(process);
     }
 
     /** Stops the gateway (apollo down); it finishes the requests it is serving first. */
@@ -113,7 +117,7 @@ final class GatewayProcess {
         new GracefulStop(Signal.TERM, grace).stop(process);
     }
 
-    /** Names the data dir's gateway on its command line: how the next control plane finds it again. */
+    /** Names the gateway's state file on its command line: how the next control plane finds it again. */
     private static String stateFileArgument(Path stateFile) {
         return "--state-file=" + stateFile;
     }

@@ -1,6 +1,9 @@
 package dev.apollo.cli.command;
 
+import dev.apollo.api.Views.GatewayView;
 import dev.apollo.cli.ExitCodes;
+import dev.apollo.cli.render.GatewayViews;
+import dev.apollo.client.ApolloClient;
 import dev.apollo.cli.GlobalOptions;
 import dev.apollo.cli.local.LocalControlPlane;
 import dev.apollo.client.ServerFile;
@@ -96,7 +99,7 @@ public final class UpCommand implements Callable<Integer> {
         if (running.isPresent()) {
             global.out().println("The Apollo control plane is already running at " + running.get().url()
                     + " (pid " + running.get().pid() + ", data dir " + plane.home() + ").");
-            return ExitCodes.OK;
+            return gatewayState();
         }
         if (detach) {
             ServerFile started = plane.startDetached(listen.api(spec));
@@ -111,6 +114,30 @@ public final class UpCommand implements Callable<Integer> {
             return ExitCodes.USAGE; // the server said why on this terminal, as --detach says it
         }
         return exit == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /**
+     * What a running control plane's gateway does, said after "already running": a gateway that is
+     * down is no reason to believe all is well (exit 1). A control plane that does not answer the
+     * question leaves the answer to `apollo status`.
+     */
+    private int gatewayState() {
+        GatewayView gateway;
+        try (ApolloClient client = global.client()) {
+            gateway = client.gateway();
+        } catch (RuntimeException e) {
+            return ExitCodes.OK;
+        }
+        Optional<String> state = GatewayViews.processes(gateway);
+        global.out().println("Its gateway (" + gateway.kind() + ") on web " + gateway.web()
+                + (gateway.rpc() == null || gateway.rpc().isEmpty() ? "" : ", rpc " + gateway.rpc())
+                + state.map(s -> ": " + s).orElse("") + ".");
+        if ("down".equals(gateway.state())) {
+            global.out().println("The gateway is down: " + (gateway.lastError() == null ? "no process of it runs" : gateway.lastError())
+                    + ". The control plane keeps starting it again; see apollo gateway status and the data dir's gateway.log.");
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.OK;
     }
 
     /** Checks the options and turns them into ServerMain's flags; only options given are passed on. */

@@ -18,6 +18,11 @@ public final class GatewayViews {
         out.println("  web:        " + orNone(g.web()));
         out.println("  rpc:        " + orNone(g.rpc()));
         if (!"nginx".equals(g.kind())) {
+            processes(g).ifPresent(line -> out.println("  state:      " + line));
+            if (g.lastError() != null) {
+                out.println("  last error: " + oneLine(g.lastError())
+                        + (g.lastErrorAt() == null ? "" : " (at " + Times.shortIso(g.lastErrorAt()) + ", " + Times.relative(g.lastErrorAt(), now) + ")"));
+            }
             return;
         }
         out.println("  nginx:      " + orUnknown(g.binary()) + (g.engineVersion() == null ? "" : " " + g.engineVersion()));
@@ -44,6 +49,20 @@ public final class GatewayViews {
         return Optional.of("gateway (" + g.kind() + ")"
                 + (g.lastErrorAt() == null ? "" : " at " + Times.shortIso(g.lastErrorAt())) + ": " + oneLine(g.lastError())
                 + "   (details: apollo gateway status)");
+    }
+
+    /**
+     * Whether the embedded gateway serves right now, with its processes and restarts:
+     * {@code serving (processes 123, 456; 1 restart)}; empty from a control plane that does not tell.
+     */
+    public static Optional<String> processes(GatewayView g) {
+        if (g.state() == null) {
+            return Optional.empty();
+        }
+        String pids = g.pids() == null || g.pids().isEmpty() ? "no process runs"
+                : (g.pids().size() == 1 ? "process " : "processes ") + g.pids().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        int restarts = g.restarts() == null ? 0 : g.restarts();
+        return Optional.of(g.state() + " (" + pids + "; " + restarts + (restarts == 1 ? " restart" : " restarts") + ")");
     }
 
     private static String serving(GatewayView g, Instant now) {

@@ -1,0 +1,119 @@
+package dev.apollo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded gateway is supervised: it runs as two processes on the same ports, and the control
+ * plane starts another as soon as one dies. kill -9 of one under load costs at most the requests in
+ * flight on it, new connections are served at once, and the API and CLI say what is going on.
+ */
+class GatewaySupervisionIT {
+    private static final String ENV = "X-Apollo-Env";
+
+    @Test
+    void aKilledGatewayProcessIsReplacedWhileTheOtherServesAndStatusTellsTheTruth(@TempDir Path home) throws Exception {
+        try (Apollo apollo = Apollo.up(home)) {
+            apollo.ok("artifact", "push", Apollo.WEB_SERVICE_JAR.toString(), "--name", "web-service", "--version", "1.0.0");
+            apollo.ok("deploy", "web-service:1.0.0", "-n", "2", "--path", "/");
+            await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production").statusCode() == 200);
+            JsonNode before = gateway(apollo);
+            assertThat(before.path("state").asText()).isEqualTo("serving");
+            assertThat(pids(before)).hasSize(2).contains(apollo.gatewayPid());
+            assertThat(apollo.ok("gateway", "status").out()).contains("state:", "serving", "processes");
+
+            long killed = apollo.gatewayPid();
+            try (Load load = Load.start(apollo.gateway(), "/", 4, 2)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 200);
+                int clients = 6;
+                ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+                await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(killed).map(p -> !p.isAlive()).orElse(true));
+
+                // From now on, while the replacement starts, the other process serves every new connection.
+                for (int i = 0; i < 20; i++) {
+                    assertThat(freshConnectionStatus(apollo.gateway())).as("request %d right after the kill", i).isEqualTo(200);
+                }
+                // Meanwhile the API never names the dead process as running.
+                List<JsonNode> seen = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    JsonNode now = gateway(apollo);
+                    seen.add(now);
+                    assertThat(pids(now)).doesNotContain(killed);
+                    assertThat(now.path("state").asText()).isIn("serving", "degraded");
+                    return now.path("state").asText().equals("serving");
+                });
+                int requestsAtRecovery = load.requests();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > requestsAtRecovery + 200);
+                load.stop();
+                // Only requests in flight on the killed process (at most one per client) may fail.
+                assertThat(load.failures()).as("failures").hasSizeLessThanOrEqualTo(clients);
+                seen.stream().filter(s -> s.path("state").asText().equals("degraded")).forEach(s ->
+                        assertThat(s.path("lastError").asText()).contains(Long.toString(killed), "exited"));
+            }
+            JsonNode after = gateway(apollo);
+            assertThat(after.path("restarts").asInt()).isEqualTo(1);
+            assertThat(pids(after)).hasSize(2).doesNotContain(killed);
+            assertThat(apollo.gatewayPid()).isNotEqualTo(killed);
+            // `apollo up` on a running platform tells how its gateway is doing.
+            assertThat(apollo.ok("up", "--detach").out()).contains("already running", "serving", "1 restart");
+
+            // Both processes killed at once: nothing serves until they are back, and status says "down" or
+            // "degraded" meanwhile, then serving again on the same port.
+            List<Long> both = pids(after);
+            both.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                JsonNode now = gateway(apollo);
+                assertThat(pids(now)).doesNotContainAnyElementsOf(both.stream().filter(p -> ProcessHandle.of(p).isEmpty()).toList());
+                return now.path("state").asText().equals("serving");
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> freshConnectionStatus(apollo.gateway()) == 200);
+            List<Long> last = pids(gateway(apollo));
+
+            apollo.ok("down");
+            await().atMost(Duration.ofSeconds(15)).until(() -> last.stream().noneMatch(p -> ProcessHandle.of(p).isPresent()));
+        }
+    }
+
+    private static JsonNode gateway(Apollo apollo) {
+        return apollo.json(apollo.api("GET", "/v1/gateway", null, true).body());
+    }
+
+    private static List<Long> pids(JsonNode gateway) {
+        List<Long> pids = new ArrayList<>();
+        gateway.path("pids").forEach(p -> pids.add(p.asLong()));
+        return pids;
+    }
+
+    /** One GET / on a new connection; its status, or -1 when the connection failed. */
+    private static int freshConnectionStatus(String address) {
+        String host = address.substring(0, address.lastIndexOf(':'));
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\n" + ENV + ": production\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            return response.startsWith("HTTP/1.1 ") ? Integer.parseInt(response.substring(9, 12)) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

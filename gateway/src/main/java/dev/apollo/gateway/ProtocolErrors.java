@@ -1,0 +1,69 @@
+package dev.apollo.gateway;
+
+import dev.apollo.routing.Reject;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Requests HTTP itself refuses, answered in our JSON (Vert.x alone would send an empty body), then
+ * the connection closed: after a request it could not read, nothing on it can be trusted.
+ */
+final class ProtocolErrors {
+    private ProtocolErrors() {}
+
+    /** Vert.x's invalid-request handler: a request line or headers that could not be parsed, or were too long. */
+    static void invalid(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        Reject reject;
+        if (cause instanceof TooLongHttpLineException) {
+            reject = reject(414, "uri_too_long", "the request line is longer than 8192 bytes; send a shorter URI (move data"
+                    + " into the body of a POST)");
+        } else if (cause instanceof StrictRequestDecoder.UnsupportedVersion) {
+            reject = reject(505, "http_version_not_supported", cause.getMessage());
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            reject = reject(431, "headers_too_large", "the request headers are larger than 32768 bytes; send fewer or"
+                    + " smaller headers (cookies count)");
+        } else {
+            reject = reject(400, "bad_request", "the request is not valid HTTP/1.1"
+                    + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
+        }
+        answerAndClose(request, reject);
+    }
+
+    /**
+     * Whether the request names exactly one host, as HTTP/1.1 requires (RFC 9112 §3.2); if not, it is
+     * answered with a 400 and true is returned.
+     */
+    static boolean refusedForHost(HttpServerRequest request) {
+        if (request.version() != HttpVersion.HTTP_1_1) {
+            return false;
+        }
+        List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+        if (hosts.size() == 1) {
+            return false;
+        }
+        answerAndClose(request, reject(400, "bad_request", hosts.isEmpty()
+                ? "an HTTP/1.1 request needs a Host header; send one naming the site (e.g. Host: apollo.localhost)"
+                : "the request has " + hosts.size() + " Host headers; send exactly one"));
+        return true;
+    }
+
+    private static void answerAndClose(HttpServerRequest request, Reject reject) {
+        request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+                .endHandler(ignored -> request.connection().close());
+        ErrorReplies.send(request.response(), reject);
+    }
+
+    private static Reject reject(int status, String error, String message) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("message", message);
+        return new Reject(status, body);
+    }
+}
