@@ -1,6 +1,7 @@
 package dev.apollo.server;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.server.http.ApiLimits;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param nginx the nginx binary of an nginx gateway; empty: the one on PATH
  * @param scheduler where instances run ({@link Backends})
  * @param store where desired state, history and events are kept ({@link Backends})
+ * @param apiLimits what one API client may hold: timeouts and the connection cap
  */
 public record ServerConfig(
         Path home,
@@ -43,7 +45,8 @@ public record ServerConfig(
         GatewayKind gatewayKind,
         Optional<Path> nginx,
         Backends.SchedulerChoice scheduler,
-        Backends.StoreChoice store) {
+        Backends.StoreChoice store,
+        ApiLimits apiLimits) {
 
     public static final int DEFAULT_PORT = 7700;
 
@@ -70,6 +73,7 @@ public record ServerConfig(
         Objects.requireNonNull(gatewayKind, "gatewayKind");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(apiLimits, "apiLimits");
         if (maxInstances < 1) {
             throw new ApolloException.Invalid("max instances: " + maxInstances + " (expected: >= 1)");
         }
@@ -79,7 +83,7 @@ public record ServerConfig(
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
                 Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
                 Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty(),
-                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE);
+                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE, ApiLimits.DEFAULT);
     }
 
     Builder toBuilder() {
@@ -107,6 +111,7 @@ public record ServerConfig(
         Optional<Path> nginx;
         Backends.SchedulerChoice scheduler;
         Backends.StoreChoice store;
+        ApiLimits apiLimits;
 
         private Builder(ServerConfig c) {
             home = c.home;
@@ -125,11 +130,12 @@ public record ServerConfig(
             nginx = c.nginx;
             scheduler = c.scheduler;
             store = c.store;
+            apiLimits = c.apiLimits;
         }
 
         ServerConfig build() {
             return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
-                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store);
+                    drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store, apiLimits);
         }
     }
 }

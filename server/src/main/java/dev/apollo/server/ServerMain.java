@@ -1,6 +1,7 @@
 package dev.apollo.server;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.server.http.ApiLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -83,6 +84,12 @@ public final class ServerMain {
                 case "--nginx" -> config.nginx = Optional.of(Path.of(value));
                 case "--scheduler" -> config.scheduler = Backends.scheduler(value);
                 case "--store" -> config.store = Backends.store(value);
+                case "--api-header-timeout-ms" -> config.apiLimits = new ApiLimits(Duration.ofMillis(number(flag, value)),
+                        config.apiLimits.idleTimeout(), config.apiLimits.maxConnections());
+                case "--api-idle-timeout-ms" -> config.apiLimits = new ApiLimits(config.apiLimits.headerTimeout(),
+                        Duration.ofMillis(number(flag, value)), config.apiLimits.maxConnections());
+                case "--api-max-connections" -> config.apiLimits = new ApiLimits(config.apiLimits.headerTimeout(),
+                        config.apiLimits.idleTimeout(), number(flag, value));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
                         + " --gateway, --nginx, --scheduler, --store; in " + CONFIG_FILE + " the same names without dashes).");

@@ -1,6 +1,5 @@
 package dev.apollo.server.http;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
@@ -8,17 +7,13 @@ import dev.apollo.server.ServerConfig;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.RouteFeed;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
-/** The REST API on the JDK's HTTP server, one virtual thread per request (event streams hold theirs). */
+/** The REST API on Jetty ({@link HttpListener}), one virtual thread per request (event streams hold theirs). */
 public final class ApiServer implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpListener server;
 
     public record Parts(
             ServerConfig config, String token, Controller controller, Store store, Scheduler scheduler,
@@ -40,13 +35,11 @@ public final class ApiServer implements AutoCloseable {
             new GatewayApi(parts.gateway()).register(router);
         }
         try {
-            server = HttpServer.create(parts.config().listen(), 128);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + parts.config().listen() + ": " + e.getMessage()
-                    + " (is another control plane using that port? choose another with --listen)", e);
+            server = new HttpListener(parts.config().listen(), router, parts.config().apiLimits());
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot listen on " + parts.config().listen() + ": " + e.getCause().getMessage()
+                    + " (is another control plane using that port? choose another with --listen)", e.getCause());
         }
-        server.createContext("/", router);
-        server.setExecutor(executor);
     }
 
     public void start() {
@@ -54,12 +47,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }
