@@ -119,6 +119,9 @@ public final class FileArtifactStore implements ArtifactStore {
             metadata.write(incoming.resolve(METADATA));
             return publish(name, version, incoming, metadata);
         } catch (IOException e) {
+            if (OutOfSpace.is(e)) {
+                throw OutOfSpace.storing(what, root, e);
+            }
             throw new ApolloException("could not store " + what + " in " + root + ": " + e.getMessage(), e);
         } finally {
             // Already gone when publish moved it into place; otherwise this is a refused or failed upload.

@@ -12,8 +12,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * Copies an incoming artifact to a file in one pass: checks it is a jar, hashes it and enforces
- * the size cap while streaming, so that an artifact is never held in memory whatever its size.
+ * Copies an incoming artifact to a file in one pass: checks it starts as a zip, hashes it and
+ * enforces the size cap while streaming, so that an artifact is never held in memory whatever its
+ * size; then opens the file as a jar ({@link RunnableJar}) before anyone can deploy it.
  */
 final class JarIntake {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
@@ -52,6 +53,7 @@ final class JarIntake {
             // Durable before it becomes visible: the rename that publishes it must not outrun the data.
             out.force(true);
         }
+        RunnableJar.check(target, what);
         return new Received(Digests.hex(sha256), Digests.hex(sha1), size);
     }
 

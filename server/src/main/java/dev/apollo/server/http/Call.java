@@ -87,6 +87,23 @@ final class Call {
         return body;
     }
 
+    /**
+     * Reads and drops what is left of the body, at most {@code max} bytes, so that a client still
+     * sending an upload we refused (too large, disk full, not a jar) reads our answer instead of a
+     * reset connection. Past {@code max} the connection is closed after the answer.
+     */
+    void discardBody(long max) {
+        try {
+            byte[] sink = new byte[64 * 1024];
+            long left = max;
+            for (int n = body.read(sink); n > 0 && left > 0; n = body.read(sink)) {
+                left -= n;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // Whatever stopped the reading, the answer is still worth sending.
+        }
+    }
+
     /** True when the request says it carries a body (an empty POST is allowed where a body is optional). */
     boolean hasBody() {
         String length = request.getHeaders().get(HttpHeader.CONTENT_LENGTH);

@@ -25,6 +25,8 @@ import org.eclipse.jetty.util.Callback;
  */
 final class Router extends Handler.Abstract {
     private static final Logger LOG = Logger.getLogger(Router.class.getName());
+    /** How much of a refused request's body is read and dropped so that its client sees the answer. */
+    private static final long DISCARD_AT_MOST = 64L << 20;
 
     interface Handler {
         void handle(Call call) throws Exception;
@@ -70,6 +72,9 @@ final class Router extends Handler.Abstract {
 
     private void route(Request request, Call bare) throws Exception {
         if (!authorized(request)) {
+            if (bare.hasBody()) {
+                bare.discardBody(1 << 20); // a little, for a client that forgot its token; strangers get no more
+            }
             bare.json(401, new ErrorBody("unauthorized", "missing or wrong API token: send 'Authorization: Bearer"
                     + " <token>' with the token from the data dir's 'token' file (the CLI does this for you)."));
             return;
@@ -161,6 +166,9 @@ final class Router extends Handler.Abstract {
         }
         try {
             if (!response.isCommitted()) {
+                if (call != null && call.hasBody() && body == null) {
+                    call.discardBody(DISCARD_AT_MOST);
+                }
                 response.reset();
                 Call.answer(response, status, new ErrorBody(code, message));
             }
