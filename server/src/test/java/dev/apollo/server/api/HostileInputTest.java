@@ -177,6 +177,14 @@ class HostileInputTest {
     }
 
     @Test
+    void ambiguousPathsAreJson400sWhateverTheMethod() throws IOException {
+        for (String method : List.of("GET", "PUT", "DELETE", "PATCH", "POST")) {
+            assertError(sendJson(method, "/v1/artifacts/web-service/%2E%2E", "x"), 400, "invalid");
+            assertError(sendJson(method, "/v1/environments/..%2F..%2Fetc/services/x", "{}"), 400, "invalid");
+        }
+    }
+
+    @Test
     void optionsStarIsAJson400() throws IOException {
         RawHttp.Answer answer = send("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + plane.token()
                 + "\r\nConnection: close\r\n\r\n");
