@@ -72,11 +72,11 @@ final class Router extends Handler.Abstract {
 
     private void route(Request request, Call bare) throws Exception {
         if (!authorized(request)) {
+            bare.json(401, new ErrorBody("unauthorized", "missing or wrong API token: send 'Authorization: Bearer"
+                    + " <token>' with the token from the data dir's 'token' file (the CLI does this for you)."));
             if (bare.hasBody()) {
                 bare.discardBody(1 << 20); // a little, for a client that forgot its token; strangers get no more
             }
-            bare.json(401, new ErrorBody("unauthorized", "missing or wrong API token: send 'Authorization: Bearer"
-                    + " <token>' with the token from the data dir's 'token' file (the CLI does this for you)."));
             return;
         }
         String path = request.getHttpURI().getPath();
@@ -166,11 +166,13 @@ final class Router extends Handler.Abstract {
         }
         try {
             if (!response.isCommitted()) {
-                if (call != null && call.hasBody() && body == null) {
-                    call.discardBody(DISCARD_AT_MOST);
-                }
                 response.reset();
                 Call.answer(response, status, new ErrorBody(code, message));
+            }
+            if (call != null && call.hasBody() && body == null) {
+                // After the answer, which is on its way already: a client still sending a refused upload
+                // reads it instead of a connection reset, and one that stalls holds only itself.
+                call.discardBody(DISCARD_AT_MOST);
             }
             callback.succeeded();
         } catch (Exception writeFailed) {
