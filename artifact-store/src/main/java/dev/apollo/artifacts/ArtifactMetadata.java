@@ -49,7 +49,9 @@ record ArtifactMetadata(String sha256, long size, Instant storedAt, String sourc
         properties.setProperty("storedAt", storedAt.toString());
         properties.setProperty("source", source);
         properties.setProperty("origin", origin);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
             OutputStream out = Channels.newOutputStream(channel);
             properties.store(out, "Apollo artifact metadata");
             out.flush();

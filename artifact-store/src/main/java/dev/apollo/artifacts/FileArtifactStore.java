@@ -54,7 +54,7 @@ public final class FileArtifactStore implements ArtifactStore {
         Objects.requireNonNull(options, "options");
         Path dir = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             StoreFiles.deleteChildrenStartingWith(dir, INCOMING_PREFIX);
         } catch (IOException | UncheckedIOException e) {
             throw new ApolloException("could not open the artifact store in " + dir + ": " + e.getMessage(), e);
@@ -139,7 +139,8 @@ public final class FileArtifactStore implements ArtifactStore {
             if (existing.isPresent()) {
                 return sameOrConflict(name, version, existing.get(), metadata);
             }
-            Files.createDirectories(target.getParent());
+            Files.createDirectories(target.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             try {
                 Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileSystemException e) {

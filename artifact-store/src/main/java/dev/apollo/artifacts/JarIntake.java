@@ -33,7 +33,9 @@ final class JarIntake {
         MessageDigest sha256 = Digests.sha256();
         MessageDigest sha1 = Digests.sha1();
         long size = 0;
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(target, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
             byte[] buffer = new byte[64 * 1024];
             System.arraycopy(head, 0, buffer, 0, head.length);
             int n = head.length;
