@@ -178,6 +178,13 @@ final class ServiceApi {
         return key;
     }
 
+    /** Refuses a service that was never deployed in the environment, as its status does. */
+    void requireDeployedOnce(Key key) {
+        if (store.history(key.environment(), key.service()).isEmpty()) {
+            throw unknownService(key);
+        }
+    }
+
     EnvironmentName environment(Call call) {
         EnvironmentName environment = EnvironmentName.of(call.param("env"));
         requireEnvironment(environment);

@@ -230,6 +230,14 @@ class HostileInputTest {
     }
 
     @Test
+    void theLogsOfAServiceNeverDeployedAreA404LikeItsStatus() throws IOException {
+        assertError(send(request("GET", "/v1/environments/production/services/ghost/logs", plane.token())), 404,
+                "not_found", "service ghost was never deployed in production");
+        assertError(send(request("GET", "/v1/environments/production/services/ghost", plane.token())), 404,
+                "not_found", "service ghost was never deployed in production");
+    }
+
+    @Test
     void stringsStillWorkForWhatTheyAre() throws IOException {
         // The strict reader must not refuse what is right: an environment created and deleted leaves the state as it was.
         RawHttp.Answer created = sendJson("POST", "/v1/environments", "{\"name\":\"stage7\",\"fallback\":\"production\"}");
