@@ -92,7 +92,8 @@ public final class ServerMain {
                         config.apiLimits.idleTimeout(), number(flag, value));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
-                        + " --gateway, --nginx, --scheduler, --store; in " + CONFIG_FILE + " the same names without dashes).");
+                        + " --gateway, --nginx, --scheduler, --store, --api-header-timeout-ms, --api-idle-timeout-ms,"
+                        + " --api-max-connections; in " + CONFIG_FILE + " the same names without dashes).");
             }
         }
         ServerConfig built = config.build();
