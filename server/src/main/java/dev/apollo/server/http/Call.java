@@ -36,7 +36,7 @@ final class Call {
     private final Request request;
     private final Response response;
     private Map<String, String> params;
-    private final Map<String, String> query;
+    private Map<String, String> query; // parsed when first asked: after the token was checked
     private final InputStream body;
     private boolean answered;
 
@@ -44,7 +44,6 @@ final class Call {
         this.request = request;
         this.response = response;
         this.params = params;
-        this.query = parseQuery(request.getHttpURI().getQuery());
         this.body = new RequestBody(Content.Source.asInputStream(request));
     }
 
@@ -58,7 +57,15 @@ final class Call {
         return params.get(name);
     }
 
+    /** Decodes the query now, so that a malformed one is refused whichever parameters the handler reads. */
+    void decodeQuery() {
+        if (query == null) {
+            query = parseQuery(request.getHttpURI().getQuery());
+        }
+    }
+
     Optional<String> query(String name) {
+        decodeQuery();
         return Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty());
     }
 

@@ -79,6 +79,7 @@ final class Router extends Handler.Abstract {
             }
             return;
         }
+        bare.decodeQuery();
         String path = request.getHttpURI().getPath();
         if (path == null || !path.startsWith("/")) {
             // "OPTIONS *" and absolute forms the API does not serve: named, not a 404 page.

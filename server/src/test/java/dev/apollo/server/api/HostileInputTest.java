@@ -227,6 +227,11 @@ class HostileInputTest {
                 + token + "\r\nConnection: close\r\n\r\n"), 401, "unauthorized");
         assertError(send("GET /v1/info HTTP/1.1\r\nHost: x\r\nAuthorization: bearer " + token + "\r\nConnection: close\r\n\r\n"),
                 401, "unauthorized");
+        // Nothing about a request is judged before its token: a stranger learns nothing from a 400.
+        assertError(send("GET /v1/services?environment=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 401,
+                "unauthorized");
+        // And with the token, a malformed query is refused even where no parameter is read.
+        assertError(send(request("GET", "/v1/info?x=%zz", token)), 400, "invalid", "%25");
     }
 
     @Test
