@@ -29,6 +29,15 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
             Callback callback) throws IOException {
+        if (status == 501 || status == 505) {
+            // An unknown transfer coding or HTTP version is the caller's to fix: a 4xx, as every caller mistake.
+            response.setStatus(400);
+            byte[] body = json("invalid", explain(status, message));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+            return;
+        }
         byte[] body = body(status, message);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -42,8 +51,12 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     static byte[] body(int status, String reason) {
+        return json(code(status), explain(status, reason));
+    }
+
+    private static byte[] json(String code, String message) {
         try {
-            return Json.mapper().writeValueAsBytes(new ErrorBody(code(status), explain(status, reason)));
+            return Json.mapper().writeValueAsBytes(new ErrorBody(code, message));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -210,6 +210,14 @@ class HostileInputTest {
                 + "\nConnection: close\n\n");
         assertThat(lfOnly.status()).as("%s", lfOnly).isIn(200, 400);
         assertThat(lfOnly.header("Content-Type")).hasValue("application/json");
+        for (String request : List.of("GET /v1/info HTTP/2.0\r\nHost: x\r\n\r\n", "GET /v1/info HTTP/7.3\r\nHost: x\r\n\r\n",
+                "GET /v1/info\r\n\r\n", "POST /v1/environments HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nxx",
+                "POST /v1/environments HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                "GET /v1/info HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n", "G\u0000T /v1/info HTTP/1.1\r\n\r\n")) {
+            RawHttp.Answer answer = send(request);
+            assertThat(answer.status()).as("%s -> %s", request, answer).isBetween(400, 499);
+            assertThat(answer.header("Content-Type")).as("%s -> %s", request, answer).hasValue("application/json");
+        }
     }
 
     @Test
