@@ -113,7 +113,10 @@ public final class ApiFuzz {
             defects.add("auth");
         }
         StringBuilder head = new StringBuilder();
-        head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n").append(auth).append("\r\n");
+        String version = random.nextInt(30) == 0 ? pick(random, "HTTP/1.0", "HTTP/2.0", "HTTP/9.9", "HTTP/1", "http/1.1")
+                : "HTTP/1.1";
+        head.append(method).append(' ').append(path).append(' ').append(version).append("\r\nHost: 127.0.0.1\r\n")
+                .append(auth).append("\r\n");
         head.append("Connection: close\r\n");
         if (random.nextInt(25) == 0) {
             head.append("X-Big: ").append("b".repeat(20_000)).append("\r\n");
@@ -163,18 +166,20 @@ public final class ApiFuzz {
         return bytes;
     }
 
-    /** The valid body with one to three defects, each of which alone makes it invalid. */
+    /**
+     * The valid body with up to two changes of a value (another JSON type, a malformed name: these may
+     * still be valid) and then exactly one defect that makes any well-formed object invalid. That one
+     * comes last, so that nothing after it can repair it (a value replaced inside a nesting would).
+     */
     private static byte[] mutateJson(Random random, String valid, List<String> defects) {
         String json = valid;
         List<String> fields = fields(valid);
-        int count = 1 + random.nextInt(3);
-        for (int i = 0; i < count; i++) {
-            if (json.length() < 2) {
-                json = "{";
-                defects.add("!truncated");
-                continue;
-            }
-            int kind = random.nextInt(11);
+        int[] kinds = new int[random.nextInt(3) + 1];
+        for (int i = 0; i < kinds.length - 1; i++) {
+            kinds[i] = random.nextBoolean() ? 0 : 7;
+        }
+        kinds[kinds.length - 1] = new int[] {1, 2, 3, 4, 5, 6, 8, 9, 10}[random.nextInt(9)];
+        for (int kind : kinds) {
             String field = fields.isEmpty() ? "name" : fields.get(random.nextInt(fields.size()));
             switch (kind) {
                 case 0 -> { // a value of another JSON type (null is "not set", a valid value, so never null)
@@ -224,10 +229,8 @@ public final class ApiFuzz {
                     defects.add("!long name");
                 }
                 default -> {
-                    if (json.contains(":")) {
-                        json = json.replace(":", random.nextBoolean() ? "=" : "::");
-                        defects.add("!syntax");
-                    }
+                    json = json.contains(":") ? json.replace(":", random.nextBoolean() ? "=" : "::") : json + "}";
+                    defects.add("!syntax");
                 }
             }
         }
