@@ -53,7 +53,7 @@ final class HttpListener implements AutoCloseable {
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         server.setErrorHandler(new JsonErrorHandler());
         server.setHandler(handler);
-        server.setStopTimeout(1000);
+        server.setStopTimeout(0); // close at once: streams and kept-alive clients must not delay a shutdown
         try {
             connector.open(); // binds now, so a taken port is reported before anything else starts
         } catch (IOException e) {
