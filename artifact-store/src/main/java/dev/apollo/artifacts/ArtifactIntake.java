@@ -9,15 +9,18 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * Copies an incoming artifact to a file in one pass: tells by its first bytes what it is (a jar, or an image
  * archive as {@code docker save} writes it), hashes it and enforces the size cap while streaming, so that an
- * artifact is never held in memory whatever its size. What the content claims is checked once it is on disk
- * ({@link ImageArchive} for images).
+ * artifact is never held in memory whatever its size. What the content claims is checked once it is on disk,
+ * before anyone can deploy it: a jar must open with a Main-Class ({@link RunnableJar}), an image archive must
+ * hold one image ({@link ImageArchive}). The file is the user's only (0600).
  */
 final class ArtifactIntake {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
@@ -46,7 +49,8 @@ final class ArtifactIntake {
         MessageDigest sha256 = Digests.sha256();
         MessageDigest sha1 = Digests.sha1();
         long size = 0;
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             byte[] buffer = new byte[64 * 1024];
             System.arraycopy(head, 0, buffer, 0, head.length);
             int n = head.length;
@@ -65,6 +69,9 @@ final class ArtifactIntake {
             }
             // Durable before it becomes visible: the rename that publishes it must not outrun the data.
             out.force(true);
+        }
+        if (kind == ArtifactKind.JAR) {
+            RunnableJar.check(target, what);
         }
         return new Received(kind, target, Digests.hex(sha256), Digests.hex(sha1), size);
     }

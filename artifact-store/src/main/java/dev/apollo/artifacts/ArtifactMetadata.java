@@ -60,7 +60,9 @@ record ArtifactMetadata(String sha256, long size, Instant storedAt, String sourc
         properties.setProperty("origin", origin);
         properties.setProperty("kind", kind.name());
         image.ifPresent(reference -> properties.setProperty("image", reference.value()));
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
             OutputStream out = Channels.newOutputStream(channel);
             properties.store(out, "Apollo artifact metadata");
             out.flush();

@@ -57,7 +57,7 @@ public final class FileArtifactStore implements ArtifactStore {
         Objects.requireNonNull(options, "options");
         Path dir = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             StoreFiles.deleteChildrenStartingWith(dir, INCOMING_PREFIX);
         } catch (IOException | UncheckedIOException e) {
             throw new ApolloException("could not open the artifact store in " + dir + ": " + e.getMessage(), e);
@@ -142,6 +142,9 @@ public final class FileArtifactStore implements ArtifactStore {
             metadata.write(incoming.resolve(METADATA));
             return publish(name, version, incoming, metadata);
         } catch (IOException e) {
+            if (OutOfSpace.is(e)) {
+                throw OutOfSpace.storing(what, root, e);
+            }
             throw new ApolloException("could not store " + what + " in " + root + ": " + e.getMessage(), e);
         } finally {
             // Already gone when publish moved it into place; otherwise this is a refused or failed upload.
@@ -159,7 +162,8 @@ public final class FileArtifactStore implements ArtifactStore {
             if (existing.isPresent()) {
                 return sameOrConflict(name, version, existing.get(), metadata);
             }
-            Files.createDirectories(target.getParent());
+            Files.createDirectories(target.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             try {
                 Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileSystemException e) {

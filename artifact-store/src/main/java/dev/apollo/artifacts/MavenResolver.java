@@ -64,7 +64,9 @@ final class MavenResolver {
         throw new ApolloException.NotFound("Maven artifact " + ref.coordinates() + " was not found; looked in "
                 + String.join(" and ", tried) + "."
                 + (remoteRepository.isEmpty()
-                        ? " No remote Maven repository is configured; install the jar locally (mvn install) or configure one."
+                        ? " No remote Maven repository is configured, so only ~/.m2 was searched: install the jar there"
+                        + " (mvn install), or start the control plane with one, e.g. apollo up --maven-remote"
+                        + " https://repo.maven.apache.org/maven2 for Maven Central (or maven-remote = URL in apollo.conf)."
                         : " Check the coordinates, or install the jar locally (mvn install)."));
     }
 

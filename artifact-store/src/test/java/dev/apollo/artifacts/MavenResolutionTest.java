@@ -202,7 +202,8 @@ class MavenResolutionTest {
         assertThatThrownBy(() -> localOnly().resolve(WEB_1_6))
                 .isInstanceOf(ApolloException.NotFound.class)
                 .hasMessageContaining(localRepo.toAbsolutePath().toString())
-                .hasMessageContaining("No remote Maven repository is configured");
+                .hasMessageContaining("No remote Maven repository is configured")
+                .hasMessageContaining("apollo up --maven-remote https://repo.maven.apache.org/maven2");
     }
 
     @Test

@@ -60,4 +60,14 @@ public class ApolloException extends RuntimeException {
             return leader.isEmpty() ? Optional.empty() : Optional.of(leader);
         }
     }
+
+    /**
+     * The platform ran out of something it needs to carry out a valid request: disk space for an
+     * upload, for instance (HTTP 507). The message names what ran out and where.
+     */
+    public static final class OutOfSpace extends ApolloException {
+        public OutOfSpace(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

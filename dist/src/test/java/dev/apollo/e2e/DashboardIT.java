@@ -171,7 +171,7 @@ class DashboardIT {
     @Order(5)
     void aCrashLoopingReleaseIsMarked() throws IOException {
         Path broken = home.resolve("broken.jar");
-        FailuresIT.writeJarWithoutMainClass(broken);
+        FailuresIT.writeJarWithAMissingMainClass(broken);
         apollo.ok("artifact", "push", broken.toString(), "--name", "broken", "--version", "1.0.0");
         browser.go(apollo.url() + "/dashboard/#/");
         browser.find("#overview");

@@ -40,7 +40,7 @@ class FailuresIT {
     @Test
     void aCrashingArtifactBacksOffThenFailsWithItsOutput(@TempDir Path home) throws IOException {
         Path broken = home.resolve("broken.jar");
-        writeJarWithoutMainClass(broken);
+        writeJarWithAMissingMainClass(broken);
         try (Apollo apollo = Apollo.up(home)) {
             apollo.ok("artifact", "push", broken.toString(), "--name", "broken", "--version", "1.0.0");
 
@@ -53,28 +53,29 @@ class FailuresIT {
                     .until(() -> apollo.ok("history", "broken", "-o", "json").out().contains("\"failed\""));
             assertThat(apollo.ok("history", "broken").out()).contains("failed 5 times in a row");
             assertThat(apollo.instanceProcesses()).isEmpty();
-            assertThat(apollo.ok("logs", "broken").out()).contains("no main manifest attribute");
+            assertThat(apollo.ok("logs", "broken").out()).contains("Could not find or load main class example.Missing");
         }
     }
 
     @Test
     void theCliWaitingOnACrashingDeployExitsNonZeroWithTheInstancesLastOutput(@TempDir Path home) throws IOException {
         Path broken = home.resolve("broken.jar");
-        writeJarWithoutMainClass(broken);
+        writeJarWithAMissingMainClass(broken);
         try (Apollo apollo = Apollo.up(home)) {
             apollo.ok("artifact", "push", broken.toString(), "--name", "broken", "--version", "1.0.0");
 
             Apollo.Result result = apollo.cli("deploy", "broken:1.0.0", "-n", "1", "--timeout", "3");
 
             assertThat(result.exit()).as(result.all()).isEqualTo(1);
-            assertThat(result.all()).contains("broken:1.0.0", "failed", "no main manifest attribute");
+            assertThat(result.all()).contains("broken:1.0.0", "failed", "Could not find or load main class example.Missing");
         }
     }
 
-    /** A jar java cannot run: every instance exits with code 1 at once ("no main manifest attribute"). */
-    static void writeJarWithoutMainClass(Path jar) throws IOException {
+    /** A jar java cannot run: every instance exits with code 1 at once ("Could not find or load main class example.Missing"). */
+    static void writeJarWithAMissingMainClass(Path jar) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
+        manifest.getMainAttributes().putValue("Main-Class", "example.Missing");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
             // A jar java cannot run: every instance exits with code 1 at once.
         }

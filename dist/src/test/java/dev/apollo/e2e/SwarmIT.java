@@ -30,7 +30,7 @@ class SwarmIT {
     @Test
     void aReleaseRunsAsSwarmTasksBehindTheGatewayAndNothingIsLeftAfterDown(@TempDir Path home) throws Exception {
         Path broken = home.resolve("broken.jar");
-        FailuresIT.writeJarWithoutMainClass(broken);
+        FailuresIT.writeJarWithAMissingMainClass(broken);
         String namespace;
         try (Apollo apollo = Apollo.up(home, "--scheduler", "swarm")) {
             namespace = namespace(home);
@@ -63,7 +63,7 @@ class SwarmIT {
             apollo.ok("artifact", "push", broken.toString(), "--name", "broken", "--version", "1.0.0");
             Apollo.Result crashed = apollo.cli("deploy", "broken:1.0.0", "-n", "1", "--timeout", "20");
             assertThat(crashed.exit()).as(crashed.all()).isEqualTo(1);
-            assertThat(crashed.all()).contains("no main manifest attribute");
+            assertThat(crashed.all()).contains("Could not find or load main class example.Missing");
 
             List<String> before = ids(replaced);
             ProcessHandle server = ProcessHandle.of(apollo.serverPid()).orElseThrow();

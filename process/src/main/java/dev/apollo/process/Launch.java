@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,10 @@ public record Launch(List<String> command, boolean ownSession, Optional<Path> di
             line.add(SETSID.toString());
         }
         line.addAll(command);
+        if (output.isPresent() && !Files.exists(output.get())) {
+            // Output is private to the user: logs carry whatever a program prints, secrets included.
+            Files.createFile(output.get(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         ProcessBuilder builder = new ProcessBuilder(line)
                 .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT))
                 .redirectErrorStream(true)

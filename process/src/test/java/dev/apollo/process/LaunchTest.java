@@ -56,6 +56,18 @@ class LaunchTest {
     }
 
     @Test
+    void aNewOutputFileIsPrivateToItsUser() throws Exception {
+        Path log = dir.resolve("new.log");
+
+        Process process = children.start(Launch.of(List.of("sh", "-c", "echo secret")).appendingOutputTo(log));
+
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(log)).isEqualTo("secret\n");
+    }
+
+    @Test
     void theEnvironmentIsExactlyTheOneGiven() throws Exception {
         Path log = dir.resolve("env.log");
 

@@ -81,6 +81,7 @@ public final class ControlPlane implements AutoCloseable {
                 new Controller.Settings(
                 config.stopGrace(), URI.create("http://" + rpc), config.drainDelay(), config.rollbackWindow(),
                 config.deployTimeout(), gateway.map(Front::trafficSync).orElse(TrafficSync.IMMEDIATE)));
+        dataDir.makePrivate();
         this.api = new ApiServer(new ApiServer.Parts(config, dataDir.token(), controller, store, scheduler, artifacts, events,
                 routes, clock, this::info, this::shutdown, gateway.orElse(null), new ApiServer.Standing() {
                     @Override

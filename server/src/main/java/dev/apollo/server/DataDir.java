@@ -16,7 +16,8 @@ import java.util.HexFormat;
 
 /**
  * The control plane's data directory: the database, artifacts, instance state, the API token
- * (mode 0600) and the files that tell the CLI where a running control plane is.
+ * and the files that tell the CLI where a running control plane is. Private to its user: 0700,
+ * every file in it 0600 ({@link PrivateTree}).
  */
 public final class DataDir implements AutoCloseable {
     private final Path root;
@@ -32,8 +33,17 @@ public final class DataDir implements AutoCloseable {
     /** Opens the directory, refusing when another control plane already runs on it. */
     public static DataDir open(Path root) {
         try {
-            Files.createDirectories(root);
-            FileChannel channel = FileChannel.open(root.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            PrivateTree.make(root);
+            // sqlite-jdbc unpacks its native library into java.io.tmpdir on every start, left behind after a
+            // kill -9; here it reuses one private copy per data dir instead.
+            Path lib = root.resolve("lib");
+            Files.createDirectories(lib, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PrivateTree.DIRECTORY));
+            if (System.getProperty("org.sqlite.tmpdir") == null) {
+                System.setProperty("org.sqlite.tmpdir", lib.toString());
+            }
+            FileChannel channel = FileChannel.open(root.resolve("server.lock"),
+                    java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PrivateTree.FILE));
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
@@ -44,6 +54,14 @@ public final class DataDir implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the data dir " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Makes private whatever the backends created meanwhile with their own modes (lock files,
+     * sqlite-jdbc's native library): called once everything is open.
+     */
+    public void makePrivate() {
+        PrivateTree.make(root);
     }
 
     public Path root() {

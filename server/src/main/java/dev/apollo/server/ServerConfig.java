@@ -2,6 +2,7 @@ package dev.apollo.server;
 
 import dev.apollo.core.ApolloException;
 import dev.apollo.process.LogLimits;
+import dev.apollo.server.http.ApiLimits;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.Optional;
  *     {@code APOLLO_STORE_PASSWORD} variable, else none (never a flag's value: process lists show those)
  * @param lease how long the leadership of control planes sharing a {@code postgresql://} store lasts
  *     unless renewed: the most a standby waits after the leader dies
+ * @param apiLimits what one API client may hold: timeouts and the connection cap
  */
 public record ServerConfig(
         Path home,
@@ -53,7 +55,8 @@ public record ServerConfig(
         Backends.StoreChoice store,
         LogLimits logs,
         Optional<Path> storePasswordFile,
-        Duration lease) {
+        Duration lease,
+        ApiLimits apiLimits) {
 
     public static final int DEFAULT_PORT = 7700;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
@@ -87,6 +90,7 @@ public record ServerConfig(
         if (lease.toMillis() < 500) {
             throw new ApolloException.Invalid("lease: " + lease.toMillis() + " ms (expected: >= 500 ms)");
         }
+        Objects.requireNonNull(apiLimits, "apiLimits");
         if (maxInstances < 1) {
             throw new ApolloException.Invalid("max instances: " + maxInstances + " (expected: >= 1)");
         }
@@ -96,7 +100,8 @@ public record ServerConfig(
         return new ServerConfig(home, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 200, Duration.ofSeconds(10),
                 Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
                 Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty(),
-                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE, LogLimits.DEFAULT, Optional.empty(), DEFAULT_LEASE);
+                Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE, LogLimits.DEFAULT, Optional.empty(), DEFAULT_LEASE,
+                ApiLimits.DEFAULT);
     }
 
     Builder toBuilder() {
@@ -127,6 +132,7 @@ public record ServerConfig(
         LogLimits logs;
         Optional<Path> storePasswordFile;
         Duration lease;
+        ApiLimits apiLimits;
 
         private Builder(ServerConfig c) {
             home = c.home;
@@ -148,12 +154,13 @@ public record ServerConfig(
             logs = c.logs;
             storePasswordFile = c.storePasswordFile;
             lease = c.lease;
+            apiLimits = c.apiLimits;
         }
 
         ServerConfig build() {
             return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                     drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store, logs,
-                    storePasswordFile, lease);
+                    storePasswordFile, lease, apiLimits);
         }
     }
 }

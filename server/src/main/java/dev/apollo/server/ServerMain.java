@@ -3,6 +3,7 @@ package dev.apollo.server;
 import dev.apollo.core.ApolloException;
 import dev.apollo.process.CappedOutput;
 import dev.apollo.process.LogLimits;
+import dev.apollo.server.http.ApiLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -116,10 +117,17 @@ public final class ServerMain {
                 case "--log-keep" -> config.logs = config.logs.withKeep(number(flag, value));
                 case "--store-password-file" -> config.storePasswordFile = Optional.of(Path.of(value));
                 case "--lease-ms" -> config.lease = Duration.ofMillis(number(flag, value));
+                case "--api-header-timeout-ms" -> config.apiLimits = new ApiLimits(Duration.ofMillis(number(flag, value)),
+                        config.apiLimits.idleTimeout(), config.apiLimits.maxConnections());
+                case "--api-idle-timeout-ms" -> config.apiLimits = new ApiLimits(config.apiLimits.headerTimeout(),
+                        Duration.ofMillis(number(flag, value)), config.apiLimits.maxConnections());
+                case "--api-max-connections" -> config.apiLimits = new ApiLimits(config.apiLimits.headerTimeout(),
+                        config.apiLimits.idleTimeout(), number(flag, value));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
                         + " --gateway, --nginx, --scheduler, --store, --store-password-file, --lease-ms, --log-max-size,"
-                        + " --log-keep; in " + CONFIG_FILE + " the same names without dashes).");
+                        + " --log-keep, --api-header-timeout-ms, --api-idle-timeout-ms, --api-max-connections; in "
+                        + CONFIG_FILE + " the same names without dashes).");
             }
         }
         ServerConfig built = config.build();

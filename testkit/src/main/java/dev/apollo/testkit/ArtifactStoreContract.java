@@ -144,6 +144,34 @@ public abstract class ArtifactStoreContract {
     }
 
     @Test
+    void contentIsCheckedAsTheRunnableJarItClaimsToBeBeforeItIsStored() throws IOException {
+        byte[] zipMagicThenJunk = new byte[4096];
+        zipMagicThenJunk[0] = 'P';
+        zipMagicThenJunk[1] = 'K';
+        zipMagicThenJunk[2] = 3;
+        zipMagicThenJunk[3] = 4;
+        byte[] whole = jar("whole");
+        byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 30);
+        java.io.ByteArrayOutputStream library = new java.io.ByteArrayOutputStream();
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(library, manifest)) {
+            out.putNextEntry(new java.util.jar.JarEntry("lib/Thing.class"));
+            out.write(new byte[] {1, 2, 3});
+        }
+
+        assertRefused(() -> push("web-service", "1.0.0", zipMagicThenJunk), ApolloException.Invalid.class,
+                "web-service:1.0.0", "not a readable jar");
+        assertRefused(() -> push("web-service", "1.0.0", truncated), ApolloException.Invalid.class,
+                "web-service:1.0.0", "not a readable jar");
+        assertRefused(() -> push("web-service", "1.0.0", library.toByteArray()), ApolloException.Invalid.class,
+                "web-service:1.0.0", "no Main-Class");
+
+        assertThat(store.list()).isEmpty();
+        assertNothingLeftBehind();
+    }
+
+    @Test
     void emptyContentIsInvalid() {
         assertRefused(() -> push("web-service", "1.0.0", new byte[0]), ApolloException.Invalid.class,
                 "expected an executable jar", "is empty");

@@ -127,6 +127,15 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public List<Release> latestReleases() {
+        return locked(() -> {
+            java.util.Map<String, Release> newest = new java.util.HashMap<>();
+            releases.values().forEach(r -> newest.put(r.environment() + "/" + r.service(), r)); // ascending ids: last wins
+            return newest.values().stream().sorted(java.util.Comparator.comparing(Release::id)).toList();
+        });
+    }
+
+    @Override
     public List<Event> commit(List<Release> releasesToWrite, List<Event> eventsToAppend) {
         List<Release> writes = List.copyOf(releasesToWrite);
         List<Event> appends = List.copyOf(eventsToAppend);

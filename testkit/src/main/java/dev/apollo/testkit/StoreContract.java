@@ -279,6 +279,17 @@ public abstract class StoreContract {
     }
 
     @Test
+    void latestReleasesAreTheNewestOfEachServiceInEachEnvironmentWhateverTheirState() {
+        Release failedFirstDeploy = release(1, PRODUCTION, "broken", ReleaseState.FAILED);
+        Release replaced = release(2, PRODUCTION, "web-service", ReleaseState.REPLACED);
+        Release live = release(3, PRODUCTION, "web-service", ReleaseState.LIVE);
+        Release failedAfterLive = release(4, PRODUCTION, "web-service", ReleaseState.FAILED);
+        store.commit(List.of(failedAfterLive, live, replaced, failedFirstDeploy), List.of());
+
+        assertThat(store.latestReleases()).containsExactly(failedFirstDeploy, failedAfterLive);
+    }
+
+    @Test
     void releaseIdsAreNeverHandedOutTwiceNotEvenAfterAReopen() {
         assertThat(store.nextReleaseId()).isEqualTo(new ReleaseId(1));
         assertThat(store.nextReleaseId()).isEqualTo(new ReleaseId(2));

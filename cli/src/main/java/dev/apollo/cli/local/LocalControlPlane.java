@@ -206,7 +206,11 @@ public final class LocalControlPlane {
 
     private void createHome() {
         try {
-            Files.createDirectories(home);
+            if (!Files.isDirectory(home)) {
+                // Private from the start: it will hold the desired state, secrets' key and every log.
+                Files.createDirectories(home, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
         } catch (IOException e) {
             throw CliException.failed("Cannot create the data dir " + home + ": " + e.getMessage());
         }

@@ -49,6 +49,15 @@ public interface Store extends AutoCloseable {
     List<Release> activeReleases();
 
     /**
+     * The newest release of each service in each environment, whatever its state, oldest first: how
+     * a service whose releases all ended (a first deploy that failed) is still listed. A store that
+     * cannot tell answers its active releases, which lists every service that runs.
+     */
+    default List<Release> latestReleases() {
+        return activeReleases();
+    }
+
+    /**
      * Writes releases (inserted or replaced by id) and appends events, all in one transaction.
      *
      * @return the events as stored, with their ids

@@ -74,7 +74,7 @@ final class InstanceTable {
             Path dir = dir(id);
             try {
                 deleteTree(dir); // leftovers of a forget that did not finish
-                Files.createDirectories(dir);
+                Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))); // private: its log is the instance's output
                 // Written before the process exists: if we die right after starting it, the next
                 // control plane finds the record and adopts the process by its marker.
                 record.write(dir);

@@ -148,7 +148,7 @@ public final class ProcessScheduler implements Scheduler {
         Path home;
         StateDirLock lock;
         try {
-            Files.createDirectories(stateDir.resolve(INSTANCES));
+            Files.createDirectories(stateDir.resolve(INSTANCES), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             // The real path, so that the marker on the command line is the same however the
             // directory is spelled (relative, through a symlink) by the next control plane.
             home = stateDir.toRealPath();

@@ -30,7 +30,8 @@ final class StateDirLock implements AutoCloseable {
      * @throws ApolloException.Conflict when another scheduler holds the lock
      */
     static StateDirLock acquire(Path home) throws IOException {
-        FileChannel channel = FileChannel.open(home.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(home.resolve(FILE),
+                java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         FileLock lock;
         try {
             lock = channel.tryLock();

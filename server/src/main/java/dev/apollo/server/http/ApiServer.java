@@ -1,6 +1,5 @@
 package dev.apollo.server.http;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.apollo.api.Views.LeadershipView;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.port.ArtifactStore;
@@ -12,20 +11,16 @@ import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.RouteFeed;
 import dev.apollo.server.dashboard.DashboardGate;
 import dev.apollo.server.dashboard.Sessions;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
-/** The REST API on the JDK's HTTP server, one virtual thread per request (event streams hold theirs). */
+/** The REST API on Jetty ({@link HttpListener}), one virtual thread per request (event streams hold theirs). */
 public final class ApiServer implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpListener server;
 
     public record Parts(
             ServerConfig config, String token, Controller controller, Store store, Scheduler scheduler,
@@ -56,17 +51,16 @@ public final class ApiServer implements AutoCloseable {
             // Until the control plane wires its gateway in, /v1/gateway is a plain 404, as on an older server.
             new GatewayApi(parts.gateway()).register(router);
         }
-        try {
-            server = HttpServer.create(parts.config().listen(), 128);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + parts.config().listen() + ": " + e.getMessage()
-                    + " (is another control plane using that port? choose another with --listen)", e);
-        }
-        server.createContext("/", router);
         Sessions sessions = new Sessions(parts.clock());
-        new DashboardApi(sessions, parts.events(), server.getAddress()).register(router);
-        server.createContext(DashboardGate.PREFIX, new DashboardGate(router, sessions, parts.token()));
-        server.setExecutor(executor);
+        try {
+            server = new HttpListener(parts.config().listen(), new DashboardGate(router, sessions, parts.token()),
+                    parts.config().apiLimits());
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot listen on " + parts.config().listen() + ": " + e.getCause().getMessage()
+                    + " (is another control plane using that port? choose another with --listen)", e.getCause());
+        }
+        // Added once the listener is bound: a login link names the address it got.
+        new DashboardApi(sessions, parts.events(), server.address()).register(router);
     }
 
     /**
@@ -91,12 +85,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -36,6 +36,7 @@ final class LogApi {
     void register(Router router) {
         router.add("GET", "/v1/environments/{env}/services/{service}/logs", call -> {
             ServiceApi.Key key = services.key(call);
+            services.requireDeployedOnce(key); // a service never deployed has no logs: 404, as it has no status
             Optional<InstanceId> only = call.query("instance").map(InstanceId::new);
             List<InstanceStatus> instances = instances(key, only);
             if (call.query("follow").map(Boolean::parseBoolean).orElse(false)) {

@@ -74,7 +74,18 @@ final class ServiceApi {
                     .distinct()
                     .sorted(Comparator.comparing(Key::environment).thenComparing(Key::service))
                     .flatMap(k -> ViewMapper.service(snapshot, k.environment(), k.service(), clock.instant()).stream())
-                    .toList();
+                    .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+            // Services whose every release ended in failure still exist (their status answers): list them too,
+            // with nothing running and their last failure, so that "apollo status" never says there are none.
+            store.latestReleases().stream()
+                    .filter(r -> r.state() == dev.apollo.core.model.ReleaseState.FAILED)
+                    .filter(r -> only.isEmpty() || only.get().equals(r.environment()))
+                    .map(r -> new Key(r.environment(), r.service()))
+                    .filter(k -> services.stream().noneMatch(s -> s.environment().equals(k.environment().value())
+                            && s.service().equals(k.service().value())))
+                    .flatMap(k -> lastKnown(k).stream())
+                    .forEach(services::add);
+            services.sort(Comparator.comparing(ServiceStatus::environment).thenComparing(ServiceStatus::service));
             call.json(200, services);
         });
         router.add("GET", SERVICE, call -> {
@@ -176,6 +187,13 @@ final class ServiceApi {
         Key key = new Key(EnvironmentName.of(call.param("env")), ServiceName.of(call.param("service")));
         requireEnvironment(key.environment());
         return key;
+    }
+
+    /** Refuses a service that was never deployed in the environment, as its status does. */
+    void requireDeployedOnce(Key key) {
+        if (store.history(key.environment(), key.service()).isEmpty()) {
+            throw unknownService(key);
+        }
     }
 
     EnvironmentName environment(Call call) {

@@ -2,10 +2,7 @@ package dev.apollo.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.apollo.testkit.ManualClock;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,30 +26,33 @@ class DashboardGateTest {
     private final Sessions sessions = new Sessions(new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
     private final List<String> reached = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private HttpServer server;
+    private Server server;
     private String base;
 
     @BeforeEach
-    void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        var api = (com.sun.net.httpserver.HttpHandler) exchange -> {
-            reached.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
-                    + exchange.getRequestHeaders().getFirst("Authorization") + " cookie="
-                    + exchange.getRequestHeaders().getFirst("Cookie"));
-            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+    void start() throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        Handler api = new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                reached.add(request.getMethod() + " " + request.getHttpURI().getPathQuery() + " "
+                        + request.getHeaders().get("Authorization") + " cookie=" + request.getHeaders().get("Cookie"));
+                response.setStatus(200);
+                response.write(true, StandardCharsets.UTF_8.encode("{}"), callback);
+                return true;
+            }
         };
-        server.createContext("/", api);
-        server.createContext(DashboardGate.PREFIX, new DashboardGate(api, sessions, "t0ken"));
+        server.setHandler(new DashboardGate(api, sessions, "t0ken"));
         server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        base = "http://127.0.0.1:" + connector.getLocalPort();
     }
 
     @AfterEach
-    void stop() {
-        server.stop(0);
+    void stop() throws Exception {
+        server.stop();
         http.close();
     }
 

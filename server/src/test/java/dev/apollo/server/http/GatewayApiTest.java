@@ -2,7 +2,6 @@ package dev.apollo.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.apollo.api.Views.GatewayView;
 import dev.apollo.core.ApolloException;
 import java.io.IOException;
@@ -39,26 +38,25 @@ class GatewayApiTest {
         }
     };
 
-    private HttpServer server;
+    private HttpListener server;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws IOException {
         Router router = new Router(TOKEN);
         new GatewayApi(info).register(router);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", router);
+        server = new HttpListener(new InetSocketAddress("127.0.0.1", 0), router, ApiLimits.DEFAULT);
         server.start();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
         http.close();
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + pathAndQuery))
                 .header("Authorization", "Bearer " + TOKEN).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }

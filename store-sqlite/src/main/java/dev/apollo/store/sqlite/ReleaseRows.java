@@ -65,6 +65,11 @@ final class ReleaseRows {
         }, ReleaseRows::read);
     }
 
+    static List<Release> latest(Connection connection) throws SQLException {
+        return Sql.list(connection, SELECT + " WHERE id IN (SELECT max(id) FROM releases GROUP BY env, service) ORDER BY id",
+                s -> { }, ReleaseRows::read);
+    }
+
     static List<Release> activeIn(Connection connection, EnvironmentName environment) throws SQLException {
         return active(connection).stream().filter(r -> r.environment().equals(environment)).toList();
     }

@@ -89,6 +89,11 @@ public final class SqliteStore implements Store {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            if (!Files.exists(file)) {
+                // Created private before SQLite opens it: its -wal and -shm files take the database's mode.
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -156,6 +161,11 @@ public final class SqliteStore implements Store {
     @Override
     public List<Release> activeReleases() {
         return run("list active releases", ReleaseRows::active);
+    }
+
+    @Override
+    public List<Release> latestReleases() {
+        return run("list the latest release of each service", ReleaseRows::latest);
     }
 
     @Override

@@ -1,0 +1,29 @@
+package dev.apollo.server.http;
+
+import dev.apollo.core.ApolloException;
+import java.time.Duration;
+
+/**
+ * What one API client may hold of the control plane.
+ *
+ * @param headerTimeout from connecting to the end of the first request's headers; a client that
+ *     drips its headers (or sends nothing, or something that is not HTTP) is cut off then
+ * @param idleTimeout the longest silence while a request or its body is being read, or between
+ *     requests on a kept-alive connection
+ * @param maxConnections open connections at once; past it the server stops accepting until one closes
+ */
+public record ApiLimits(Duration headerTimeout, Duration idleTimeout, int maxConnections) {
+    public static final ApiLimits DEFAULT = new ApiLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 512);
+
+    public ApiLimits {
+        if (headerTimeout.isNegative() || headerTimeout.isZero()) {
+            throw new ApolloException.Invalid("API header timeout: " + headerTimeout.toMillis() + " ms (expected: > 0)");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new ApolloException.Invalid("API idle timeout: " + idleTimeout.toMillis() + " ms (expected: > 0)");
+        }
+        if (maxConnections < 8) {
+            throw new ApolloException.Invalid("API max connections: " + maxConnections + " (expected: >= 8)");
+        }
+    }
+}
