@@ -189,6 +189,11 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public List<Release> latestReleases() {
+        return db.read("list the latest release of each service", ReleaseRows::latest);
+    }
+
+    @Override
     public List<Event> commit(List<Release> releases, List<Event> events) {
         List<Release> releasesToWrite = List.copyOf(releases);
         List<Event> eventsToAppend = List.copyOf(events);

@@ -64,6 +64,11 @@ final class ReleaseRows {
                 s -> s.setArray(1, connection.createArrayOf("text", ACTIVE)), ReleaseRows::read));
     }
 
+    static List<Release> latest(Connection connection) throws SQLException {
+        return List.copyOf(Db.query(connection, SELECT + " WHERE id IN (SELECT max(id) FROM releases GROUP BY env, service)"
+                + " ORDER BY id", s -> { }, ReleaseRows::read));
+    }
+
     static List<Release> activeIn(Connection connection, EnvironmentName environment) throws SQLException {
         return active(connection).stream().filter(r -> r.environment().equals(environment)).toList();
     }
