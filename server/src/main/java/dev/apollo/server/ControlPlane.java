@@ -96,7 +96,7 @@ public final class ControlPlane implements AutoCloseable {
                 }));
         this.election = sharedLeadership
                 .map(l -> Election.shared(l, id, config.lease(), this::lead))
-                .orElseGet(() -> Election.solo(id));
+                .orElseGet(() -> Election.solo(id, this::lead));
         controller.actOnlyWhile(election::authority);
     }
 

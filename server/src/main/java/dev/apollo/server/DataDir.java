@@ -24,6 +24,10 @@ public final class DataDir implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
 
+    private static final String SQLITE_TMPDIR = "org.sqlite.tmpdir";
+    /** A place the user chose for the library (-Dorg.sqlite.tmpdir) is kept. */
+    private static final boolean SQLITE_TMPDIR_GIVEN = System.getProperty(SQLITE_TMPDIR) != null;
+
     private DataDir(Path root, FileChannel lockChannel, FileLock lock) {
         this.root = root;
         this.lockChannel = lockChannel;
@@ -38,8 +42,10 @@ public final class DataDir implements AutoCloseable {
             // kill -9; here it reuses one private copy per data dir instead.
             Path lib = root.resolve("lib");
             Files.createDirectories(lib, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PrivateTree.DIRECTORY));
-            if (System.getProperty("org.sqlite.tmpdir") == null) {
-                System.setProperty("org.sqlite.tmpdir", lib.toString());
+            // Set at every open, not only the first: sqlite-jdbc reads it when it first loads, which may come after
+            // an earlier data dir (of a store that is not SQLite, or of a test) was opened and deleted.
+            if (!SQLITE_TMPDIR_GIVEN) {
+                System.setProperty(SQLITE_TMPDIR, lib.toString());
             }
             FileChannel channel = FileChannel.open(root.resolve("server.lock"),
                     java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),

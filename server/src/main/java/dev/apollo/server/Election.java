@@ -54,9 +54,9 @@ final class Election implements ApiServer.Standing, AutoCloseable {
         this.mode = leadership.isPresent() ? Mode.STANDBY : Mode.SOLO;
     }
 
-    /** A store of its own: this control plane always leads. */
-    static Election solo(String id) {
-        return new Election(Optional.empty(), id, Duration.ZERO, () -> {});
+    /** A store of its own: this control plane always leads, and {@code lead} runs at {@link #start()}. */
+    static Election solo(String id, Runnable lead) {
+        return new Election(Optional.empty(), id, Duration.ZERO, lead);
     }
 
     /**
