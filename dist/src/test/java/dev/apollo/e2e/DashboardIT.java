@@ -183,7 +183,7 @@ class DashboardIT {
         browser.screenshot(SHOTS.resolve("overview.png"));
         browser.go(apollo.url() + "/dashboard/#/services/production/broken");
         browser.awaitText("#deploy-progress h2", text -> text.startsWith("Deploy failed"));
-        browser.awaitText("#failure-output", text -> text.contains("no main manifest attribute"));
+        browser.awaitText("#failure-output", text -> text.contains("Could not find or load main class"));
         browser.awaitText("section.card", text -> text.contains("No active release"));
         browser.screenshot(SHOTS.resolve("failed-deploy.png"));
     }

@@ -187,6 +187,8 @@ public final class ControlPlane implements AutoCloseable {
             boolean clean = controller.awaitNoInstances(config.stopGrace().plus(Duration.ofSeconds(5)));
             if (!clean) {
                 LOG.warning("shutdown: some instances were still running at the deadline");
+            } else if (!scheduler.awaitRetired(Duration.ofSeconds(15))) {
+                LOG.warning("shutdown: the scheduler still kept retired releases (an engine's services) at the deadline");
             }
             gateway.ifPresent(g -> g.stop(Duration.ofSeconds(5)));
         } catch (InterruptedException e) {

@@ -58,6 +58,17 @@ public interface Scheduler extends AutoCloseable {
     void retire(ReleaseId release, Duration grace);
 
     /**
+     * Waits until the backend has dropped what it kept for retired releases whose instances have all exited,
+     * for a caller about to go away ({@code apollo down}) that must leave nothing behind. A backend that keeps
+     * nothing but its instances (processes) is done at once.
+     *
+     * @return false when something was still kept at the timeout
+     */
+    default boolean awaitRetired(Duration timeout) throws InterruptedException {
+        return true;
+    }
+
+    /**
      * Every instance the scheduler runs, including those adopted from an earlier run of the control
      * plane and those that exited and are not yet {@linkplain #forget forgotten}, by id.
      */

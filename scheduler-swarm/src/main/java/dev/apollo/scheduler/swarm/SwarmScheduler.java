@@ -331,6 +331,27 @@ public final class SwarmScheduler implements Scheduler {
         }
     }
 
+    /** Removes the retired services whose tasks have all ended now, rather than at the next housekeeping pass. */
+    @Override
+    public boolean awaitRetired(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            synchronized (lock) {
+                requireOpen();
+                Snapshot now = refresh();
+                List<ServiceView> retired = now.services().stream().filter(ServiceView::retired).toList();
+                retired.forEach(service -> removeWhenDone(service, now));
+                if (retired.stream().allMatch(service -> now.tasks(service).stream().allMatch(TaskView::terminal))) {
+                    return true; // every one of them removed just now
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100); // the engine has no event to wait on here
+        }
+    }
+
     private void markStopRequested(InstanceId id) {
         Known instance = known.get(id);
         if (instance != null && !instance.observed().stopRequested()) {
