@@ -1,5 +1,8 @@
 package dev.apollo.core.port;
 
+import java.util.Collection;
+import java.util.stream.Collectors;
+
 /**
  * What an artifact is, and so which schedulers can run it: each scheduler declares the kinds it
  * runs ({@link Scheduler#runs()}), and a deploy of another kind is refused before anything starts.
@@ -19,5 +22,10 @@ public enum ArtifactKind {
     /** In words, for messages: "an executable jar". */
     public String description() {
         return description;
+    }
+
+    /** Several kinds in words, for messages: "a container image and an executable jar". */
+    public static String describe(Collection<ArtifactKind> kinds) {
+        return kinds.stream().map(ArtifactKind::description).sorted().collect(Collectors.joining(" and "));
     }
 }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The backend that runs releases: local processes today, Docker Swarm or Kubernetes next. It is
@@ -32,8 +31,7 @@ public interface Scheduler extends AutoCloseable {
      * @throws ApolloException.NotFound when the engine has no such image
      */
     default ArtifactStore.ImageFacts inspectImage(ImageReference image) {
-        throw new ApolloException.Invalid("this control plane's scheduler runs " + runs().stream()
-                .map(ArtifactKind::description).sorted().collect(Collectors.joining(" and ")) + ", not container"
+        throw new ApolloException.Invalid("this control plane's scheduler runs " + ArtifactKind.describe(runs()) + ", not container"
                 + " images; start it with --scheduler swarm to run image " + image + ".");
     }
 

@@ -192,6 +192,7 @@ public final class Controller implements AutoCloseable {
     // ---- commands
 
     public DeployResult deploy(Deploy deploy) {
+        // Resolved here, outside the loop: a Maven artifact is fetched without holding up the control loop.
         requireRunnable(artifacts.resolve(deploy.artifact()));
         return call(() -> releases.deploy(deploy));
     }
@@ -201,7 +202,7 @@ public final class Controller implements AutoCloseable {
         if (!scheduler.runs().contains(artifact.kind())) {
             throw new ApolloException.Invalid(artifact.name() + ":" + artifact.version() + " is "
                     + artifact.kind().description() + ", which this control plane's scheduler does not run (it runs "
-                    + scheduler.runs().stream().map(ArtifactKind::description).sorted().collect(Collectors.joining(" and "))
+                    + ArtifactKind.describe(scheduler.runs())
                     + (artifact.kind() == ArtifactKind.IMAGE ? "); start it with --scheduler swarm to run images." : ")."));
         }
     }

@@ -38,7 +38,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(Parts parts) {
         Router router = new Router(parts.token()).gate((method, path) -> standbyServes(method, path)
                 ? Optional.empty() : parts.standing().standingBy());
-        ServiceApi services = new ServiceApi(parts.controller(), parts.store(), parts.artifacts(), parts.config(), parts.clock());
+        ServiceApi services = new ServiceApi(parts.controller(), parts.store(), parts.config(), parts.clock());
         services.register(router);
         new SystemApi(parts.info(), parts.shutdown()).register(router);
         router.add("GET", "/v1/leadership", call -> call.json(200, parts.standing().view()));

@@ -20,7 +20,6 @@ import dev.apollo.core.model.HealthCheck;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
-import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Store;
 import dev.apollo.server.ServerConfig;
 import dev.apollo.server.control.Controller;
@@ -44,15 +43,13 @@ final class ServiceApi {
 
     private final Controller controller;
     private final Store store;
-    private final ArtifactStore artifacts;
     private final ServerConfig config;
     private final Clock clock;
     private final HealthCheckRequests healthChecks = HealthCheckRequests.onThisMachine();
 
-    ServiceApi(Controller controller, Store store, ArtifactStore artifacts, ServerConfig config, Clock clock) {
+    ServiceApi(Controller controller, Store store, ServerConfig config, Clock clock) {
         this.controller = controller;
         this.store = store;
-        this.artifacts = artifacts;
         this.config = config;
         this.clock = clock;
     }
@@ -60,7 +57,6 @@ final class ServiceApi {
     void register(Router router) {
         router.add("POST", "/v1/deploys", call -> {
             Deploy deploy = validate(call.readJson(DeployRequest.class));
-            artifacts.resolve(deploy.artifact()); // fails fast, and fetches Maven artifacts outside the control loop
             DeployResult result = controller.deploy(deploy);
             call.json(202, new DeployResponse(result.kind(), ViewMapper.release(result.release()), result.eventCursor()));
         });
