@@ -1,6 +1,7 @@
 package dev.apollo.gateway;
 
 import dev.apollo.routing.Reject;
+import dev.apollo.routing.Rejects;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
@@ -22,16 +23,13 @@ final class ProtocolErrors {
         Throwable cause = request.decoderResult().cause();
         Reject reject;
         if (cause instanceof TooLongHttpLineException) {
-            reject = reject(414, "uri_too_long", "the request line is longer than 8192 bytes; send a shorter URI (move data"
-                    + " into the body of a POST)");
-        } else if (cause instanceof StrictRequestDecoder.UnsupportedVersion) {
-            reject = reject(505, "http_version_not_supported", cause.getMessage());
+            reject = Rejects.uriTooLong(8192);
+        } else if (cause instanceof StrictRequestDecoder.UnsupportedVersion unsupported) {
+            reject = Rejects.httpVersionNotSupported(unsupported.version());
         } else if (cause instanceof TooLongHttpHeaderException) {
-            reject = reject(431, "headers_too_large", "the request headers are larger than 32768 bytes; send fewer or"
-                    + " smaller headers (cookies count)");
+            reject = Rejects.headersTooLarge("32768 bytes");
         } else {
-            reject = reject(400, "bad_request", "the request is not valid HTTP/1.1"
-                    + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
+            reject = Rejects.malformedRequest(cause == null || cause.getMessage() == null ? "" : cause.getMessage());
         }
         answerAndClose(request, reject);
     }

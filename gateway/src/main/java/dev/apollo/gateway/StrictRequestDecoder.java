@@ -40,8 +40,15 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
     /** A request line naming an HTTP version other than 1.0 and 1.1 (Vert.x would answer it "HTTP/9.9 501"). */
     static final class UnsupportedVersion extends IllegalArgumentException {
+        private final String version;
+
         UnsupportedVersion(String version) {
             super("HTTP version " + version + " is not supported; send HTTP/1.1");
+            this.version = version;
+        }
+
+        String version() {
+            return version;
         }
     }
 

@@ -77,6 +77,40 @@ public final class Rejects {
         return Reject.of(400, "bad_request", "path", path, "message", message);
     }
 
+    /** A request that is not valid HTTP/1.x (a request line or header that does not parse, no Host or two). */
+    public static Reject malformedRequest(String detail) {
+        return Reject.of(400, "bad_request", "message", "the request is not valid HTTP/1.1" + (detail.isEmpty() ? "" : " (" + detail + ")"));
+    }
+
+    /** The request line is longer than the gateway reads; {@code limit} in bytes. */
+    public static Reject uriTooLong(int limit) {
+        return Reject.of(414, "uri_too_long", "message", "the request line is longer than " + limit
+                + " bytes; send a shorter URI (move data into the body of a POST)");
+    }
+
+    /** @param limit what the gateway reads, in words (e.g. "32768 bytes") */
+    public static Reject headersTooLarge(String limit) {
+        return Reject.of(431, "headers_too_large", "message", "the request headers are larger than " + limit
+                + "; send fewer or smaller headers (cookies count)");
+    }
+
+    /** @param version the version the request line named, or empty when the gateway cannot tell */
+    public static Reject httpVersionNotSupported(String version) {
+        return Reject.of(505, "http_version_not_supported", "message", (version.isEmpty() ? "this HTTP version"
+                : "HTTP version " + version) + " is not supported; send HTTP/1.1");
+    }
+
+    /** A Transfer-Encoding other than chunked: HTTP allows others, gateways need not read them (RFC 9112 §6.1). */
+    public static Reject unsupportedTransferEncoding() {
+        return Reject.of(501, "not_implemented", "message", "the request's Transfer-Encoding is not supported; send the body"
+                + " with Content-Length or Transfer-Encoding: chunked");
+    }
+
+    /** The client took too long to send its request. */
+    public static Reject requestTimeout() {
+        return Reject.of(408, "request_timeout", "message", "the request did not arrive in time; send it again");
+    }
+
     public static Reject backendTimeout(String poolEnv, String service) {
         return backend(504, "gateway_timeout", poolEnv, service, service + " in " + poolEnv
                 + " did not answer in time; check its logs with: apollo logs " + service + " -e " + poolEnv);

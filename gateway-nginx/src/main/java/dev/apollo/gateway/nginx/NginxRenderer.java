@@ -56,6 +56,20 @@ public final class NginxRenderer {
 
     private static final String BALANCER = balancerCode();
 
+    /**
+     * The errors nginx answers itself, by the status nginx gives them, with what we answer instead
+     * (494 is nginx's own code for headers too large, sent as 400; we send 431 as the embedded gateway).
+     * nginx reads a request line of up to 8192 bytes and header lines of up to 8192 bytes, 32768 in all
+     * (large_client_header_buffers 4 8k); it cannot tell us which of its 400s it was.
+     */
+    private static final SortedMap<Integer, Reject> PROTOCOL_ERRORS = new TreeMap<>(Map.of(
+            400, Rejects.malformedRequest("nginx could not read its request line or headers, or it has no Host or two"),
+            408, Rejects.requestTimeout(),
+            414, Rejects.uriTooLong(8192),
+            494, Rejects.headersTooLarge("8192 bytes a line or 32768 in all"),
+            501, Rejects.unsupportedTransferEncoding(),
+            505, Rejects.httpVersionNotSupported("")));
+
     private final NginxSettings settings;
     private final List<Path> modules;
 
@@ -335,6 +349,7 @@ public final class NginxRenderer {
             balanced("web", "$request_uri");
             balanced("H", "$request_uri");
             errorLocations();
+            protocolErrorLocations();
             out.close();
             out.blank();
         }
@@ -386,9 +401,11 @@ public final class NginxRenderer {
         private void balanced(String kind, String uri) {
             out.open("location = \"apollo:" + kind + "-balanced\"");
             out.line("access_by_lua_block { apollo.route(\"" + kind + "\") }");
+            out.line("header_filter_by_lua_block { apollo.response_headers() }");
             out.line("proxy_pass \"http://apollo_instances" + uri + "\";");
             out.line("error_page 502 @apollo_502;");
             out.line("error_page 504 @apollo_504;");
+            protocolErrorPages();
             out.close();
         }
 
@@ -414,6 +431,7 @@ public final class NginxRenderer {
             snapshot.environments().forEach(this::rpcEnvironment);
             balanced("R", "$apollo_rpc_rest$is_args$args");
             errorLocations();
+            protocolErrorLocations();
             out.close();
             out.blank();
         }
@@ -462,9 +480,12 @@ public final class NginxRenderer {
             out.line("proxy_read_timeout " + seconds(settings.externalTimeout()) + ";");
             out.line("proxy_send_timeout " + seconds(settings.externalTimeout()) + ";");
             out.line("proxy_next_upstream off;");
+            out.line("access_by_lua_block { apollo.request_headers() }");
+            out.line("header_filter_by_lua_block { apollo.response_headers() }");
             String errors = "external_" + env + "__" + external.name();
             out.line("error_page 502 @" + errors + "_502;");
             out.line("error_page 504 @" + errors + "_504;");
+            protocolErrorPages();
             out.close();
             replyIn("location @" + errors + "_502", Rejects.externalUnreachable(env, external.name(), external.url(),
                     "nginx could not connect or lost the connection", external.environment()));
@@ -501,10 +522,30 @@ public final class NginxRenderer {
             out.line("proxy_set_header X-Apollo-Env " + environment + ";");
             out.line("proxy_set_header Upgrade $apollo_upgrade;");
             out.line("proxy_set_header Connection $apollo_connection;");
-            out.line("# Hop-by-hop, or meant for a proxy: not for the instance.");
+            out.line("# Hop-by-hop, or meant for a proxy: not for the instance (apollo.request_headers drops what the");
+            out.line("# client's Connection names, and adds every X-Forwarded-For line and Via).");
             for (String header : List.of("Proxy-Authorization", "Proxy-Connection", "Keep-Alive", "TE", "Trailer", "HTTP2-Settings")) {
                 out.line("proxy_set_header " + header + " \"\";");
             }
+            out.line("# Errors nginx finds itself, often before any location (a request it cannot read, too long, a version it");
+            out.line("# does not speak): our JSON instead of its HTML page. A location with error pages of its own repeats these.");
+            protocolErrorPages();
+        }
+
+        /**
+         * nginx's own protocol errors, to our JSON. The pages' URIs start with "//", which no client
+         * request can reach (nginx merges a client's slashes before it picks a location), and error_page
+         * needs a URI: a named location does not work for a request whose line nginx could not read.
+         * There is no 413 (client_max_body_size 0), and nginx closes on 408 without an answer; the page
+         * is there should a later nginx send one.
+         */
+        private void protocolErrorPages() {
+            PROTOCOL_ERRORS.forEach((nginxStatus, reject) -> out.line("error_page " + nginxStatus
+                    + (nginxStatus == reject.status() ? "" : " =" + reject.status()) + " " + protocolErrorUri(reject) + ";"));
+        }
+
+        private void protocolErrorLocations() {
+            PROTOCOL_ERRORS.values().forEach(reject -> replyIn("location = " + protocolErrorUri(reject), reject));
         }
 
         private void beginEnvironment(String env, EnvironmentTable table) {
@@ -543,6 +584,10 @@ public final class NginxRenderer {
 
     private static String quoted(String text) {
         return "\"" + nginxEscaped(text) + "\"";
+    }
+
+    private static String protocolErrorUri(Reject reject) {
+        return "//apollo-error/" + reject.status();
     }
 
     static String upstream(BackendPool pool) {

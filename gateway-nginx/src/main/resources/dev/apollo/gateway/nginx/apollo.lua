@@ -89,8 +89,66 @@ local function wants_testbed(service)
   return false
 end
 
+local VIA = "1.1 apollo"
+
+-- Headers nginx sets for the instance itself (proxy_set_header), and Connection's options: never
+-- removed because a Connection header names them (Connection: Host must not cost the request its Host).
+local SET_BY_US = {
+  host = true, connection = true, upgrade = true, close = true, ["keep-alive"] = true,
+  ["x-forwarded-for"] = true, ["x-forwarded-proto"] = true, ["x-forwarded-host"] = true, ["x-apollo-env"] = true,
+}
+
+-- All lines of a header as one, as RFC 9110 §5.3 allows for a list (nginx 1.22's variables see only the first line).
+local function joined(value)
+  if type(value) == "table" then
+    return table.concat(value, ", ")
+  end
+  return value
+end
+
+-- The header names a Connection value lists, lower case (RFC 9110 §7.6.1: they belong to one connection).
+local function named_by(connection)
+  local names = {}
+  if connection then
+    for token in joined(connection):gmatch("[^,]+") do
+      local name = token:match("^%s*(.-)%s*$"):lower()
+      if name ~= "" and not SET_BY_US[name] then
+        names[#names + 1] = name
+      end
+    end
+  end
+  return names
+end
+
+-- What the client sent, as the instance should see it (the embedded gateway's rules): headers the
+-- client's Connection names dropped, every X-Forwarded-For line kept (nginx adds the client after
+-- them) and our Via added after the client's.
+function M.request_headers()
+  local headers = ngx.req.get_headers(0)
+  for _, name in ipairs(named_by(headers["connection"])) do
+    ngx.req.clear_header(name)
+  end
+  local forwarded = headers["x-forwarded-for"]
+  if type(forwarded) == "table" then
+    ngx.req.set_header("X-Forwarded-For", joined(forwarded))
+  end
+  local via = headers["via"]
+  ngx.req.set_header("Via", via and (joined(via) .. ", " .. VIA) or VIA)
+end
+
+-- Header filter: the instance's answer as the client should see it: headers its Connection names
+-- dropped (nginx drops Connection itself, but not what it names), our Via added after the instance's.
+function M.response_headers()
+  for _, name in ipairs(named_by(ngx.var.upstream_http_connection)) do
+    ngx.header[name] = nil
+  end
+  local via = ngx.header["Via"]
+  ngx.header["Via"] = via and (joined(via) .. ", " .. VIA) or VIA
+end
+
 -- Access phase: which release serves the request, or the answer when none can.
 function M.route(kind)
+  M.request_headers()
   local table = now()
   local target = ngx.var.apollo_target
   local chosen

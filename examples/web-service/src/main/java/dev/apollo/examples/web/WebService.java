@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The talk's sample web service: answers who it is, and on {@code GET /hello?name=Ada} asks rpc-service to greet
- * through the platform's RPC gateway. Built on the JDK's HTTP server so that it starts in a fraction of a second.
+ * through the platform's RPC gateway; {@code GET /drip?ms=N} is a long streamed answer. Built on the JDK's HTTP server so that it starts in a fraction of a second.
  * Reads what the platform gives every instance from its environment: PORT, APOLLO_SERVICE, APOLLO_VERSION,
  * APOLLO_INSTANCE_ID, APOLLO_ENV and RPC_INT.
  */
@@ -65,6 +65,33 @@ public final class WebService {
                 reply(exchange, 200, "text/plain", "alive\n");
             }
         });
+        // GET /drip?ms=N: a long answer that streams, for watching what a change does to requests in flight: who
+        // answers at once, then a dot a second, then "done" after N ms (on SIGTERM it is finished, see below).
+        server.createContext("/drip", exchange -> {
+            long millis;
+            try {
+                millis = Long.parseLong(queryParameter(exchange, "ms", "10000"));
+            } catch (NumberFormatException e) {
+                reply(exchange, 400, "application/json", "{\"error\":\"bad_request\",\"message\":\"ms must be a number of"
+                        + " milliseconds, e.g. /drip?ms=20000\"}\n");
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, 0); // chunked: the length is not known up front
+            try (var out = exchange.getResponseBody()) {
+                out.write((identity + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                long end = System.nanoTime() + millis * 1_000_000;
+                for (long left = millis; left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+                    Thread.sleep(Math.min(1000, left));
+                    out.write('.');
+                    out.flush();
+                }
+                out.write("\ndone\n".getBytes(StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         server.createContext("/hello", exchange -> {
             if (!exchange.getRequestURI().getPath().equals("/hello")) {
                 notFound(exchange);
@@ -107,8 +134,8 @@ public final class WebService {
         });
         server.start();
         // SIGTERM: stop accepting, let in-flight requests finish (the platform drains before stopping us, and
-        // kills us at its stop grace anyway); stop returns as soon as the last one is answered.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(30)));
+        // kills us at its stop grace anyway, so that is the one bound); stop returns as soon as the last one is answered.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Integer.MAX_VALUE)));
         System.out.println("web-service listening on 127.0.0.1:" + port + " as " + identity);
     }
 
