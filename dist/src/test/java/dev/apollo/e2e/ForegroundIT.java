@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class ForegroundIT {
         Process up = start(home, terminal, List.of("script", "-qfec",
                 "'" + JAVA + "' -jar '" + Apollo.JAR + "' up " + String.join(" ", PORTS), "/dev/null"));
         try (Apollo apollo = Apollo.in(home)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> apollo.cli("status").exit() == 0);
+            awaitAnswering(apollo, up, terminal);
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(terminal).contains("Logs:"));
             assertThat(Files.readString(terminal)).contains("Ctrl-C or SIGTERM stops it",
                     "Logs: control plane: this terminal; gateway: " + home.resolve("gateway.log"), "apollo logs SERVICE");
@@ -51,7 +52,7 @@ class ForegroundIT {
             // A supervisor's stop: SIGTERM to apollo up alone, which passes it on to the control plane it runs.
             Path output = home.resolve("up.out");
             Process again = start(home, output, command("up"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> apollo.cli("status").exit() == 0);
+            awaitAnswering(apollo, again, output);
             assertThat(apollo.awaitHealthy("web-service", 1).instances()).extracting(InstanceView::id).containsExactly(instance.id());
             assertThat(apollo.gatewayPid()).as("the gateway, adopted").isEqualTo(gateway);
             // Its output is a file here, so the control plane keeps that file under its cap.
@@ -76,6 +77,24 @@ class ForegroundIT {
         assertThat(apollo.instanceProcess(instance.id())).as("the instance").isPresent();
         assertThat(apollo.get(instance.address(), "/health/is_alive")).contains("alive");
         assertThat(ProcessHandle.of(gateway).map(ProcessHandle::isAlive)).as("the gateway").contains(true);
+    }
+
+    /** apollo up answers, or the test fails with what it printed (it may have refused to start). */
+    private static void awaitAnswering(Apollo apollo, Process up, Path output) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> apollo.cli("status").exit() == 0 || !up.isAlive());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("apollo up did not answer within 60 s; its output: " + read(output), e);
+        }
+        assertThat(up.isAlive()).as("apollo up runs; its output: %s", read(output)).isTrue();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "(none yet)";
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private static List<String> command(String... args) {

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that crashes shows its output; a control plane killed with -9 is followed by one that adopts the
  * tasks; apollo down leaves no service, container or secret behind.
  */
+@Tag("swarm")
 class SwarmIT {
 
     @Test
