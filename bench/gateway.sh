@@ -2,12 +2,16 @@
 # Gateway benchmark: wrk against (a) one web-service instance directly, (b) Apollo's embedded web
 # gateway, (c) nginx configured by hand to proxy the same instance with keep-alive upstreams, (d)
 # Apollo's nginx gateway (a second control plane, `apollo up --gateway nginx`, with an instance of
-# its own); same connections, threads and duration. Then, for both gateway modes, route propagation
+# its own); same connections, threads and duration; then the same four for RPC (POST sayHello to an
+# rpc-service instance, through the RPC gateways). Beside req/s and latency, each row has the CPU
+# time per request of the proxy (utime+stime from /proc/PID/stat of the gateway processes or the
+# nginx workers, over the measured run, divided by its requests) and of the instance: a figure that
+# other load on the cores moves far less than req/s. Then, for both gateway modes, route propagation
 # (API change -> first request that sees it) and rollback switch time, and for the nginx mode what
 # its reloads cost (from its server.log) and how many there were. Writes a section of
 # docs/BENCHMARKS.md. Loopback only; every run is bounded.
-# Knobs: THREADS (2), CONNS (32), DURATION (15s), WARMUP (as long as DURATION, same wrk, before every measured run:
-# the embedded gateway's JIT needs it, its first 15 s ran at about half its later rate), ROUNDS (20 propagation rounds per mode),
+# Knobs: THREADS (2), CONNS (32), DURATION (15s), WARMUP (30s, in seconds: the same wrk before every measured run, in
+# 5 s slices whose proxy CPU per request is reported: the embedded gateway's JIT needs it), ROUNDS (20 propagation rounds per mode),
 # KEEP=1 (leave the data dirs, logs and wrk/Propagation outputs in the work dir, for a closer look).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +26,8 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 jar=$root/dist/target/apollo.jar
 [ -f "$jar" ] || "$root/apollo" --version >/dev/null   # builds apollo.jar on first use; an existing one is benchmarked as it is
 
-threads=${THREADS:-2}; conns=${CONNS:-32}; duration=${DURATION:-15s}; warmup=${WARMUP:-$duration}; rounds=${ROUNDS:-20}
+threads=${THREADS:-2}; conns=${CONNS:-32}; duration=${DURATION:-15s}; warmup=${WARMUP:-30s}; rounds=${ROUNDS:-20}
+[[ $warmup =~ ^[0-9]+s$ ]] || { echo "gateway.sh: WARMUP=$warmup: expected seconds, such as 30s" >&2; exit 2; }
 work=$(mktemp -d /tmp/apollo-bench.XXXXXX)
 ehome=$work/embedded   # data dir of the control plane with the embedded gateway
 nhome=$work/nginx      # data dir of the control plane with the nginx gateway
@@ -56,12 +61,18 @@ for h in "$ehome" "$nhome"; do
   apollo "$h" artifact push "$root/examples/web-service/target/web-service.jar" --name web-service --version 1.0.0 >/dev/null
   apollo "$h" artifact push "$root/examples/web-service/target/web-service.jar" --name web-service --version 2.0.0 >/dev/null
   apollo "$h" artifact-deploy web-service:1.0.0 -n 1 --path / >/dev/null
+  apollo "$h" artifact push "$root/examples/rpc-service/target/rpc-service.jar" --name rpc-service --version 1.0.0 >/dev/null
+  apollo "$h" artifact-deploy rpc-service:1.0.0 -n 1 >/dev/null
 done
 [ "$(field kind < "$nhome/gateway.json")" = nginx ] || { echo "gateway.sh: $nhome does not run an nginx gateway" >&2; exit 1; }
 instance=$(apollo "$ehome" status web-service -o json | field address)
 ninstance=$(apollo "$nhome" status web-service -o json | field address)
 gateway=$(field web < "$ehome/gateway.json")
 ngateway=$(field web < "$nhome/gateway.json")
+rinstance=$(apollo "$ehome" status rpc-service -o json | field address)
+nrinstance=$(apollo "$nhome" status rpc-service -o json | field address)
+rgateway=$(field rpc < "$ehome/gateway.json")
+nrgateway=$(field rpc < "$nhome/gateway.json")
 
 nport=$(( 30000 + RANDOM % 20000 ))
 cat > "$ngx/nginx.conf" <<CONF
@@ -74,6 +85,7 @@ http {
   client_body_temp_path $ngx/body; proxy_temp_path $ngx/proxy; fastcgi_temp_path $ngx/fcgi;
   uwsgi_temp_path $ngx/uwsgi; scgi_temp_path $ngx/scgi;
   upstream instance { server $instance; keepalive 64; }
+  upstream rpc_instance { server $rinstance; keepalive 64; }
   server {
     listen 127.0.0.1:$nport;
     location / {
@@ -83,27 +95,91 @@ http {
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
     }
+    location /rpc-service/ {
+      proxy_pass http://rpc_instance/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    }
   }
 }
 CONF
 "$NGINX" -p "$ngx" -c "$ngx/nginx.conf"
 
-run_wrk() { # url name -> "req/s p50 p99 errors"; wrk's whole output stays in $work/wrk-NAME.out
-  wrk -t"$threads" -c"$conns" -d"$warmup" -H 'X-Apollo-Env: production' "$1" >/dev/null 2>&1 || true   # warm-up, not reported
-  wrk -t"$threads" -c"$conns" -d"$duration" --latency -H 'X-Apollo-Env: production' "$1" > "$work/wrk-$2.out"
-  local rps p50 p99 errors
+cat > "$work/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '["bench"]'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+cpu_ticks() { # pid... -> utime+stime of those processes, in clock ticks (a pid gone meanwhile counts 0)
+  local total=0 pid ticks
+  for pid in "$@"; do
+    ticks=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}') || true
+    total=$(( total + ${ticks:-0} ))
+  done
+  echo "$total"
+}
+listener_pid() { ss -ltnpH "sport = :${1##*:}" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }   # HOST:PORT -> pid
+workers_of() { ps -o pid= --ppid "$1" | xargs; }   # nginx master pid -> its workers' pids
+embedded_pids() { for f in gateway.json gateway-2.json; do [ -f "$ehome/$f" ] && field pid < "$ehome/$f"; done | xargs; }
+hz=$(getconf CLK_TCK)
+: > "$work/loads"   # 1-minute load average at the start and end of each measured run, one a line
+us_per_request() { awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "?" }'; }
+
+# The warm-up, in slices of 5 s with the same wrk: the proxy's CPU per request in each slice goes to
+# $work/warmup-NAME (one figure a line), which shows how long a JVM takes to be warm and how warm it got.
+warm_up() { # url name "proxy pids" [wrk script]
+  local script=() left=${warmup%s} slice p0 p1 requests
+  [ -n "${4:-}" ] && script=(-s "$4")
+  : > "$work/warmup-$2"
+  while (( left > 0 )); do
+    slice=$(( left < 5 ? left : 5 )); left=$(( left - slice ))
+    p0=$(cpu_ticks $3)
+    requests=$(wrk -t"$threads" -c"$conns" -d"${slice}s" "${script[@]}" -H 'X-Apollo-Env: production' "$1" 2>/dev/null \
+      | awk '/requests in/ {print $1}') || true
+    p1=$(cpu_ticks $3)
+    if [ -n "$3" ]; then echo "$(us_per_request $(( p1 - p0 )) "${requests:-0}")" >> "$work/warmup-$2"; fi
+  done
+}
+
+run_wrk() { # url name "proxy pids" "instance pids" [wrk script] -> "req/s p50 p99 proxy-us instance-us errors"; wrk's output stays in $work/wrk-NAME.out
+  local script=()
+  [ -n "${5:-}" ] && script=(-s "$5")
+  warm_up "$1" "$2" "$3" "${5:-}"   # not reported, but for the proxy's CPU per request while warming
+  local p0 i0 p1 i1
+  p0=$(cpu_ticks $3); i0=$(cpu_ticks $4); cut -d' ' -f1 /proc/loadavg >> "$work/loads"
+  wrk -t"$threads" -c"$conns" -d"$duration" --latency "${script[@]}" -H 'X-Apollo-Env: production' "$1" > "$work/wrk-$2.out"
+  p1=$(cpu_ticks $3); i1=$(cpu_ticks $4); cut -d' ' -f1 /proc/loadavg >> "$work/loads"
+  local rps p50 p99 errors requests
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$2.out")
+  requests=$(awk '/requests in/ {print $1}' "$work/wrk-$2.out")
   p50=$(awk '$1 == "50%" {print $2}' "$work/wrk-$2.out")
   p99=$(awk '$1 == "99%" {print $2}' "$work/wrk-$2.out")
   errors=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s ", $0}' "$work/wrk-$2.out")
-  echo "$rps $p50 $p99 ${errors:-none}"
+  local proxy_us=-
+  [ -n "$3" ] && proxy_us=$(us_per_request $(( p1 - p0 )) "$requests")
+  echo "$rps $p50 $p99 $proxy_us $(us_per_request $(( i1 - i0 )) "$requests") ${errors:-none}"
 }
-read -r d_rps d_p50 d_p99 d_err <<<"$(run_wrk "http://$instance/" direct)"
-read -r g_rps g_p50 g_p99 g_err <<<"$(run_wrk "http://$gateway/" embedded)"
-read -r n_rps n_p50 n_p99 n_err <<<"$(run_wrk "http://127.0.0.1:$nport/" by-hand)"
+ipid=$(listener_pid "$instance"); nipid=$(listener_pid "$ninstance")
+ripid=$(listener_pid "$rinstance"); nripid=$(listener_pid "$nrinstance")
+hand_workers=$(workers_of "$(cat "$ngx/nginx.pid")")
+gateway_workers=$(workers_of "$(field pid < "$nhome/gateway.json")")
+read -r d_rps d_p50 d_p99 d_cpu d_icpu d_err <<<"$(run_wrk "http://$instance/" direct "" "$ipid")"
+read -r g_rps g_p50 g_p99 g_cpu g_icpu g_err <<<"$(run_wrk "http://$gateway/" embedded "$(embedded_pids)" "$ipid")"
+read -r n_rps n_p50 n_p99 n_cpu n_icpu n_err <<<"$(run_wrk "http://127.0.0.1:$nport/" by-hand "$hand_workers" "$ipid")"
 # The nginx gateway proxies the second control plane's instance: it gets the same direct run first (warm-up, and a check that the two instances compare).
-read -r d2_rps d2_p50 d2_p99 d2_err <<<"$(run_wrk "http://$ninstance/" direct2)"
-read -r a_rps a_p50 a_p99 a_err <<<"$(run_wrk "http://$ngateway/" nginx-gateway)"
+read -r d2_rps d2_p50 d2_p99 d2_cpu d2_icpu d2_err <<<"$(run_wrk "http://$ninstance/" direct2 "" "$nipid")"
+read -r a_rps a_p50 a_p99 a_cpu a_icpu a_err <<<"$(run_wrk "http://$ngateway/" nginx-gateway "$gateway_workers" "$nipid")"
+# RPC: the same four, POST sayHello(["bench"]).
+post=$work/post.lua
+read -r rd_rps rd_p50 rd_p99 rd_cpu rd_icpu rd_err <<<"$(run_wrk "http://$rinstance/sayHello" rpc-direct "" "$ripid" "$post")"
+read -r rg_rps rg_p50 rg_p99 rg_cpu rg_icpu rg_err <<<"$(run_wrk "http://$rgateway/rpc-service/sayHello" rpc-embedded "$(embedded_pids)" "$ripid" "$post")"
+read -r rn_rps rn_p50 rn_p99 rn_cpu rn_icpu rn_err <<<"$(run_wrk "http://127.0.0.1:$nport/rpc-service/sayHello" rpc-by-hand "$hand_workers" "$ripid" "$post")"
+read -r rd2_rps rd2_p50 rd2_p99 rd2_cpu rd2_icpu rd2_err <<<"$(run_wrk "http://$nrinstance/sayHello" rpc-direct2 "" "$nripid" "$post")"
+read -r ra_rps ra_p50 ra_p99 ra_cpu ra_icpu ra_err <<<"$(run_wrk "http://$nrgateway/rpc-service/sayHello" rpc-nginx-gateway "$gateway_workers" "$nripid" "$post")"
+load_range=$(sort -n "$work/loads" | sed -n '1p;$p' | xargs | sed 's/ / to /')
+warm_curve() { xargs < "$work/warmup-$1" | sed 's/ /, /g'; }   # name -> "a, b, c" (µs per request per 5 s slice)
 for out in "$work"/wrk-*.out; do grep -q 'Non-2xx\|Socket errors' "$out" && { echo "== $out"; cat "$out"; } >&2; done
 
 hwm() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }   # peak RSS, MiB
@@ -154,24 +230,40 @@ stats() { # sed-pattern -> "median X, p95 Y, max Z" over the applies of the prop
 applies=$(wc -l < "$work/applies.log")
 pick() { echo "$1" | sed -n "s/^$2 //p" | sed 's/ n=[0-9]*//; s/=/ /g; s/median //; s/ p95 / \/ /; s/ max / \/ /'; }   # "median / p95 / max"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a ~ /^[0-9.]+$/) printf "%.2f", a / b; else printf "?" }'; }
 report="## Gateway (bench/gateway.sh)
 $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $("$NGINX" -v 2>&1), apollo.jar built $jar_built
 
-wrk -t$threads -c$conns -d$duration, each run after an unreported warm-up run of $warmup with the same wrk, against one web-service instance. Two control planes run
-side by side, each in its own data dir with its own instance: one with the embedded gateway (its instance is the
-one measured directly and the one the hand-written nginx proxies), one with \`--gateway nginx\`. wrk, the proxies,
-both instances and both (idle) control planes share the $(nproc) cores.
+wrk -t$threads -c$conns -d$duration, each run after an unreported warm-up run of $warmup with the same wrk, against one web-service instance
+(web) or one rpc-service instance (RPC: POST sayHello([\"bench\"]), through /rpc-service/sayHello on the gateways). Two control planes run
+side by side, each in its own data dir with its own instances: one with the embedded gateway (its instances are the
+ones measured directly and the ones the hand-written nginx proxies), one with \`--gateway nginx\`. wrk, the proxies,
+the instances and both (idle) control planes share the $(nproc) cores; load average (1 min) during the measured runs: $load_range.
+CPU µs/req: utime+stime over the measured run, divided by its requests, of the proxy (both embedded gateway
+processes; the nginx workers) and of the instance behind it.
 
-| target | req/s | p50 | p99 | errors |
-| --- | --- | --- | --- | --- |
-| instance directly | $d_rps | $d_p50 | $d_p99 | $d_err |
-| Apollo embedded gateway | $g_rps | $g_p50 | $g_p99 | $g_err |
-| nginx by hand, keep-alive upstream | $n_rps | $n_p50 | $n_p99 | $n_err |
-| Apollo nginx gateway | $a_rps | $a_p50 | $a_p99 | $a_err |
+| web | req/s | p50 | p99 | proxy CPU µs/req | instance CPU µs/req | errors |
+| --- | --- | --- | --- | --- | --- | --- |
+| instance directly | $d_rps | $d_p50 | $d_p99 | $d_cpu | $d_icpu | $d_err |
+| Apollo embedded gateway | $g_rps | $g_p50 | $g_p99 | $g_cpu | $g_icpu | $g_err |
+| nginx by hand, keep-alive upstream | $n_rps | $n_p50 | $n_p99 | $n_cpu | $n_icpu | $n_err |
+| Apollo nginx gateway | $a_rps | $a_p50 | $a_p99 | $a_cpu | $a_icpu | $a_err |
 
 req/s ratios: embedded/direct $(ratio "$g_rps" "$d_rps"), embedded/nginx by hand $(ratio "$g_rps" "$n_rps"); Apollo nginx/direct $(ratio "$a_rps" "$d2_rps"), Apollo nginx/nginx by hand $(ratio "$a_rps" "$n_rps"); embedded/Apollo nginx $(ratio "$g_rps" "$a_rps").
 The nginx gateway's own instance, measured directly just before it (same warm-up and wrk): $d2_rps req/s, p50 $d2_p50, p99 $d2_p99, errors $d2_err; Apollo nginx/direct uses this figure.
+
+| RPC | req/s | p50 | p99 | proxy CPU µs/req | instance CPU µs/req | errors |
+| --- | --- | --- | --- | --- | --- | --- |
+| instance directly | $rd_rps | $rd_p50 | $rd_p99 | $rd_cpu | $rd_icpu | $rd_err |
+| Apollo embedded gateway | $rg_rps | $rg_p50 | $rg_p99 | $rg_cpu | $rg_icpu | $rg_err |
+| nginx by hand, keep-alive upstream | $rn_rps | $rn_p50 | $rn_p99 | $rn_cpu | $rn_icpu | $rn_err |
+| Apollo nginx gateway | $ra_rps | $ra_p50 | $ra_p99 | $ra_cpu | $ra_icpu | $ra_err |
+
+RPC req/s ratios: embedded/direct $(ratio "$rg_rps" "$rd_rps"), embedded/nginx by hand $(ratio "$rg_rps" "$rn_rps"); Apollo nginx/direct $(ratio "$ra_rps" "$rd2_rps"), Apollo nginx/nginx by hand $(ratio "$ra_rps" "$rn_rps").
+The nginx gateway's own RPC instance directly: $rd2_rps req/s, p50 $rd2_p50, p99 $rd2_p99, errors $rd2_err.
+Proxy CPU per request, embedded/nginx by hand: web $(ratio "$g_cpu" "$n_cpu"), RPC $(ratio "$rg_cpu" "$rn_cpu").
+Proxy CPU µs/req in each 5 s of the warm-up (a JVM's JIT at work): web embedded $(warm_curve embedded); nginx by hand
+$(warm_curve by-hand); Apollo nginx $(warm_curve nginx-gateway). RPC embedded $(warm_curve rpc-embedded); nginx by hand $(warm_curve rpc-by-hand).
 Peak RSS (VmHWM) after the wrk runs: $rss_line (each worker's figure includes pages it shares with the master).
 
 Change propagation, from sending the API call to the first request through that gateway that sees the change; $rounds rounds per mode, one

@@ -10,10 +10,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +36,12 @@ class GatewaySupervisionIT {
             JsonNode before = gateway(apollo);
             assertThat(before.path("state").asText()).isEqualTo("serving");
             assertThat(pids(before)).hasSize(2).contains(apollo.gatewayPid());
+            // The two processes share the cores: together one event loop per core (one each on 2 cores), not one per
+            // core each, which ran twice as many loops as cores and cost CPU per request (BENCHMARKS.md).
+            int perProcess = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+            for (long pid : pids(before)) {
+                assertThat(eventLoopThreads(pid)).as("event loops of gateway process %d", pid).isEqualTo(perProcess);
+            }
             assertThat(apollo.ok("gateway", "status").out()).contains("state:", "serving", "processes");
 
             long killed = apollo.gatewayPid();
@@ -96,6 +104,19 @@ class GatewaySupervisionIT {
         List<Long> pids = new ArrayList<>();
         gateway.path("pids").forEach(p -> pids.add(p.asLong()));
         return pids;
+    }
+
+    /** The Vert.x event-loop threads a process runs (Linux: /proc/PID/task/TID/comm, cut to 15 characters). */
+    private static long eventLoopThreads(long pid) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.filter(task -> {
+                try {
+                    return Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo");
+                } catch (IOException e) {
+                    return false; // the thread ended meanwhile
+                }
+            }).count();
+        }
     }
 
     /** One GET / on a new connection; its status, or -1 when the connection failed. */

@@ -28,6 +28,8 @@ final class GatewayProcess {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** Its output, in the data dir; the gateway keeps it under the control plane's log limits. */
     static final String LOG_FILE = "gateway.log";
+    /** How many gateway processes share the cores (see {@link GatewaySupervisor}). */
+    static final int PROCESSES = 2;
 
     private final Path stateFile;
     private final ProcessHandle process;
@@ -57,6 +59,9 @@ final class GatewayProcess {
                 "--web", web,
                 "--rpc", rpc,
                 "--domain", domain,
+                // The cores are shared by both processes: one event loop each per two cores (a loop per core in
+                // each process ran four loops on two cores, and cost ~30% more CPU per request; BENCHMARKS.md).
+                "--event-loops", Integer.toString(eventLoops(Runtime.getRuntime().availableProcessors())),
                 // Two processes share the ports (see GatewaySupervisor), which checks no one else holds them.
                 "--shared-ports", "true",
                 stateFileArgument(stateFile),
@@ -87,6 +92,11 @@ final class GatewayProcess {
             Thread.currentThread().interrupt();
             throw new ApolloException("interrupted while starting the web gateway", e);
         }
+    }
+
+    /** Event loops per gateway process on a machine of {@code cores}: together, the processes have one per core. */
+    static int eventLoops(int cores) {
+        return Math.max(1, cores / PROCESSES);
     }
 
     /** Where the gateway listens for web traffic, as HOST:PORT; "" when its state file cannot be read. */
