@@ -61,6 +61,8 @@ public final class SwarmScheduler implements Scheduler {
     private final Images images;
     private final ImagePreparer preparer;
     private final SwarmSecrets secrets;
+    private final Nodes nodes;
+    private final ImageSpread spread;
     private final String hostNetwork;
     private final Object lock = new Object();
     private final Map<InstanceId, Known> known = new HashMap<>();
@@ -78,14 +80,12 @@ public final class SwarmScheduler implements Scheduler {
      * @param engine the Docker engine's API, a Swarm manager's
      * @param namespace prefixes every service and secret and labels them, so that control planes sharing a
      *     swarm (and tests) never touch each other's
-     * @param host the address the gateways reach tasks at (tasks use the host's network)
      * @param housekeepingInterval how often stops are resumed, dead slots dropped and retired services removed
      */
-    public record Options(URI engine, String namespace, String host, Clock clock, Duration housekeepingInterval) {
+    public record Options(URI engine, String namespace, Clock clock, Duration housekeepingInterval) {
         public Options {
             Objects.requireNonNull(engine, "engine");
             Objects.requireNonNull(namespace, "namespace");
-            Objects.requireNonNull(host, "host");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(housekeepingInterval, "housekeepingInterval");
             if (!namespace.matches("[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?")) {
@@ -94,28 +94,29 @@ public final class SwarmScheduler implements Scheduler {
             }
         }
 
-        /** The engine {@code DOCKER_HOST} names, else the local socket; namespace {@code apollo}; tasks reached at 127.0.0.1. */
+        /** The engine {@code DOCKER_HOST} names, else the local socket; namespace {@code apollo}. */
         public static Options defaults() {
             String dockerHost = System.getenv("DOCKER_HOST");
             URI engine = dockerHost == null || dockerHost.isBlank() ? Engine.DEFAULT_HOST : URI.create(dockerHost);
-            return new Options(engine, "apollo", "127.0.0.1", Clock.systemUTC(), Duration.ofMillis(500));
+            return new Options(engine, "apollo", Clock.systemUTC(), Duration.ofMillis(500));
         }
 
         public Options withNamespace(String newNamespace) {
-            return new Options(engine, newNamespace, host, clock, housekeepingInterval);
+            return new Options(engine, newNamespace, clock, housekeepingInterval);
         }
 
         public Options withEngine(URI newEngine) {
-            return new Options(newEngine, namespace, host, clock, housekeepingInterval);
+            return new Options(newEngine, namespace, clock, housekeepingInterval);
         }
 
         public Options withHousekeepingInterval(Duration interval) {
-            return new Options(engine, namespace, host, clock, interval);
+            return new Options(engine, namespace, clock, interval);
         }
     }
 
     /** An instance as last seen; a task's, or one that could not start and never became a task. */
-    private record Known(ObservedInstance observed, Optional<String> task, Optional<String> container, String ownLog) {}
+    private record Known(ObservedInstance observed, Optional<String> task, Optional<String> container, String node,
+            String ownLog) {}
 
     /** An ensure that waits for its image. */
     private record Pending(ReleaseSpec release, int instances) {}
@@ -124,10 +125,12 @@ public final class SwarmScheduler implements Scheduler {
         this.options = options;
         this.engine = engine;
         this.images = new Images(engine);
-        this.preparer = new ImagePreparer(images, RuntimeImage.ofRunningJdk(), this::resumePending);
+        this.nodes = new Nodes(engine);
+        this.spread = new ImageSpread(engine, nodes);
+        this.preparer = new ImagePreparer(images, RuntimeImage.ofRunningJdk(), spread::spread, this::resumePending);
         this.secrets = new SwarmSecrets(engine, options.namespace());
         this.hostNetwork = hostNetwork;
-        this.stops = new ContainerStops(engine, options.clock());
+        this.stops = new ContainerStops(options.clock());
     }
 
     /**
@@ -141,6 +144,7 @@ public final class SwarmScheduler implements Scheduler {
             engine.requireManager();
             SwarmScheduler scheduler = new SwarmScheduler(options, engine, hostNetwork(engine));
             synchronized (scheduler.lock) {
+                scheduler.nodes.refresh();
                 scheduler.refresh();
             }
             scheduler.preparer.prepareBase();
@@ -235,11 +239,16 @@ public final class SwarmScheduler implements Scheduler {
     }
 
     private void create(ReleaseSpec release, String image, int instances, Snapshot now) {
+        nodes.refresh();
+        spread.spread(image);
         Map<String, String> labels = new HashMap<>(ReleaseService.identity(options.namespace(), release));
         labels = PortTable.covering(labels, instances, now.portsTaken());
+        for (Nodes.Node node : nodes.usable()) {
+            labels.put(PerTask.HOST_LABEL + node.id(), node.address());
+        }
         Map<String, SwarmSecrets.Ref> refs = secrets.create(release);
         engine.client().createServiceCmd(ReleaseService.spec(options.namespace(), release, image, instances, labels, refs,
-                hostNetwork)).exec();
+                hostNetwork, nodes.constraints())).exec();
     }
 
     /** Instances that failed before any task existed: they show as exited with the reason, as the contract wants. */
@@ -250,7 +259,7 @@ public final class SwarmScheduler implements Scheduler {
         for (int i = 0; i < instances; i++) {
             ObservedInstance instance = new ObservedInstance(InstanceId.newFor(release.service()), release.id(),
                     Optional.empty(), at, false, Optional.of(new Exit(Exit.UNKNOWN_CODE, reason, at)));
-            known.put(instance.id(), new Known(instance, Optional.empty(), Optional.empty(), "apollo: " + reason + "\n"));
+            known.put(instance.id(), new Known(instance, Optional.empty(), Optional.empty(), "", "apollo: " + reason + "\n"));
             failed.add(instance);
         }
         return List.copyOf(failed);
@@ -296,7 +305,7 @@ public final class SwarmScheduler implements Scheduler {
                     ReleaseService.with(pruned(current, now), Map.of(ReleaseService.STOP + task,
                             Long.toString(deadline.toEpochMilli()))))));
             markStopRequested(id);
-            instance.container().ifPresent(container -> stops.stop(container, deadline));
+            instance.container().ifPresent(container -> stops.stop(nodes.engineFor(instance.node()), container, deadline));
         }
     }
 
@@ -326,7 +335,7 @@ public final class SwarmScheduler implements Scheduler {
                     ReleaseService.with(pruned(current, now), marks)));
             for (TaskView task : live) {
                 markStopRequested(TaskView.instanceId(service.get().idPrefix(), task.id()));
-                task.containerId().ifPresent(container -> stops.stop(container, deadline));
+                task.containerId().ifPresent(container -> stops.stop(nodes.engineFor(task.nodeId()), container, deadline));
             }
         }
     }
@@ -357,7 +366,7 @@ public final class SwarmScheduler implements Scheduler {
         if (instance != null && !instance.observed().stopRequested()) {
             ObservedInstance o = instance.observed();
             known.put(id, new Known(new ObservedInstance(o.id(), o.release(), o.address(), o.startedAt(), true, o.exit()),
-                    instance.task(), instance.container(), instance.ownLog()));
+                    instance.task(), instance.container(), instance.node(), instance.ownLog()));
         }
     }
 
@@ -405,7 +414,7 @@ public final class SwarmScheduler implements Scheduler {
         if (instance.container().isEmpty()) {
             return OwnLog.page(instance.ownLog(), from, maxBytes);
         }
-        return new ContainerLog(engine, instance.container().get()).page(from, maxBytes);
+        return new ContainerLog(nodes.engineFor(instance.node()), instance.container().get()).page(from, maxBytes);
     }
 
     @Override
@@ -423,7 +432,7 @@ public final class SwarmScheduler implements Scheduler {
         if (instance.container().isEmpty()) {
             return OwnLog.tail(instance.ownLog(), lines);
         }
-        return new ContainerLog(engine, instance.container().get()).tail(lines);
+        return new ContainerLog(nodes.engineFor(instance.node()), instance.container().get()).tail(lines);
     }
 
     /** Stops the scheduler's own threads; the services keep running for the next scheduler to adopt. */
@@ -438,6 +447,7 @@ public final class SwarmScheduler implements Scheduler {
         timer.shutdownNow();
         preparer.close();
         stops.close();
+        nodes.close();
         engine.close();
     }
 
@@ -452,8 +462,8 @@ public final class SwarmScheduler implements Scheduler {
                 if (forgottenTasks.contains(task.id())) {
                     continue;
                 }
-                ObservedInstance observed = task.observed(service, options.host(), stopAsked(service, task));
-                known.put(observed.id(), new Known(observed, Optional.of(task.id()), task.containerId(), ""));
+                ObservedInstance observed = task.observed(service, nodes.addressOf(task.nodeId()), stopAsked(service, task));
+                known.put(observed.id(), new Known(observed, Optional.of(task.id()), task.containerId(), task.nodeId(), ""));
                 seen.add(observed.id());
             }
         }
@@ -465,7 +475,8 @@ public final class SwarmScheduler implements Scheduler {
             ObservedInstance o = instance.observed();
             String reason = o.stopRequested() ? ExitReason.STOPPED : "removed from the swarm by someone else";
             return new Known(new ObservedInstance(o.id(), o.release(), Optional.empty(), o.startedAt(), o.stopRequested(),
-                    Optional.of(new Exit(Exit.UNKNOWN_CODE, reason, at))), instance.task(), instance.container(), "");
+                    Optional.of(new Exit(Exit.UNKNOWN_CODE, reason, at))), instance.task(), instance.container(), instance.node(),
+                    "");
         });
         Set<String> present = new HashSet<>();
         now.tasksByService().values().forEach(list -> list.forEach(t -> present.add(t.id())));
@@ -519,6 +530,7 @@ public final class SwarmScheduler implements Scheduler {
                 if (closed) {
                     return;
                 }
+                nodes.refresh();
                 Snapshot now = refresh();
                 for (ServiceView service : now.services()) {
                     resumeStops(service, now);
@@ -540,7 +552,7 @@ public final class SwarmScheduler implements Scheduler {
             if (!task.terminal() && stopAsked(service, task) && task.containerId().isPresent()) {
                 String mark = service.labels().get(ReleaseService.STOP + task.id());
                 Instant deadline = mark == null ? options.clock().instant() : Instant.ofEpochMilli(Long.parseLong(mark));
-                stops.stop(task.containerId().get(), deadline);
+                stops.stop(nodes.engineFor(task.nodeId()), task.containerId().get(), deadline);
             }
         }
     }
