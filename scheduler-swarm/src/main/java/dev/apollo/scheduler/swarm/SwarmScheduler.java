@@ -46,9 +46,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #stop} stops one chosen task's container ({@code docker stop} with the grace, which the
  * engine sees through even if we die); its slot is then dead like any other. Swarm has no call to
  * remove one given task, and lowering the replicas would let it pick which one goes. The container
- * is stopped through this engine, so a task must run on this node (a worker's tasks would need its
- * engine: a later step). A stop is recorded as a service label first, so the next control plane
- * knows the exit was asked for and resumes the stop.
+ * is stopped through the engine of the task's node ({@link Nodes}). A stop is recorded as a service
+ * label first, so the next control plane knows the exit was asked for and resumes the stop.
  *
  * <p>{@link #retire} stops every task the same way and marks the service; the service and its
  * secrets are removed once all its tasks have exited.
