@@ -8,19 +8,17 @@ import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.port.ArtifactKind;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.ObservedInstance;
-import dev.apollo.core.port.ObservedInstance.Exit;
 import dev.apollo.core.port.ReleaseSpec;
 import dev.apollo.core.port.Scheduler;
+import dev.apollo.scheduler.swarm.InstanceBook.Known;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,9 +62,7 @@ public final class SwarmScheduler implements Scheduler {
     private final ImageSpread spread;
     private final String hostNetwork;
     private final Object lock = new Object();
-    private final Map<InstanceId, Known> known = new HashMap<>();
-    private final Set<String> forgottenTasks = new HashSet<>();
-    private final Set<String> stopRequested = new HashSet<>();
+    private final InstanceBook book;
     private final Map<ReleaseId, Pending> pending = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("apollo-swarm-scheduler").daemon(true).factory());
@@ -113,10 +109,6 @@ public final class SwarmScheduler implements Scheduler {
         }
     }
 
-    /** An instance as last seen; a task's, or one that could not start and never became a task. */
-    private record Known(ObservedInstance observed, Optional<String> task, Optional<String> container, String node,
-            String ownLog) {}
-
     /** An ensure that waits for its image. */
     private record Pending(ReleaseSpec release, int instances) {}
 
@@ -130,6 +122,7 @@ public final class SwarmScheduler implements Scheduler {
         this.secrets = new SwarmSecrets(engine, options.namespace());
         this.hostNetwork = hostNetwork;
         this.stops = new ContainerStops(options.clock());
+        this.book = new InstanceBook(options.clock());
     }
 
     /**
@@ -209,7 +202,7 @@ public final class SwarmScheduler implements Scheduler {
                 }
                 case ImagePreparer.Status.Failed failed -> {
                     pending.remove(release.id());
-                    yield couldNotStart(release, instances, failed.reason());
+                    yield book.couldNotStart(release, instances, failed.reason());
                 }
                 case ImagePreparer.Status.Ready ready -> {
                     pending.remove(release.id());
@@ -226,15 +219,15 @@ public final class SwarmScheduler implements Scheduler {
             return;
         }
         List<TaskView> tasks = now.tasks(service);
-        long unavailable = tasks.stream().filter(t -> t.terminal() || stopAsked(service, t)).count();
+        long unavailable = tasks.stream().filter(t -> t.terminal() || book.stopAsked(service, t)).count();
         int counted = (int) (service.replicas() - unavailable);
         int missing = instances - counted;
         if (missing <= 0) {
             return;
         }
         int highestSlot = Math.max(service.replicas(), tasks.stream().mapToInt(TaskView::slot).max().orElse(0));
-        update(service.id(), s -> new Change(s.replicas() + missing,
-                PortTable.covering(pruned(s, now), highestSlot + missing, now.portsTaken())));
+        update(service.id(), s -> new ServiceUpdate.Change(s.replicas() + missing,
+                PortTable.covering(ServiceUpdate.pruned(s, now), highestSlot + missing, now.portsTaken())));
     }
 
     private void create(ReleaseSpec release, String image, int instances, Snapshot now) {
@@ -248,20 +241,6 @@ public final class SwarmScheduler implements Scheduler {
         Map<String, SwarmSecrets.Ref> refs = secrets.create(release);
         engine.client().createServiceCmd(ReleaseService.spec(options.namespace(), release, image, instances, labels, refs,
                 hostNetwork, nodes.constraints())).exec();
-    }
-
-    /** Instances that failed before any task existed: they show as exited with the reason, as the contract wants. */
-    private List<ObservedInstance> couldNotStart(ReleaseSpec release, int instances, String why) {
-        List<ObservedInstance> failed = new ArrayList<>();
-        Instant at = options.clock().instant();
-        String reason = ExitReason.couldNotStart(why);
-        for (int i = 0; i < instances; i++) {
-            ObservedInstance instance = new ObservedInstance(InstanceId.newFor(release.service()), release.id(),
-                    Optional.empty(), at, false, Optional.of(new Exit(Exit.UNKNOWN_CODE, reason, at)));
-            known.put(instance.id(), new Known(instance, Optional.empty(), Optional.empty(), "", "apollo: " + reason + "\n"));
-            failed.add(instance);
-        }
-        return List.copyOf(failed);
     }
 
     /** Runs the ensures that waited for an image, once it is made (or could not be). */
@@ -289,9 +268,9 @@ public final class SwarmScheduler implements Scheduler {
         }
         requireOpen();
         synchronized (lock) {
-            Known instance = known.get(id);
+            Known instance = book.get(id).orElse(null);
             if (instance == null || !instance.observed().running() || instance.task().isEmpty()
-                    || stopRequested.contains(instance.task().get())) {
+                    || book.stopAsked(instance.task().get())) {
                 return; // unknown, over, or asked already: asking again does not buy more time
             }
             Snapshot now = refresh();
@@ -299,11 +278,10 @@ public final class SwarmScheduler implements Scheduler {
                     .filter(s -> s.release().equals(instance.observed().release())).findFirst();
             Instant deadline = options.clock().instant().plus(grace);
             String task = instance.task().get();
-            stopRequested.add(task);
-            service.ifPresent(s -> update(s.id(), current -> new Change(current.replicas(),
-                    ReleaseService.with(pruned(current, now), Map.of(ReleaseService.STOP + task,
+            service.ifPresent(s -> update(s.id(), current -> new ServiceUpdate.Change(current.replicas(),
+                    ReleaseService.with(ServiceUpdate.pruned(current, now), Map.of(ReleaseService.STOP + task,
                             Long.toString(deadline.toEpochMilli()))))));
-            markStopRequested(id);
+            book.askedToStop(task, id);
             instance.container().ifPresent(container -> stops.stop(nodes.engineFor(instance.node()), container, deadline));
         }
     }
@@ -323,17 +301,16 @@ public final class SwarmScheduler implements Scheduler {
             List<TaskView> live = now.tasks(service.get()).stream().filter(t -> !t.terminal()).toList();
             Map<String, String> marks = new HashMap<>(Map.of(ReleaseService.RETIRED, "true"));
             for (TaskView task : live) {
-                if (!stopAsked(service.get(), task)) {
+                if (!book.stopAsked(service.get(), task)) {
                     marks.put(ReleaseService.STOP + task.id(), Long.toString(deadline.toEpochMilli()));
                 }
-                stopRequested.add(task.id());
             }
             int existing = now.tasks(service.get()).size();
             // No new task starts once retired: the replicas come down to the tasks there are.
-            update(service.get().id(), current -> new Change(Math.min(current.replicas(), existing),
-                    ReleaseService.with(pruned(current, now), marks)));
+            update(service.get().id(), current -> new ServiceUpdate.Change(Math.min(current.replicas(), existing),
+                    ReleaseService.with(ServiceUpdate.pruned(current, now), marks)));
             for (TaskView task : live) {
-                markStopRequested(TaskView.instanceId(service.get().idPrefix(), task.id()));
+                book.askedToStop(task.id(), TaskView.instanceId(service.get().idPrefix(), task.id()));
                 task.containerId().ifPresent(container -> stops.stop(nodes.engineFor(task.nodeId()), container, deadline));
             }
         }
@@ -360,23 +337,13 @@ public final class SwarmScheduler implements Scheduler {
         }
     }
 
-    private void markStopRequested(InstanceId id) {
-        Known instance = known.get(id);
-        if (instance != null && !instance.observed().stopRequested()) {
-            ObservedInstance o = instance.observed();
-            known.put(id, new Known(new ObservedInstance(o.id(), o.release(), o.address(), o.startedAt(), true, o.exit()),
-                    instance.task(), instance.container(), instance.node(), instance.ownLog()));
-        }
-    }
-
     @Override
     public List<ObservedInstance> instances() {
         synchronized (lock) {
             if (!closed) {
                 refresh();
             }
-            return known.values().stream().map(Known::observed)
-                    .sorted(java.util.Comparator.comparing(ObservedInstance::id)).toList();
+            return book.all();
         }
     }
 
@@ -384,16 +351,7 @@ public final class SwarmScheduler implements Scheduler {
     public void forget(InstanceId id) {
         Objects.requireNonNull(id, "id");
         synchronized (lock) {
-            Known instance = known.get(id);
-            if (instance == null) {
-                return;
-            }
-            if (instance.observed().running()) {
-                throw new ApolloException.Conflict("instance " + id + " is still running: stop it and wait for its exit"
-                        + " before forgetting it.");
-            }
-            known.remove(id);
-            instance.task().ifPresent(forgottenTasks::add);
+            book.forget(id);
         }
     }
 
@@ -405,7 +363,7 @@ public final class SwarmScheduler implements Scheduler {
         }
         Known instance;
         synchronized (lock) {
-            instance = known.get(id);
+            instance = book.get(id).orElse(null);
         }
         if (instance == null) {
             return new LogPage(new byte[0], from);
@@ -423,7 +381,7 @@ public final class SwarmScheduler implements Scheduler {
         }
         Known instance;
         synchronized (lock) {
-            instance = known.get(id);
+            instance = book.get(id).orElse(null);
         }
         if (instance == null) {
             return List.of();
@@ -452,72 +410,15 @@ public final class SwarmScheduler implements Scheduler {
 
     // ---- what the engine says
 
-    /** Reads the swarm and folds it into what we know; a task that vanished while running is reported exited. */
+    /** Reads the swarm and folds it into what we know. */
     private Snapshot refresh() {
         Snapshot now = Snapshot.read(engine, options.namespace());
-        Set<InstanceId> seen = new HashSet<>();
-        for (ServiceView service : now.services()) {
-            for (TaskView task : now.tasks(service)) {
-                if (forgottenTasks.contains(task.id())) {
-                    continue;
-                }
-                ObservedInstance observed = task.observed(service, nodes.addressOf(task.nodeId()), stopAsked(service, task));
-                known.put(observed.id(), new Known(observed, Optional.of(task.id()), task.containerId(), task.nodeId(), ""));
-                seen.add(observed.id());
-            }
-        }
-        Instant at = options.clock().instant();
-        known.replaceAll((id, instance) -> {
-            if (instance.task().isEmpty() || seen.contains(id) || !instance.observed().running()) {
-                return instance;
-            }
-            ObservedInstance o = instance.observed();
-            String reason = o.stopRequested() ? ExitReason.STOPPED : "removed from the swarm by someone else";
-            return new Known(new ObservedInstance(o.id(), o.release(), Optional.empty(), o.startedAt(), o.stopRequested(),
-                    Optional.of(new Exit(Exit.UNKNOWN_CODE, reason, at))), instance.task(), instance.container(), instance.node(),
-                    "");
-        });
-        Set<String> present = new HashSet<>();
-        now.tasksByService().values().forEach(list -> list.forEach(t -> present.add(t.id())));
-        forgottenTasks.retainAll(present);
+        book.fold(now, nodes);
         return now;
     }
 
-    private boolean stopAsked(ServiceView service, TaskView task) {
-        return service.stopRequested(task.id()) || stopRequested.contains(task.id());
-    }
-
-    /** The labels without stop marks of tasks the engine no longer has. */
-    private static Map<String, String> pruned(ServiceView service, Snapshot now) {
-        Set<String> tasks = new HashSet<>();
-        now.tasks(service).forEach(t -> tasks.add(t.id()));
-        Map<String, String> labels = new HashMap<>(service.labels());
-        labels.keySet().removeIf(key -> key.startsWith(ReleaseService.STOP)
-                && !tasks.contains(key.substring(ReleaseService.STOP.length())));
-        return labels;
-    }
-
-    /** New replicas and labels for a service. */
-    private record Change(int replicas, Map<String, String> labels) {}
-
-    /** Sends the engine's own spec back with the change; another writer's update in between is retried on. */
-    private void update(String serviceId, java.util.function.Function<ServiceView, Change> change) {
-        for (int attempt = 1; ; attempt++) {
-            ServiceView current = ServiceView.of(engine.get("/services/" + serviceId));
-            Change next = change.apply(current);
-            if (next.replicas() == current.replicas() && next.labels().equals(current.labels())) {
-                return;
-            }
-            try {
-                engine.post("/services/" + serviceId + "/update?version=" + current.version(),
-                        current.specWith(next.replicas(), next.labels()));
-                return;
-            } catch (ApolloException e) {
-                if (attempt >= 5 || !String.valueOf(e.getMessage()).contains("out of sequence")) {
-                    throw e;
-                }
-            }
-        }
+    private void update(String serviceId, java.util.function.Function<ServiceView, ServiceUpdate.Change> change) {
+        ServiceUpdate.apply(engine, serviceId, change);
     }
 
     // ---- background work
@@ -548,7 +449,7 @@ public final class SwarmScheduler implements Scheduler {
     /** A task asked to stop whose container was not stopped yet (it was starting, or the last control plane died). */
     private void resumeStops(ServiceView service, Snapshot now) {
         for (TaskView task : now.tasks(service)) {
-            if (!task.terminal() && stopAsked(service, task) && task.containerId().isPresent()) {
+            if (!task.terminal() && book.stopAsked(service, task) && task.containerId().isPresent()) {
                 String mark = service.labels().get(ReleaseService.STOP + task.id());
                 Instant deadline = mark == null ? options.clock().instant() : Instant.ofEpochMilli(Long.parseLong(mark));
                 stops.stop(nodes.engineFor(task.nodeId()), task.containerId().get(), deadline);
@@ -575,11 +476,11 @@ public final class SwarmScheduler implements Scheduler {
     private void dropForgottenSlots(ServiceView service, Snapshot now) {
         List<TaskView> tasks = now.tasks(service);
         boolean settled = tasks.size() == service.replicas() && tasks.stream().allMatch(t -> t.terminal() || t.running());
-        long forgotten = tasks.stream().filter(t -> t.terminal() && forgottenTasks.contains(t.id())).count();
+        long forgotten = tasks.stream().filter(t -> t.terminal() && book.forgotten(t.id())).count();
         if (settled && forgotten > 0) {
             update(service.id(), current -> current.version() == service.version()
-                    ? new Change(current.replicas() - (int) forgotten, pruned(current, now))
-                    : new Change(current.replicas(), current.labels())); // changed meanwhile: the next pass decides
+                    ? new ServiceUpdate.Change(current.replicas() - (int) forgotten, ServiceUpdate.pruned(current, now))
+                    : new ServiceUpdate.Change(current.replicas(), current.labels())); // changed meanwhile: the next pass decides
         }
     }
 
