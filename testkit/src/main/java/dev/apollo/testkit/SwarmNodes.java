@@ -37,6 +37,8 @@ public final class SwarmNodes implements AutoCloseable {
     public static final String ENGINE_LABEL = "dev.apollo.engine";
     private static final Path RUN = Path.of("/run/apollo-nodes");
     private static final Path DATA = Path.of("/var/lib/apollo-nodes");
+    /** The pid of the JVM whose fixture made a directory of {@link #RUN}. */
+    private static final String OWNER = "owner.pid";
 
     private final String name;
     private final String subnet;
@@ -70,19 +72,81 @@ public final class SwarmNodes implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Makes both nodes, the swarm and the worker's label; on any failure removes what it made and throws. */
+    /**
+     * Makes both nodes, the swarm and the worker's label; on any failure removes what it made and throws. First
+     * removes what an earlier fixture left when its JVM died before {@link #close} ({@link #removeLeftovers}).
+     */
     public static SwarmNodes start() {
+        removeLeftovers();
         String name = "apn" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         ThreadLocalRandom random = ThreadLocalRandom.current();
         SwarmNodes nodes = new SwarmNodes(name, "10." + random.nextInt(200, 250) + "." + random.nextInt(0, 256) + ".");
         try {
+            // Whose this is, before anything else is made: a later fixture removes it once this JVM is gone.
+            Files.createDirectories(RUN.resolve(name));
+            Files.writeString(RUN.resolve(name).resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
             nodes.network();
             nodes.engines();
             nodes.swarm();
             return nodes;
+        } catch (IOException e) {
+            nodes.close();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
             nodes.close();
             throw e;
+        }
+    }
+
+    /**
+     * Removes the nodes of fixtures whose JVM died before closing them (a test run killed with -9): their
+     * engines (by the pid files they wrote), namespaces, links and directories. A fixture whose JVM lives is
+     * left alone, so runs on one machine do not step on each other.
+     */
+    public static void removeLeftovers() {
+        if (!Files.isDirectory(RUN)) {
+            return;
+        }
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(RUN)) {
+            dirs = list.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            return;
+        }
+        for (Path dir : dirs) {
+            if (ownerAlive(dir)) {
+                continue;
+            }
+            String name = dir.getFileName().toString();
+            for (String node : List.of("w", "m")) {
+                pidIn(dir.resolve(node).resolve("dockerd.pid")).flatMap(ProcessHandle::of)
+                        .filter(p -> p.info().command().orElse("").endsWith("dockerd"))
+                        .ifPresent(SwarmNodes::stop);
+            }
+            removeRest(name, List.of(name + "-m", name + "-w"), List.of(name + "-hm", name + "-hw"));
+        }
+    }
+
+    private static boolean ownerAlive(Path dir) {
+        Optional<Long> owner = pidIn(dir.resolve(OWNER));
+        return owner.flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static Optional<Long> pidIn(Path file) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void stop(ProcessHandle engine) {
+        engine.destroy(); // SIGTERM: dockerd stops its containers and containerd
+        try {
+            engine.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            engine.destroyForcibly();
+            engine.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
         }
     }
 
@@ -218,16 +282,12 @@ public final class SwarmNodes implements AutoCloseable {
             run(List.of("docker", "-H", worker().toString(), "swarm", "leave", "--force"));
             run(List.of("docker", "-H", manager().toString(), "swarm", "leave", "--force"));
         }
-        for (Process engine : engines.reversed()) {
-            engine.destroy(); // SIGTERM: dockerd stops its containers and containerd
-            try {
-                if (!engine.waitFor(30, TimeUnit.SECONDS)) {
-                    engine.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        engines.reversed().forEach(engine -> stop(engine.toHandle()));
+        removeRest(name, namespaces, hostLinks);
+    }
+
+    /** Once its engines are stopped: what they left mounted, then the namespaces, links and directories. */
+    private static void removeRest(String name, List<String> namespaces, List<String> hostLinks) {
         // What an engine killed with -9 would have left mounted under our directories (its netns file, overlays).
         for (Path root : List.of(RUN.resolve(name), DATA.resolve(name))) {
             mountsUnder(root).forEach(mount -> run(List.of("umount", "-l", mount)));

@@ -30,8 +30,8 @@ final class Nodes implements AutoCloseable {
     /** A node label naming the node's engine API, as the control plane reaches it. */
     static final String ENGINE_LABEL = "dev.apollo.engine";
 
-    /** One node: its id, the address its tasks are reached at, and its engine when we reach it. */
-    record Node(String id, String address, Optional<Engine> engine) {}
+    /** One node: its id, the address its tasks are reached at, its engine when we reach it, and whether it takes tasks. */
+    record Node(String id, String address, Optional<Engine> engine, boolean ready) {}
 
     private final Engine manager;
     private final String managerNode;
@@ -47,16 +47,14 @@ final class Nodes implements AutoCloseable {
         this.managerNode = manager.get("/info").path("Swarm").path("NodeID").asText();
     }
 
-    /** Reads the swarm's nodes again: the ones that are ready, with their addresses and engines. */
+    /** Reads the swarm's nodes again, with their addresses and engines (a node that is down keeps its address). */
     synchronized Map<String, Node> refresh() {
         Map<String, Node> nodes = new LinkedHashMap<>();
         for (JsonNode node : manager.get("/nodes")) {
             String id = node.path("ID").asText();
-            if (!node.path("Status").path("State").asText().equals("ready")
-                    || !node.path("Spec").path("Availability").asText("active").equals("active")) {
-                continue;
-            }
-            nodes.put(id, new Node(id, address(node), engineOf(id, node)));
+            boolean ready = node.path("Status").path("State").asText().equals("ready")
+                    && node.path("Spec").path("Availability").asText("active").equals("active");
+            nodes.put(id, new Node(id, address(node), ready ? engineOf(id, node) : Optional.empty(), ready));
         }
         known = Map.copyOf(nodes);
         return known;
@@ -67,7 +65,7 @@ final class Nodes implements AutoCloseable {
         return known;
     }
 
-    /** The engine that runs a task's containers: its node's, the manager's when we do not know the node. */
+    /** The engine that runs a task's containers: its node's, the manager's when we do not reach the node's. */
     Engine engineFor(String nodeId) {
         Node node = known.get(nodeId);
         return node != null && node.engine().isPresent() ? node.engine().get() : manager;
@@ -82,9 +80,9 @@ final class Nodes implements AutoCloseable {
         return node == null ? Optional.empty() : Optional.of(node.address());
     }
 
-    /** The nodes a task may run on: those whose engine we reach. */
+    /** The nodes a task may run on now: ready ones whose engine we reach. */
     List<Node> usable() {
-        return known.values().stream().filter(n -> n.engine().isPresent()).toList();
+        return known.values().stream().filter(n -> n.ready() && n.engine().isPresent()).toList();
     }
 
     /** Placement constraints keeping tasks off the nodes whose engine we do not reach (Swarm has no "or"). */
