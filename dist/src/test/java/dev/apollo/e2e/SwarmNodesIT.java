@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * apollo up --scheduler swarm on a swarm of two nodes, each an engine in a network namespace of its own
  * ({@link SwarmNodes}): a release's two tasks run one on each node, the embedded gateway reaches both at
- * their nodes' addresses, a task killed on the worker is replaced without failing more than the requests
- * in flight, and apollo down leaves nothing of Apollo's on either node.
+ * their nodes' addresses, the worker's task's log is read through its node's engine, a task killed on the
+ * worker is replaced without failing more than the requests in flight, and apollo down leaves nothing of
+ * Apollo's on either node.
  */
 class SwarmNodesIT {
     private static SwarmNodes nodes;
@@ -68,6 +69,9 @@ class SwarmNodesIT {
 
             InstanceView onWorker = status.instances().stream()
                     .filter(i -> i.address().startsWith(nodes.workerAddress() + ":")).findFirst().orElseThrow();
+            // Its output is read through the worker's own engine: it bound the worker's address, as HOST said.
+            assertThat(apollo.ok("logs", "web-service", "--instance", onWorker.id()).out())
+                    .contains("web-service listening on " + onWorker.address());
             String container = nodes.docker(nodes.worker(), "ps", "-q", "--filter", namespace).strip();
             assertThat(container).as("the worker's one task container").isNotBlank().doesNotContain("\n");
             try (Load load = Load.start(apollo.gateway(), "/", 2, 1)) {

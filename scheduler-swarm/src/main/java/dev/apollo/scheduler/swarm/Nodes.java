@@ -129,7 +129,7 @@ final class Nodes implements AutoCloseable {
     }
 
     /** The node's address in the swarm; a manager may report 0.0.0.0 there and its real one as a manager. */
-    private static String address(JsonNode node) {
+    static String address(JsonNode node) {
         String address = node.path("Status").path("Addr").asText("");
         if (address.isEmpty() || address.equals("0.0.0.0")) {
             String managerAddress = node.path("ManagerStatus").path("Addr").asText("");
