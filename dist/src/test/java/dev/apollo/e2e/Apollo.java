@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +40,8 @@ final class Apollo implements AutoCloseable {
 
     private final Path home;
     private final List<String> upFlags;
+    /** Variables every CLI run (and so the control plane it starts) gets, on top of ours. */
+    private final Map<String, String> environment;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -48,19 +51,25 @@ final class Apollo implements AutoCloseable {
         }
     }
 
-    private Apollo(Path home, List<String> upFlags) {
+    private Apollo(Path home, List<String> upFlags, Map<String, String> environment) {
         this.home = home;
         this.upFlags = upFlags;
+        this.environment = Map.copyOf(environment);
     }
 
     /** A data dir with no control plane running yet. */
     static Apollo in(Path home) {
-        return new Apollo(home, List.of());
+        return new Apollo(home, List.of(), Map.of());
     }
 
     /** Starts a control plane in the background on free ports, with extra flags for 'apollo up', and waits until it answers. */
     static Apollo up(Path home, String... upFlags) {
-        Apollo apollo = new Apollo(home, List.of(upFlags));
+        return upWith(Map.of(), home, upFlags);
+    }
+
+    /** {@link #up} with variables for the CLI and the control plane (DOCKER_HOST: the Swarm scheduler's engine). */
+    static Apollo upWith(Map<String, String> environment, Path home, String... upFlags) {
+        Apollo apollo = new Apollo(home, List.of(upFlags), environment);
         apollo.start();
         return apollo;
     }
@@ -90,6 +99,7 @@ final class Apollo implements AutoCloseable {
         builder.environment().put("APOLLO_HOME", home.toString());
         builder.environment().remove("APOLLO_SERVER");
         builder.environment().remove("APOLLO_TOKEN");
+        builder.environment().putAll(environment);
         try {
             Path out = Files.createTempFile("apollo-cli", ".out");
             Path err = Files.createTempFile("apollo-cli", ".err");

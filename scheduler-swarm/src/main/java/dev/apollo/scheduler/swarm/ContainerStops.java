@@ -20,17 +20,16 @@ import java.util.concurrent.TimeUnit;
 final class ContainerStops implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ContainerStops.class.getName());
 
-    private final Engine engine;
     private final Clock clock;
     private final Set<String> sent = ConcurrentHashMap.newKeySet();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
 
-    ContainerStops(Engine engine, Clock clock) {
-        this.engine = engine;
+    ContainerStops(Clock clock) {
         this.clock = clock;
     }
 
-    void stop(String container, Instant deadline) {
+    /** Stops {@code container} through {@code engine}, the engine of the node it runs on. */
+    void stop(Engine engine, String container, Instant deadline) {
         if (!sent.add(container)) {
             return;
         }

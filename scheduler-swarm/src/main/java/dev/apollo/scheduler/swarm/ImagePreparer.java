@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Finds or makes the image a release runs, off the caller's thread: the base image takes a jlink
@@ -38,12 +39,18 @@ final class ImagePreparer implements AutoCloseable {
     /** Jars and image archives by their location: being made, made, or failed (handed out once). */
     private final Map<URI, Status> prepared = new ConcurrentHashMap<>();
     private final Runnable onBuilt;
+    private final Consumer<String> spread;
     private volatile Optional<String> base = Optional.empty();
 
-    /** {@code onBuilt} runs after each jar's build or archive's load, failed or not, for the caller to go on with what waited. */
-    ImagePreparer(Images images, RuntimeImage runtime, Runnable onBuilt) {
+    /**
+     * {@code spread} puts a made image on every node that may run it (before it is handed out as ready);
+     * {@code onBuilt} runs after each jar's build or archive's load, failed or not, for the caller to go on
+     * with what waited.
+     */
+    ImagePreparer(Images images, RuntimeImage runtime, Consumer<String> spread, Runnable onBuilt) {
         this.images = images;
         this.runtime = runtime;
+        this.spread = spread;
         this.onBuilt = onBuilt;
     }
 
@@ -87,8 +94,10 @@ final class ImagePreparer implements AutoCloseable {
         Status result;
         try {
             Path file = Path.of(artifact);
-            result = new Status.Ready(kind == ArtifactKind.JAR ? JarImage.ensure(images, baseImage(), file)
-                    : ArchiveImage.ensure(images, file));
+            String reference = kind == ArtifactKind.JAR ? JarImage.ensure(images, baseImage(), file)
+                    : ArchiveImage.ensure(images, file);
+            spread.accept(reference);
+            result = new Status.Ready(reference);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Could not make an image of " + artifact, e);
             result = new Status.Failed((kind == ArtifactKind.JAR ? "could not make an image of " : "could not load the"

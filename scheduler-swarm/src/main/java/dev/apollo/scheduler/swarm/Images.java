@@ -57,18 +57,22 @@ final class Images {
 
     /** {@code docker load}: returns the reference (or, for an untagged image, the id) the engine loaded. */
     String load(Path archive) {
-        List<String> said;
         try (InputStream body = Files.newInputStream(archive)) {
-            said = follow(engine.send("POST", "/images/load?quiet=1", body, Map.of("Content-Type", "application/x-tar")),
-                    "from " + archive.getFileName());
+            return load(body, archive.getFileName().toString());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read " + archive, e);
         }
+    }
+
+    /** {@code docker load} of an archive read from {@code body}, named {@code what} in errors. */
+    String load(InputStream body, String what) throws IOException {
+        List<String> said = follow(engine.send("POST", "/images/load?quiet=1", body,
+                Map.of("Content-Type", "application/x-tar")), "from " + what);
         return said.stream().map(String::strip)
                 .filter(line -> line.startsWith(LOADED_IMAGE) || line.startsWith(LOADED_ID))
                 .map(line -> line.substring(line.startsWith(LOADED_IMAGE) ? LOADED_IMAGE.length() : LOADED_ID.length()).strip())
                 .reduce((first, second) -> second)
-                .orElseThrow(() -> new ApolloException("The Docker engine loaded no image from " + archive.getFileName()
+                .orElseThrow(() -> new ApolloException("The Docker engine loaded no image from " + what
                         + " (it said: " + String.join(" ", said).strip() + ")."));
     }
 

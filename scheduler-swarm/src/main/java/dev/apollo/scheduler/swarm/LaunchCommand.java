@@ -12,7 +12,9 @@ import java.util.TreeSet;
  * process and gets the engine's signals). A shell because Swarm expands templates in environment
  * values only, never in arguments: {@code --port=${PORT}} becomes {@code '--port='"$PORT"}, every
  * literal single-quoted. JVM options as the local scheduler gives them: ours first, the
- * service's after, so that its own win.
+ * service's after, so that its own win. The JIT is left whole, as for a local instance: capping
+ * it at C1 ({@code -XX:TieredStopAtLevel=1}) cost the example ~25% of its req/s in a container and
+ * bought no start time that stood out of the noise (docs/BENCHMARKS.md, bench/swarm-jit.sh).
  */
 final class LaunchCommand {
     static final String SECRETS_DIR = "/run/secrets/";
@@ -28,7 +30,7 @@ final class LaunchCommand {
                     .append("%x}\"; export ").append(name).append("; ");
         }
         List<String> words = new ArrayList<>(List.of(RuntimeImage.JAVA, "-Xmx" + release.memoryMb() + "m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+                "-XX:+UseSerialGC", "-Xshare:auto"));
         line.append("exec");
         words.forEach(w -> line.append(' ').append(quote(w)));
         release.jvmOptions().forEach(option -> line.append(' ').append(shellWord(PerTask.pieces(option, release))));

@@ -20,6 +20,9 @@ import java.util.Map;
 final class PerTask {
     static final String PORT_LABEL = "dev.apollo.port.";
     static final String PORT_TEMPLATE = "{{index .Service.Labels (print \"" + PORT_LABEL + "\" .Task.Slot)}}";
+    /** dev.apollo.host.NODE = the address a task on that node binds and is reached at ({@link Nodes}). */
+    static final String HOST_LABEL = "dev.apollo.host.";
+    static final String HOST_TEMPLATE = "{{index .Service.Labels (print \"" + HOST_LABEL + "\" .Node.ID)}}";
     // Private-use characters: a configured value never holds them (checked), so a marker is never mistaken.
     private static final String PORT_MARK = "\uE000PORT\uE001";
     private static final String ID_MARK = "\uE000ID\uE001";

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.NetworkAttachmentConfig;
 import com.github.dockerjava.api.model.ResourceRequirements;
 import com.github.dockerjava.api.model.ResourceSpecs;
 import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServicePlacement;
 import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
 import com.github.dockerjava.api.model.ServiceRestartCondition;
 import com.github.dockerjava.api.model.ServiceRestartPolicy;
@@ -67,9 +68,10 @@ final class ReleaseService {
      * @param labels the identity and the port table
      * @param secrets the Swarm secret per secret name of the release
      * @param hostNetwork the id of the engine's {@code host} network
+     * @param constraints placement constraints ({@link Nodes#constraints})
      */
     static ServiceSpec spec(String namespace, ReleaseSpec release, String image, int replicas, Map<String, String> labels,
-            Map<String, SwarmSecrets.Ref> secrets, String hostNetwork) {
+            Map<String, SwarmSecrets.Ref> secrets, String hostNetwork, List<String> constraints) {
         String idPrefix = PerTask.instanceIdPrefix(release.service().value());
         ContainerSpec container = new ContainerSpec()
                 .withImage(image)
@@ -88,6 +90,7 @@ final class ReleaseService {
                 .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.NONE))
                 .withResources(new ResourceRequirements().withLimits(new ResourceSpecs().withMemoryBytes(memoryMb * MB)))
                 .withNetworks(List.of(new NetworkAttachmentConfig().withTarget(hostNetwork)))
+                .withPlacement(new ServicePlacement().withConstraints(constraints))
                 .withLogDriver(new Driver().withName("json-file").withOptions(Map.of("max-size", "10m", "max-file", "3")));
         return new ServiceSpec()
                 .withName(name(namespace, release))
@@ -105,6 +108,7 @@ final class ReleaseService {
         release.variables().forEach((name, value) -> values.put(name, PerTask.swarmTemplate(PerTask.pieces(value, release),
                 idPrefix)));
         values.put("PORT", PerTask.PORT_TEMPLATE);
+        values.put("HOST", PerTask.HOST_TEMPLATE);
         values.put("APOLLO_INSTANCE_ID", PerTask.idTemplate(idPrefix));
         List<String> environment = new ArrayList<>();
         values.forEach((name, value) -> environment.add(name + "=" + value));

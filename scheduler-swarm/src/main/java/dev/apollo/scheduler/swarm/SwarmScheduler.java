@@ -8,19 +8,17 @@ import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.port.ArtifactKind;
 import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.ObservedInstance;
-import dev.apollo.core.port.ObservedInstance.Exit;
 import dev.apollo.core.port.ReleaseSpec;
 import dev.apollo.core.port.Scheduler;
+import dev.apollo.scheduler.swarm.InstanceBook.Known;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,9 +44,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #stop} stops one chosen task's container ({@code docker stop} with the grace, which the
  * engine sees through even if we die); its slot is then dead like any other. Swarm has no call to
  * remove one given task, and lowering the replicas would let it pick which one goes. The container
- * is stopped through this engine, so a task must run on this node (a worker's tasks would need its
- * engine: a later step). A stop is recorded as a service label first, so the next control plane
- * knows the exit was asked for and resumes the stop.
+ * is stopped through the engine of the task's node ({@link Nodes}). A stop is recorded as a service
+ * label first, so the next control plane knows the exit was asked for and resumes the stop.
  *
  * <p>{@link #retire} stops every task the same way and marks the service; the service and its
  * secrets are removed once all its tasks have exited.
@@ -61,11 +58,11 @@ public final class SwarmScheduler implements Scheduler {
     private final Images images;
     private final ImagePreparer preparer;
     private final SwarmSecrets secrets;
+    private final Nodes nodes;
+    private final ImageSpread spread;
     private final String hostNetwork;
     private final Object lock = new Object();
-    private final Map<InstanceId, Known> known = new HashMap<>();
-    private final Set<String> forgottenTasks = new HashSet<>();
-    private final Set<String> stopRequested = new HashSet<>();
+    private final InstanceBook book;
     private final Map<ReleaseId, Pending> pending = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("apollo-swarm-scheduler").daemon(true).factory());
@@ -78,14 +75,12 @@ public final class SwarmScheduler implements Scheduler {
      * @param engine the Docker engine's API, a Swarm manager's
      * @param namespace prefixes every service and secret and labels them, so that control planes sharing a
      *     swarm (and tests) never touch each other's
-     * @param host the address the gateways reach tasks at (tasks use the host's network)
      * @param housekeepingInterval how often stops are resumed, dead slots dropped and retired services removed
      */
-    public record Options(URI engine, String namespace, String host, Clock clock, Duration housekeepingInterval) {
+    public record Options(URI engine, String namespace, Clock clock, Duration housekeepingInterval) {
         public Options {
             Objects.requireNonNull(engine, "engine");
             Objects.requireNonNull(namespace, "namespace");
-            Objects.requireNonNull(host, "host");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(housekeepingInterval, "housekeepingInterval");
             if (!namespace.matches("[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?")) {
@@ -94,28 +89,25 @@ public final class SwarmScheduler implements Scheduler {
             }
         }
 
-        /** The engine {@code DOCKER_HOST} names, else the local socket; namespace {@code apollo}; tasks reached at 127.0.0.1. */
+        /** The engine {@code DOCKER_HOST} names, else the local socket; namespace {@code apollo}. */
         public static Options defaults() {
             String dockerHost = System.getenv("DOCKER_HOST");
             URI engine = dockerHost == null || dockerHost.isBlank() ? Engine.DEFAULT_HOST : URI.create(dockerHost);
-            return new Options(engine, "apollo", "127.0.0.1", Clock.systemUTC(), Duration.ofMillis(500));
+            return new Options(engine, "apollo", Clock.systemUTC(), Duration.ofMillis(500));
         }
 
         public Options withNamespace(String newNamespace) {
-            return new Options(engine, newNamespace, host, clock, housekeepingInterval);
+            return new Options(engine, newNamespace, clock, housekeepingInterval);
         }
 
         public Options withEngine(URI newEngine) {
-            return new Options(newEngine, namespace, host, clock, housekeepingInterval);
+            return new Options(newEngine, namespace, clock, housekeepingInterval);
         }
 
         public Options withHousekeepingInterval(Duration interval) {
-            return new Options(engine, namespace, host, clock, interval);
+            return new Options(engine, namespace, clock, interval);
         }
     }
-
-    /** An instance as last seen; a task's, or one that could not start and never became a task. */
-    private record Known(ObservedInstance observed, Optional<String> task, Optional<String> container, String ownLog) {}
 
     /** An ensure that waits for its image. */
     private record Pending(ReleaseSpec release, int instances) {}
@@ -124,10 +116,13 @@ public final class SwarmScheduler implements Scheduler {
         this.options = options;
         this.engine = engine;
         this.images = new Images(engine);
-        this.preparer = new ImagePreparer(images, RuntimeImage.ofRunningJdk(), this::resumePending);
+        this.nodes = new Nodes(engine);
+        this.spread = new ImageSpread(engine, nodes);
+        this.preparer = new ImagePreparer(images, RuntimeImage.ofRunningJdk(), spread::spread, this::resumePending);
         this.secrets = new SwarmSecrets(engine, options.namespace());
         this.hostNetwork = hostNetwork;
-        this.stops = new ContainerStops(engine, options.clock());
+        this.stops = new ContainerStops(options.clock());
+        this.book = new InstanceBook(options.clock());
     }
 
     /**
@@ -141,6 +136,7 @@ public final class SwarmScheduler implements Scheduler {
             engine.requireManager();
             SwarmScheduler scheduler = new SwarmScheduler(options, engine, hostNetwork(engine));
             synchronized (scheduler.lock) {
+                scheduler.nodes.refresh();
                 scheduler.refresh();
             }
             scheduler.preparer.prepareBase();
@@ -206,7 +202,7 @@ public final class SwarmScheduler implements Scheduler {
                 }
                 case ImagePreparer.Status.Failed failed -> {
                     pending.remove(release.id());
-                    yield couldNotStart(release, instances, failed.reason());
+                    yield book.couldNotStart(release, instances, failed.reason());
                 }
                 case ImagePreparer.Status.Ready ready -> {
                     pending.remove(release.id());
@@ -223,37 +219,28 @@ public final class SwarmScheduler implements Scheduler {
             return;
         }
         List<TaskView> tasks = now.tasks(service);
-        long unavailable = tasks.stream().filter(t -> t.terminal() || stopAsked(service, t)).count();
+        long unavailable = tasks.stream().filter(t -> t.terminal() || book.stopAsked(service, t)).count();
         int counted = (int) (service.replicas() - unavailable);
         int missing = instances - counted;
         if (missing <= 0) {
             return;
         }
         int highestSlot = Math.max(service.replicas(), tasks.stream().mapToInt(TaskView::slot).max().orElse(0));
-        update(service.id(), s -> new Change(s.replicas() + missing,
-                PortTable.covering(pruned(s, now), highestSlot + missing, now.portsTaken())));
+        update(service.id(), s -> new ServiceUpdate.Change(s.replicas() + missing,
+                PortTable.covering(ServiceUpdate.pruned(s, now), highestSlot + missing, now.portsTaken())));
     }
 
     private void create(ReleaseSpec release, String image, int instances, Snapshot now) {
+        nodes.refresh();
+        spread.spread(image);
         Map<String, String> labels = new HashMap<>(ReleaseService.identity(options.namespace(), release));
         labels = PortTable.covering(labels, instances, now.portsTaken());
+        for (Nodes.Node node : nodes.usable()) {
+            labels.put(PerTask.HOST_LABEL + node.id(), node.address());
+        }
         Map<String, SwarmSecrets.Ref> refs = secrets.create(release);
         engine.client().createServiceCmd(ReleaseService.spec(options.namespace(), release, image, instances, labels, refs,
-                hostNetwork)).exec();
-    }
-
-    /** Instances that failed before any task existed: they show as exited with the reason, as the contract wants. */
-    private List<ObservedInstance> couldNotStart(ReleaseSpec release, int instances, String why) {
-        List<ObservedInstance> failed = new ArrayList<>();
-        Instant at = options.clock().instant();
-        String reason = ExitReason.couldNotStart(why);
-        for (int i = 0; i < instances; i++) {
-            ObservedInstance instance = new ObservedInstance(InstanceId.newFor(release.service()), release.id(),
-                    Optional.empty(), at, false, Optional.of(new Exit(Exit.UNKNOWN_CODE, reason, at)));
-            known.put(instance.id(), new Known(instance, Optional.empty(), Optional.empty(), "apollo: " + reason + "\n"));
-            failed.add(instance);
-        }
-        return List.copyOf(failed);
+                hostNetwork, nodes.constraints())).exec();
     }
 
     /** Runs the ensures that waited for an image, once it is made (or could not be). */
@@ -281,9 +268,9 @@ public final class SwarmScheduler implements Scheduler {
         }
         requireOpen();
         synchronized (lock) {
-            Known instance = known.get(id);
+            Known instance = book.get(id).orElse(null);
             if (instance == null || !instance.observed().running() || instance.task().isEmpty()
-                    || stopRequested.contains(instance.task().get())) {
+                    || book.stopAsked(instance.task().get())) {
                 return; // unknown, over, or asked already: asking again does not buy more time
             }
             Snapshot now = refresh();
@@ -291,12 +278,11 @@ public final class SwarmScheduler implements Scheduler {
                     .filter(s -> s.release().equals(instance.observed().release())).findFirst();
             Instant deadline = options.clock().instant().plus(grace);
             String task = instance.task().get();
-            stopRequested.add(task);
-            service.ifPresent(s -> update(s.id(), current -> new Change(current.replicas(),
-                    ReleaseService.with(pruned(current, now), Map.of(ReleaseService.STOP + task,
+            service.ifPresent(s -> update(s.id(), current -> new ServiceUpdate.Change(current.replicas(),
+                    ReleaseService.with(ServiceUpdate.pruned(current, now), Map.of(ReleaseService.STOP + task,
                             Long.toString(deadline.toEpochMilli()))))));
-            markStopRequested(id);
-            instance.container().ifPresent(container -> stops.stop(container, deadline));
+            book.askedToStop(task, id);
+            instance.container().ifPresent(container -> stops.stop(nodes.engineFor(instance.node()), container, deadline));
         }
     }
 
@@ -315,18 +301,17 @@ public final class SwarmScheduler implements Scheduler {
             List<TaskView> live = now.tasks(service.get()).stream().filter(t -> !t.terminal()).toList();
             Map<String, String> marks = new HashMap<>(Map.of(ReleaseService.RETIRED, "true"));
             for (TaskView task : live) {
-                if (!stopAsked(service.get(), task)) {
+                if (!book.stopAsked(service.get(), task)) {
                     marks.put(ReleaseService.STOP + task.id(), Long.toString(deadline.toEpochMilli()));
                 }
-                stopRequested.add(task.id());
             }
             int existing = now.tasks(service.get()).size();
             // No new task starts once retired: the replicas come down to the tasks there are.
-            update(service.get().id(), current -> new Change(Math.min(current.replicas(), existing),
-                    ReleaseService.with(pruned(current, now), marks)));
+            update(service.get().id(), current -> new ServiceUpdate.Change(Math.min(current.replicas(), existing),
+                    ReleaseService.with(ServiceUpdate.pruned(current, now), marks)));
             for (TaskView task : live) {
-                markStopRequested(TaskView.instanceId(service.get().idPrefix(), task.id()));
-                task.containerId().ifPresent(container -> stops.stop(container, deadline));
+                book.askedToStop(task.id(), TaskView.instanceId(service.get().idPrefix(), task.id()));
+                task.containerId().ifPresent(container -> stops.stop(nodes.engineFor(task.nodeId()), container, deadline));
             }
         }
     }
@@ -352,23 +337,13 @@ public final class SwarmScheduler implements Scheduler {
         }
     }
 
-    private void markStopRequested(InstanceId id) {
-        Known instance = known.get(id);
-        if (instance != null && !instance.observed().stopRequested()) {
-            ObservedInstance o = instance.observed();
-            known.put(id, new Known(new ObservedInstance(o.id(), o.release(), o.address(), o.startedAt(), true, o.exit()),
-                    instance.task(), instance.container(), instance.ownLog()));
-        }
-    }
-
     @Override
     public List<ObservedInstance> instances() {
         synchronized (lock) {
             if (!closed) {
                 refresh();
             }
-            return known.values().stream().map(Known::observed)
-                    .sorted(java.util.Comparator.comparing(ObservedInstance::id)).toList();
+            return book.all();
         }
     }
 
@@ -376,16 +351,7 @@ public final class SwarmScheduler implements Scheduler {
     public void forget(InstanceId id) {
         Objects.requireNonNull(id, "id");
         synchronized (lock) {
-            Known instance = known.get(id);
-            if (instance == null) {
-                return;
-            }
-            if (instance.observed().running()) {
-                throw new ApolloException.Conflict("instance " + id + " is still running: stop it and wait for its exit"
-                        + " before forgetting it.");
-            }
-            known.remove(id);
-            instance.task().ifPresent(forgottenTasks::add);
+            book.forget(id);
         }
     }
 
@@ -397,7 +363,7 @@ public final class SwarmScheduler implements Scheduler {
         }
         Known instance;
         synchronized (lock) {
-            instance = known.get(id);
+            instance = book.get(id).orElse(null);
         }
         if (instance == null) {
             return new LogPage(new byte[0], from);
@@ -405,7 +371,7 @@ public final class SwarmScheduler implements Scheduler {
         if (instance.container().isEmpty()) {
             return OwnLog.page(instance.ownLog(), from, maxBytes);
         }
-        return new ContainerLog(engine, instance.container().get()).page(from, maxBytes);
+        return new ContainerLog(nodes.engineFor(instance.node()), instance.container().get()).page(from, maxBytes);
     }
 
     @Override
@@ -415,7 +381,7 @@ public final class SwarmScheduler implements Scheduler {
         }
         Known instance;
         synchronized (lock) {
-            instance = known.get(id);
+            instance = book.get(id).orElse(null);
         }
         if (instance == null) {
             return List.of();
@@ -423,7 +389,7 @@ public final class SwarmScheduler implements Scheduler {
         if (instance.container().isEmpty()) {
             return OwnLog.tail(instance.ownLog(), lines);
         }
-        return new ContainerLog(engine, instance.container().get()).tail(lines);
+        return new ContainerLog(nodes.engineFor(instance.node()), instance.container().get()).tail(lines);
     }
 
     /** Stops the scheduler's own threads; the services keep running for the next scheduler to adopt. */
@@ -438,76 +404,21 @@ public final class SwarmScheduler implements Scheduler {
         timer.shutdownNow();
         preparer.close();
         stops.close();
+        nodes.close();
         engine.close();
     }
 
     // ---- what the engine says
 
-    /** Reads the swarm and folds it into what we know; a task that vanished while running is reported exited. */
+    /** Reads the swarm and folds it into what we know. */
     private Snapshot refresh() {
         Snapshot now = Snapshot.read(engine, options.namespace());
-        Set<InstanceId> seen = new HashSet<>();
-        for (ServiceView service : now.services()) {
-            for (TaskView task : now.tasks(service)) {
-                if (forgottenTasks.contains(task.id())) {
-                    continue;
-                }
-                ObservedInstance observed = task.observed(service, options.host(), stopAsked(service, task));
-                known.put(observed.id(), new Known(observed, Optional.of(task.id()), task.containerId(), ""));
-                seen.add(observed.id());
-            }
-        }
-        Instant at = options.clock().instant();
-        known.replaceAll((id, instance) -> {
-            if (instance.task().isEmpty() || seen.contains(id) || !instance.observed().running()) {
-                return instance;
-            }
-            ObservedInstance o = instance.observed();
-            String reason = o.stopRequested() ? ExitReason.STOPPED : "removed from the swarm by someone else";
-            return new Known(new ObservedInstance(o.id(), o.release(), Optional.empty(), o.startedAt(), o.stopRequested(),
-                    Optional.of(new Exit(Exit.UNKNOWN_CODE, reason, at))), instance.task(), instance.container(), "");
-        });
-        Set<String> present = new HashSet<>();
-        now.tasksByService().values().forEach(list -> list.forEach(t -> present.add(t.id())));
-        forgottenTasks.retainAll(present);
+        book.fold(now, nodes);
         return now;
     }
 
-    private boolean stopAsked(ServiceView service, TaskView task) {
-        return service.stopRequested(task.id()) || stopRequested.contains(task.id());
-    }
-
-    /** The labels without stop marks of tasks the engine no longer has. */
-    private static Map<String, String> pruned(ServiceView service, Snapshot now) {
-        Set<String> tasks = new HashSet<>();
-        now.tasks(service).forEach(t -> tasks.add(t.id()));
-        Map<String, String> labels = new HashMap<>(service.labels());
-        labels.keySet().removeIf(key -> key.startsWith(ReleaseService.STOP)
-                && !tasks.contains(key.substring(ReleaseService.STOP.length())));
-        return labels;
-    }
-
-    /** New replicas and labels for a service. */
-    private record Change(int replicas, Map<String, String> labels) {}
-
-    /** Sends the engine's own spec back with the change; another writer's update in between is retried on. */
-    private void update(String serviceId, java.util.function.Function<ServiceView, Change> change) {
-        for (int attempt = 1; ; attempt++) {
-            ServiceView current = ServiceView.of(engine.get("/services/" + serviceId));
-            Change next = change.apply(current);
-            if (next.replicas() == current.replicas() && next.labels().equals(current.labels())) {
-                return;
-            }
-            try {
-                engine.post("/services/" + serviceId + "/update?version=" + current.version(),
-                        current.specWith(next.replicas(), next.labels()));
-                return;
-            } catch (ApolloException e) {
-                if (attempt >= 5 || !String.valueOf(e.getMessage()).contains("out of sequence")) {
-                    throw e;
-                }
-            }
-        }
+    private void update(String serviceId, java.util.function.Function<ServiceView, ServiceUpdate.Change> change) {
+        ServiceUpdate.apply(engine, serviceId, change);
     }
 
     // ---- background work
@@ -519,6 +430,7 @@ public final class SwarmScheduler implements Scheduler {
                 if (closed) {
                     return;
                 }
+                nodes.refresh();
                 Snapshot now = refresh();
                 for (ServiceView service : now.services()) {
                     resumeStops(service, now);
@@ -537,10 +449,10 @@ public final class SwarmScheduler implements Scheduler {
     /** A task asked to stop whose container was not stopped yet (it was starting, or the last control plane died). */
     private void resumeStops(ServiceView service, Snapshot now) {
         for (TaskView task : now.tasks(service)) {
-            if (!task.terminal() && stopAsked(service, task) && task.containerId().isPresent()) {
+            if (!task.terminal() && book.stopAsked(service, task) && task.containerId().isPresent()) {
                 String mark = service.labels().get(ReleaseService.STOP + task.id());
                 Instant deadline = mark == null ? options.clock().instant() : Instant.ofEpochMilli(Long.parseLong(mark));
-                stops.stop(task.containerId().get(), deadline);
+                stops.stop(nodes.engineFor(task.nodeId()), task.containerId().get(), deadline);
             }
         }
     }
@@ -564,11 +476,11 @@ public final class SwarmScheduler implements Scheduler {
     private void dropForgottenSlots(ServiceView service, Snapshot now) {
         List<TaskView> tasks = now.tasks(service);
         boolean settled = tasks.size() == service.replicas() && tasks.stream().allMatch(t -> t.terminal() || t.running());
-        long forgotten = tasks.stream().filter(t -> t.terminal() && forgottenTasks.contains(t.id())).count();
+        long forgotten = tasks.stream().filter(t -> t.terminal() && book.forgotten(t.id())).count();
         if (settled && forgotten > 0) {
             update(service.id(), current -> current.version() == service.version()
-                    ? new Change(current.replicas() - (int) forgotten, pruned(current, now))
-                    : new Change(current.replicas(), current.labels())); // changed meanwhile: the next pass decides
+                    ? new ServiceUpdate.Change(current.replicas() - (int) forgotten, ServiceUpdate.pruned(current, now))
+                    : new ServiceUpdate.Change(current.replicas(), current.labels())); // changed meanwhile: the next pass decides
         }
     }
 

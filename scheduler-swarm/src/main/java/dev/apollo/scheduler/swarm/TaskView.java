@@ -14,7 +14,7 @@ import java.util.Set;
  * One Swarm task as the engine reports it, and as an instance of the platform: the task's id ends
  * the instance id, its slot gives its port, its state its life.
  */
-record TaskView(String id, String serviceId, int slot, String state, Instant createdAt, Instant statusAt,
+record TaskView(String id, String serviceId, String nodeId, int slot, String state, Instant createdAt, Instant statusAt,
         Optional<String> containerId, Optional<Integer> exitCode, String error) {
     /** The states a task never leaves. */
     private static final Set<String> TERMINAL = Set.of("complete", "shutdown", "failed", "rejected", "remove", "orphaned");
@@ -23,7 +23,8 @@ record TaskView(String id, String serviceId, int slot, String state, Instant cre
         JsonNode status = task.path("Status");
         JsonNode container = status.path("ContainerStatus");
         String containerId = container.path("ContainerID").asText("");
-        return new TaskView(task.path("ID").asText(), task.path("ServiceID").asText(), task.path("Slot").asInt(),
+        return new TaskView(task.path("ID").asText(), task.path("ServiceID").asText(), task.path("NodeID").asText(""),
+                task.path("Slot").asInt(),
                 status.path("State").asText(""), instant(task.path("CreatedAt").asText()),
                 instant(status.path("Timestamp").asText()), containerId.isEmpty() ? Optional.empty() : Optional.of(containerId),
                 // The engine leaves out a zero exit code; no container means it never started.
@@ -44,10 +45,11 @@ record TaskView(String id, String serviceId, int slot, String state, Instant cre
         return new InstanceId(idPrefix + "-" + taskId);
     }
 
-    ObservedInstance observed(ServiceView service, String host, boolean stopRequested) {
+    /** The task as an instance; {@code host} is where its node's tasks are reached (empty: a node we do not know). */
+    ObservedInstance observed(ServiceView service, Optional<String> host, boolean stopRequested) {
         Map<Integer, Integer> ports = PortTable.of(service.labels());
-        Optional<Address> address = running() && ports.containsKey(slot)
-                ? Optional.of(new Address(host, ports.get(slot)))
+        Optional<Address> address = running() && ports.containsKey(slot) && host.isPresent()
+                ? Optional.of(new Address(host.get(), ports.get(slot)))
                 : Optional.empty();
         Optional<Exit> exit = terminal()
                 ? Optional.of(new Exit(exitCode.orElse(Exit.UNKNOWN_CODE), ExitReason.of(this, stopRequested),

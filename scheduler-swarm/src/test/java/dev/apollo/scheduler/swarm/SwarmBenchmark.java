@@ -90,7 +90,7 @@ class SwarmBenchmark {
             ports.add(port);
             command.addAll(List.of("--label", PerTask.PORT_LABEL + slot + "=" + port));
         }
-        command.addAll(List.of(image, RuntimeImage.JAVA, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        command.addAll(List.of(image, RuntimeImage.JAVA, "-Xmx64m", "-XX:+UseSerialGC",
                 "-Xshare:auto", "-jar", JarImage.JAR));
         try {
             long start = System.nanoTime();

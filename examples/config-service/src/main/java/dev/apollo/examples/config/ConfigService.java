@@ -49,7 +49,8 @@ public final class ConfigService {
         }
         int port = Integer.parseInt(portText.strip());
         String greeting = argument(args, "--greeting=").orElse(System.getenv().getOrDefault("GREETING", "hello"));
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+        String host = System.getenv().getOrDefault("HOST", "127.0.0.1"); // where the platform reaches this instance
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/actuator/health", exchange -> reply(exchange, 200, "{\"status\":\"UP\"}\n"));
         server.createContext("/ready", exchange -> {
@@ -82,7 +83,7 @@ public final class ConfigService {
             server.stop(SHUTDOWN_SECONDS);
             System.out.println("config-service: stopped");
         }));
-        System.out.println("config-service listening on 127.0.0.1:" + port);
+        System.out.println("config-service listening on " + host + ":" + port);
     }
 
     private static void setReady(HttpExchange exchange, boolean value) throws IOException {

@@ -45,7 +45,9 @@ public final class WebService {
                 .withPart("rpc-service")
                 .build();
 
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        // HOST: the address the platform reaches this instance at (a Swarm node's own on another machine).
+        String host = env("HOST", "127.0.0.1");
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         // POST /admin/sick makes this instance fail its health check from then on: a way to watch the
         // platform replace an unhealthy instance without dropping a request.
@@ -136,7 +138,7 @@ public final class WebService {
         // SIGTERM: stop accepting, let in-flight requests finish (the platform drains before stopping us, and
         // kills us at its stop grace anyway, so that is the one bound); stop returns as soon as the last one is answered.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(Integer.MAX_VALUE)));
-        System.out.println("web-service listening on 127.0.0.1:" + port + " as " + identity);
+        System.out.println("web-service listening on " + host + ":" + port + " as " + identity);
     }
 
     private static void notFound(HttpExchange exchange) throws IOException {
