@@ -16,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * worker is replaced without failing more than the requests in flight, and apollo down leaves nothing of
  * Apollo's on either node.
  */
+@Tag("swarm")
 class SwarmNodesIT {
     private static SwarmNodes nodes;
 
