@@ -511,6 +511,22 @@ class ControllerTest {
     }
 
     @Test
+    void aDeployResumedWithTimeLeftKeepsItsDeadlineAndSaysTheControlPlaneWasDown() {
+        Release release = deploy("1.0.0", 2);
+        controller.step();
+        controller.close();
+        clock.advance(Duration.ofSeconds(20)); // 40 s of the 60 s deadline left
+
+        scheduler = scheduler.reopened();
+        controller = controllerOn(scheduler);
+        controller.step();
+
+        assertThat(state(release).deadline()).isEqualTo(release.deadline());
+        assertThat(state(release).reason()).contains("the control plane was down during the deploy");
+        assertThat(eventsOf(release)).containsOnlyOnce(EventType.DEPLOY_RESUMED);
+    }
+
+    @Test
     void aResumedDeployThatStillFailsSaysTheOutageInterruptedIt() {
         sickVersions.add("1.0.0");
         Release release = deploy("1.0.0", 1, new HealthCheck(HealthCheck.DEFAULT_PROBE, HealthCheck.DEFAULT_PROBE,
@@ -525,7 +541,7 @@ class ControllerTest {
         run(Duration.ofSeconds(130));
 
         assertThat(state(release).state()).isEqualTo(ReleaseState.FAILED);
-        assertThat(state(release).reason()).contains("control-plane restart").contains("interrupted the deploy");
+        assertThat(state(release).reason()).contains("the control plane was down when the deploy's deadline").contains("checked the instances again until");
     }
 
     @Test
