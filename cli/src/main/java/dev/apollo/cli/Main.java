@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -42,7 +43,14 @@ public final class Main {
         }
     }
 
-    private static int usageError(ParameterException e, PrintStream err) {
+    private static int usageError(ParameterException error, PrintStream err) {
+        // picocli checks required options and parameters before it complains of unknown ones, so a mistyped
+        // option (scale --count 3) would be told as the missing one it meant (--instances): name the typo first.
+        // Only option-like words: the value after an unknown option ("3") is unmatched too, but no mistake of its own.
+        CommandLine command = error.getCommandLine();
+        List<String> unknown = command.getUnmatchedArguments().stream().filter(a -> a.startsWith("-")).toList();
+        ParameterException e = error instanceof UnmatchedArgumentException || unknown.isEmpty()
+                ? error : new UnmatchedArgumentException(command, unknown);
         err.println("apollo: " + e.getMessage());
         PrintWriter writer = new PrintWriter(err, true);
         UnmatchedArgumentException.printSuggestions(e, writer);

@@ -56,6 +56,26 @@ class MainTest {
     }
 
     @Test
+    void anUnknownOptionIsNamedBeforeAMissingRequiredOne() {
+        Run run = run("scale", "web-service", "--count", "3");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("apollo: Unknown option: '--count'").doesNotContain("Missing required option")
+                .contains("See 'apollo scale --help'.");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void anUnknownOptionIsNamedFirstInEveryCommand() {
+        // A subcommand two levels down, a command with a required positional, and one whose options are all optional.
+        assertThat(run("route", "add", "--paht", "/x").err()).startsWith("apollo: Unknown option: '--paht'")
+                .contains("See 'apollo route add --help'.");
+        assertThat(run("deploy", "--instance", "2").err()).startsWith("apollo: Unknown option: '--instance'")
+                .contains("Possible solutions: --instances");
+        assertThat(run("status", "--verbose", "--server", closedServer).err()).startsWith("apollo: Unknown option: '--verbose'");
+    }
+
+    @Test
     void nothingRunningMeansExitThreeAndTheHowToStartHint() {
         Run run = run("status", "--server", closedServer);
 

@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
@@ -120,11 +119,8 @@ public final class CappedOutput {
                 channel = open(path);
                 return;
             }
-            if (limits.keep() > 0) {
-                LogRotation.shiftCopies(path, limits.keep());
-                Files.copy(path, LogRotation.copy(path, 1), StandardCopyOption.REPLACE_EXISTING);
-            }
-            channel.truncate(0); // appending: the next write lands at the start, for us and for the descriptor
+            // Appending: the next write lands at the start, for us and for the descriptor.
+            LogRotation.copyAndTruncate(path, limits.keep());
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.apollo.process;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Rotated copies of a log: {@code NAME.1} is the newest, {@code NAME.KEEP} the oldest kept. The two
@@ -13,6 +15,8 @@ import java.nio.file.StandardCopyOption;
  * standard output) is copied and emptied in place.
  */
 public final class LogRotation {
+    private static final int COPY_LOOKS = 4;
+
     private LogRotation() {}
 
     /** The {@code n}th rotated copy of {@code log}. */
@@ -47,6 +51,48 @@ public final class LogRotation {
         shiftCopies(log, limits.keep());
         Files.move(log, copy(log, 1), StandardCopyOption.REPLACE_EXISTING);
         return true;
+    }
+
+    /**
+     * Copies {@code log} to {@code log.1} (the older copies moved one up, the oldest dropped) and
+     * empties it in place, when it has passed the limit: for a log whose writer keeps it open and
+     * cannot be told to reopen it (a process's standard output, opened in append mode, so that its
+     * next write lands at the new end instead of leaving a hole). With {@code keep} 0 it is only
+     * emptied. What the writer adds while the copy runs is copied too, until a look finds nothing new;
+     * only a write between that last look and the truncation is lost, which is the price of not
+     * owning the writer.
+     *
+     * @return whether it rotated
+     */
+    public static boolean copyAndTruncateIfLarger(Path log, LogLimits limits) throws IOException {
+        if (size(log) <= limits.maxBytes()) {
+            return false;
+        }
+        copyAndTruncate(log, limits.keep());
+        return true;
+    }
+
+    /** {@link #copyAndTruncateIfLarger} without the size check: rotates now. */
+    public static void copyAndTruncate(Path log, int keep) throws IOException {
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (keep > 0) {
+                shiftCopies(log, keep);
+                try (FileChannel copy = FileChannel.open(copy(log, 1), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    long copied = 0;
+                    // A few looks: a writer that never pauses must not hold the rotation forever.
+                    for (int look = 0; look < COPY_LOOKS && copied < channel.size(); look++) {
+                        long size = channel.size();
+                        while (copied < size) {
+                            copied += channel.transferTo(copied, size - copied, copy);
+                        }
+                    }
+                }
+            }
+            channel.truncate(0);
+        } catch (NoSuchFileException e) {
+            // Gone already (removed by someone else): nothing to rotate.
+        }
     }
 
     /** Makes room for a new {@code log.1}: drops {@code log.KEEP} and moves every other copy one up. */

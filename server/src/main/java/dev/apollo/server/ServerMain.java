@@ -117,12 +117,12 @@ public final class ServerMain {
                 case "--log-keep" -> config.logs = config.logs.withKeep(number(flag, value));
                 case "--store-password-file" -> config.storePasswordFile = Optional.of(Path.of(value));
                 case "--lease-ms" -> config.lease = Duration.ofMillis(number(flag, value));
-                case "--api-header-timeout-ms" -> config.apiLimits = new ApiLimits(Duration.ofMillis(number(flag, value)),
+                case "--api-header-timeout-ms" -> config.apiLimits = new ApiLimits(Duration.ofMillis(atLeast(flag, value, 1)),
                         config.apiLimits.idleTimeout(), config.apiLimits.maxConnections());
                 case "--api-idle-timeout-ms" -> config.apiLimits = new ApiLimits(config.apiLimits.headerTimeout(),
-                        Duration.ofMillis(number(flag, value)), config.apiLimits.maxConnections());
+                        Duration.ofMillis(atLeast(flag, value, 1)), config.apiLimits.maxConnections());
                 case "--api-max-connections" -> config.apiLimits = new ApiLimits(config.apiLimits.headerTimeout(),
-                        config.apiLimits.idleTimeout(), number(flag, value));
+                        config.apiLimits.idleTimeout(), atLeast(flag, value, ApiLimits.MIN_CONNECTIONS));
                 default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
                         + " --gateway, --nginx, --scheduler, --store, --store-password-file, --lease-ms, --log-max-size,"
@@ -198,6 +198,16 @@ public final class ServerMain {
         } catch (IllegalArgumentException e) {
             throw new ApolloException.Invalid(flag + ": " + e.getMessage());
         }
+    }
+
+    /** A number with a floor, refused in words that fit both a flag and its apollo.conf key. */
+    private static int atLeast(String flag, String value, int min) {
+        int n = number(flag, value);
+        if (n < min) {
+            throw new ApolloException.Invalid(flag + " " + n + ": expected at least " + min + " (a flag of apollo up, or "
+                    + flag.substring(2) + " = N in " + CONFIG_FILE + ").");
+        }
+        return n;
     }
 
     private static int number(String flag, String value) {

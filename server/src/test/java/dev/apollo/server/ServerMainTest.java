@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.apollo.core.ApolloException;
 import dev.apollo.process.LogLimits;
 import dev.apollo.server.ServerConfig.GatewayKind;
+import dev.apollo.server.http.ApiLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,5 +155,23 @@ class ServerMainTest {
                 .hasMessageContaining("at least 1 byte");
         assertThatThrownBy(() -> parse("--log-keep", "-2")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessageContaining("--log-keep '-2'");
+    }
+
+    @Test
+    void apiLimitsComeFromTheConfigFileOrFlagsAndNonsenseIsNamed() throws IOException {
+        assertThat(parse().apiLimits()).isEqualTo(ApiLimits.DEFAULT);
+        Files.writeString(home.resolve("apollo.conf"), "api-header-timeout-ms = 2000\napi-max-connections = 64\n");
+        assertThat(parse("--api-max-connections", "100", "--api-idle-timeout-ms", "5000").apiLimits())
+                .isEqualTo(new ApiLimits(Duration.ofMillis(2000), Duration.ofMillis(5000), 100));
+
+        Files.writeString(home.resolve("apollo.conf"), "api-max-connections = 4\n");
+        assertThatThrownBy(this::parse).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessage("--api-max-connections 4: expected at least 8 (a flag of apollo up, or api-max-connections = N in"
+                        + " apollo.conf).");
+        Files.delete(home.resolve("apollo.conf"));
+        assertThatThrownBy(() -> parse("--api-header-timeout-ms", "0")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--api-header-timeout-ms 0: expected at least 1");
+        assertThatThrownBy(() -> parse("--api-idle-timeout-ms", "soon")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--api-idle-timeout-ms 'soon': expected a whole number");
     }
 }

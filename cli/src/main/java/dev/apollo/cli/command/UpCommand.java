@@ -91,6 +91,19 @@ public final class UpCommand implements Callable<Integer> {
                     + " the longest a standby waits after the leader dies (default: 5000).")
     private Integer leaseMs;
 
+    // What one API client may hold; the server's ApiLimits has the same bounds, for apollo.conf's keys.
+    @Option(names = "--api-header-timeout-ms", paramLabel = "MS",
+            description = "How long a client has, from connecting, to send its first request's headers (default: 10000).")
+    private Integer apiHeaderTimeoutMs;
+
+    @Option(names = "--api-idle-timeout-ms", paramLabel = "MS", description = "The longest silence of a client while it"
+            + " sends a body, or between requests on a kept-alive connection (default: 30000).")
+    private Integer apiIdleTimeoutMs;
+
+    @Option(names = "--api-max-connections", paramLabel = "N",
+            description = "API connections open at once; past it the API accepts no more until one closes (default: 512).")
+    private Integer apiMaxConnections;
+
     @Override
     public Integer call() {
         List<String> flags = serverFlags();
@@ -149,6 +162,9 @@ public final class UpCommand implements Callable<Integer> {
         Checks.atLeast(spec, "log-keep", logKeep, 0);
         checkLogSize();
         Checks.atLeast(spec, "lease-ms", leaseMs, 500);
+        Checks.atLeast(spec, "api-header-timeout-ms", apiHeaderTimeoutMs, 1);
+        Checks.atLeast(spec, "api-idle-timeout-ms", apiIdleTimeoutMs, 1);
+        Checks.atLeast(spec, "api-max-connections", apiMaxConnections, 8);
         checkGateway();
         // The server knows the schedulers and stores there are, and refuses others by name; it finds nginx
         // when --nginx is left out, and knows the data dir's apollo.conf, which may choose it.
@@ -166,6 +182,9 @@ public final class UpCommand implements Callable<Integer> {
                 .add("--log-keep", logKeep)
                 .add("--store-password-file", storePasswordFile == null ? null : storePasswordFile.toAbsolutePath())
                 .add("--lease-ms", leaseMs)
+                .add("--api-header-timeout-ms", apiHeaderTimeoutMs)
+                .add("--api-idle-timeout-ms", apiIdleTimeoutMs)
+                .add("--api-max-connections", apiMaxConnections)
                 .list();
     }
 

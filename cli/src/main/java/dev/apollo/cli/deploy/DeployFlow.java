@@ -100,7 +100,9 @@ public final class DeployFlow {
                         + end.type() + "."
                 : end.message();
         context.err().println("apollo: " + reason);
-        FailureLogs.print(client, release, reason, context.err());
+        if (!end.type().equals("RELEASE_REPLACED")) { // replaced is no failure of its instances: their logs tell nothing
+            FailureLogs.print(client, release, reason, context.err());
+        }
         return ExitCodes.FAILED;
     }
 

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /** What the events of one release have said so far, and the progress line that shows it. */
 final class DeployState {
-    static final Set<String> ENDINGS = Set.of("DEPLOY_SUCCEEDED", "DEPLOY_FAILED", "UNDEPLOYED");
+    /** A release replaced before it ended (a testbed a newer one took the place of) will never end otherwise. */
+    static final Set<String> ENDINGS = Set.of("DEPLOY_SUCCEEDED", "DEPLOY_FAILED", "UNDEPLOYED", "RELEASE_REPLACED");
 
     private final long startNanos = System.nanoTime();
     private int healthy;

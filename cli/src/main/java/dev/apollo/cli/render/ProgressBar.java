@@ -30,7 +30,7 @@ public final class ProgressBar {
             case "INSTANCE_EXITED" -> "restarting";
             case "INSTANCE_STOPPED" -> "stopping";
             case "BACKING_OFF" -> "backing off";
-            case "RELEASE_REPLACED" -> "switching over";
+            case "RELEASE_REPLACED" -> "replaced";
             case "DEPLOY_SUCCEEDED" -> "live";
             case "DEPLOY_FAILED" -> "failed";
             case "SCALED" -> "scaling";

@@ -74,4 +74,22 @@ class UpCommandTest {
         assertThat(keep.exitCode()).isEqualTo(2);
         assertThat(keep.err()).startsWith("apollo: log-keep: -1 (expected: >= 0)");
     }
+
+    @Test
+    void apiLimitsAreHandedToTheServerAndNonsenseIsAUsageError() {
+        assertThat(serverFlags(Map.of(), "up", "--api-header-timeout-ms", "2000", "--api-idle-timeout-ms", "5000",
+                "--api-max-connections", "64")).containsExactly("--api-header-timeout-ms", "2000",
+                "--api-idle-timeout-ms", "5000", "--api-max-connections", "64");
+
+        Run connections = run("up", "--api-max-connections", "4");
+        assertThat(connections.exitCode()).isEqualTo(2);
+        assertThat(connections.err()).startsWith("apollo: api-max-connections: 4 (expected: >= 8)")
+                .contains("See 'apollo up --help'.");
+        Run header = run("up", "--api-header-timeout-ms", "0");
+        assertThat(header.exitCode()).isEqualTo(2);
+        assertThat(header.err()).startsWith("apollo: api-header-timeout-ms: 0 (expected: >= 1)");
+        Run idle = run("up", "--api-idle-timeout-ms", "soon");
+        assertThat(idle.exitCode()).isEqualTo(2);
+        assertThat(idle.err()).contains("--api-idle-timeout-ms").contains("'soon'");
+    }
 }

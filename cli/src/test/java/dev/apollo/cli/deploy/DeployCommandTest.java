@@ -73,6 +73,19 @@ class DeployCommandTest {
     }
 
     @Test
+    void aReleaseReplacedBeforeItsEndEndsTheFollowWithTheReason() {
+        accepts("deploy");
+        api.events("GET /v1/events", event(11, "DEPLOY_STARTED", 0, 0, "") + event(12, "INSTANCE_STARTED", 1, 0, "")
+                + event(13, "RELEASE_REPLACED", -1, -1, "web:2.0.0 (r11) in production replaced by a newer testbed, r12 (3.0.0)"));
+
+        Run run = deploy("--testbed");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("RELEASE_REPLACED");
+        assertThat(run.err()).isEqualTo("apollo: web:2.0.0 (r11) in production replaced by a newer testbed, r12 (3.0.0)\n");
+    }
+
+    @Test
     void logLinesTheServersMessageAlreadyQuotesAreNotRepeated() {
         accepts("deploy");
         api.events("GET /v1/events", event(11, "DEPLOY_FAILED", 0, 0, "r11 failed. Last output: no main manifest attribute"));

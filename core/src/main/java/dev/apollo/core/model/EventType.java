@@ -17,6 +17,11 @@ public enum EventType {
     INSTANCE_DRAINING(false),
     DEPLOY_SUCCEEDED(true),
     DEPLOY_FAILED(true),
+    /**
+     * Another release took this one's place: a deploy or a rollback replaced it as live (kept warm
+     * or retired, as the message says), or a newer testbed replaced it as the testbed. About the
+     * replaced release, so that its own timeline tells its end.
+     */
     RELEASE_REPLACED(false),
     SCALED(false),
     ROLLED_BACK(true),

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Makes a class-data archive in a JVM of its own, from the classes an instance recorded while it ran
@@ -20,49 +18,62 @@ import java.util.concurrent.TimeUnit;
  * separate JVM that only dumps cannot take a service down with it, and it can run while the service keeps
  * serving. The archive it makes is a static one: the JDK's own classes and the jar's, in one file.
  */
-record ArchiveDump(Path java, Duration timeout) {
+record ArchiveDump(JvmRun jvm) {
+    private static final String PARSE_ERROR = "An error has occurred while processing class list file";
 
     /**
      * Writes the archive of {@code jar} to {@code output}; empty when it worked, else why not. The list may still be
-     * growing (its instance runs): only its complete lines are used.
+     * growing (its instance runs), or have been left by a JVM stopped mid-write: only its whole, well-formed lines
+     * are used ({@link ClassList}). Should the JDK's parser still refuse the list, the dump is tried once more with
+     * only the names of the classes, which any parser takes.
      *
      * @param jvmOptions the options instances run with, which the archive must be made with
      */
     Optional<String> make(Path classList, Path jar, List<String> jvmOptions, Path output) throws IOException {
-        String recorded = Files.readString(classList, StandardCharsets.UTF_8);
-        String complete = recorded.substring(0, recorded.lastIndexOf('\n') + 1);
-        if (complete.isEmpty()) {
+        List<String> lines = ClassList.wellFormed(ClassList.completeLines(Files.readAllBytes(classList)));
+        if (lines.isEmpty()) {
             return Optional.of("the instance recorded no class");
         }
+        JvmRun.Result first = dump(lines, jar, jvmOptions, output);
+        if (first.succeeded()) {
+            return Optional.empty();
+        }
+        Optional<String> refused = parseError(first);
+        if (refused.isEmpty()) {
+            return Optional.of("the dump " + first.describe(jvm.timeout(), 3));
+        }
+        List<String> names = ClassList.namesOnly(lines);
+        if (names.isEmpty()) {
+            return Optional.of("the JDK refused the class list (" + refused.get() + ")");
+        }
+        JvmRun.Result second = dump(names, jar, jvmOptions, output);
+        return second.succeeded() ? Optional.empty() : Optional.of("the JDK refused the class list (" + refused.get()
+                + "), and the dump of its class names alone " + second.describe(jvm.timeout(), 3));
+    }
+
+    private JvmRun.Result dump(List<String> lines, Path jar, List<String> jvmOptions, Path output) throws IOException {
         Path snapshot = Files.createTempFile(output.getParent(), output.getFileName().toString(), ".classes");
-        Path said = Files.createTempFile(output.getParent(), output.getFileName().toString(), ".log");
-        Process dump = null;
         try {
-            Files.writeString(snapshot, complete, StandardCharsets.UTF_8);
-            List<String> command = new ArrayList<>(List.of(java.toString()));
-            jvmOptions.stream().filter(option -> !option.startsWith("-Xshare")).forEach(command::add);
-            command.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + snapshot, "-XX:SharedArchiveFile=" + output,
+            Files.write(snapshot, lines, StandardCharsets.UTF_8);
+            Files.deleteIfExists(output);
+            List<String> arguments = new ArrayList<>();
+            jvmOptions.stream().filter(option -> !option.startsWith("-Xshare")).forEach(arguments::add);
+            arguments.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + snapshot, "-XX:SharedArchiveFile=" + output,
                     "-cp", jar.toString()));
-            dump = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(said.toFile()).start();
-            if (!dump.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return Optional.of("the dump took longer than " + timeout.toSeconds() + " s");
-            }
-            return dump.exitValue() == 0 ? Optional.empty()
-                    : Optional.of("the dump exited with " + dump.exitValue() + ": " + lastLines(said));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
+            return jvm.run(arguments, output.getParent());
         } finally {
-            if (dump != null) {
-                dump.destroyForcibly(); // nothing when it ended; a dump left running would hold the output file
-            }
             Files.deleteIfExists(snapshot);
-            Files.deleteIfExists(said);
         }
     }
 
-    private static String lastLines(Path output) throws IOException {
-        List<String> lines = Files.readString(output, StandardCharsets.UTF_8).strip().lines().toList();
-        return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    /** The parser's own words when it refused the list: where, what, and the line (its last lines only say "format error"). */
+    private static Optional<String> parseError(JvmRun.Result result) {
+        List<String> output = result.output();
+        for (int i = 0; i < output.size(); i++) {
+            if (output.get(i).startsWith(PARSE_ERROR)) {
+                return Optional.of(String.join(" ", output.subList(i, Math.min(output.size(), i + 3))).strip());
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -72,8 +72,8 @@ final class ClassDataArchives implements AutoCloseable {
         this.java = java;
         this.running = running;
         this.quiet = quiet;
-        this.dump = new ArchiveDump(java, Duration.ofMinutes(2));
-        this.check = new ArchiveCheck(java, Duration.ofSeconds(30));
+        this.dump = new ArchiveDump(new JvmRun(java, Duration.ofMinutes(2)));
+        this.check = new ArchiveCheck(new JvmRun(java, Duration.ofSeconds(30)));
         deleteLeftovers();
     }
 

@@ -3,6 +3,8 @@ package dev.apollo.scheduler.local;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.port.Scheduler.LogCursor;
 import dev.apollo.core.port.Scheduler.LogPage;
+import dev.apollo.process.LogLimits;
+import dev.apollo.process.LogRotation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -155,36 +156,14 @@ final class InstanceLog {
     }
 
     /**
-     * Rotates when the log passes {@code capBytes}: shifts the copies, copies the log to
-     * {@code .1} and truncates it in place. Copy-and-truncate rather than rename because the
-     * instance keeps its file open; it writes in append mode, so after the truncation its next
-     * write lands at the new end (offset 0) instead of leaving a hole. Lines written between the
-     * copy and the truncation are lost, which is the price of not owning the instance's output.
+     * Rotates when the log passes {@code capBytes}, by copy and truncation ({@link LogRotation}),
+     * not by rename: the instance writes this file itself, through the descriptor it was started
+     * with (so logging outlives the control plane), and nothing can make a JVM reopen its standard
+     * output, so a renamed file would keep growing under its new name.
      *
      * @return whether it rotated
      */
     boolean rotateIfLarger(long capBytes, int keep) throws IOException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            return false;
-        }
-        if (size <= capBytes) {
-            return false;
-        }
-        if (keep > 0) {
-            Files.deleteIfExists(rotated(keep));
-            for (int n = keep - 1; n >= 1; n--) {
-                if (Files.exists(rotated(n))) {
-                    Files.move(rotated(n), rotated(n + 1), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            Files.copy(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.truncate(0);
-        }
-        return true;
+        return LogRotation.copyAndTruncateIfLarger(file, new LogLimits(capBytes, keep));
     }
 }

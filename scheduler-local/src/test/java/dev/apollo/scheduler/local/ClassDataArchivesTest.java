@@ -109,7 +109,7 @@ class ClassDataArchivesTest {
         assertThat(next).containsExactly("-XX:SharedArchiveFile=" + archive);
         assertThat(archive).isNotEmptyFile().hasParent(stateDir.resolve("cds"));
         assertThat(cdsFiles()).containsExactly(archive.getFileName().toString()); // no list, dump or snapshot left
-        assertThat(new ArchiveCheck(JAVA, Duration.ofSeconds(30)).usable(archive, Fixtures.webServiceJar(),
+        assertThat(new ArchiveCheck(new JvmRun(JAVA, Duration.ofSeconds(30))).usable(archive, Fixtures.webServiceJar(),
                 InstanceCommand.jvmDefaults(spec))).isTrue();
         assertThat(optionsFor(archives, spec, new InstanceId("web-service-a3"))).isEqualTo(next);
     }

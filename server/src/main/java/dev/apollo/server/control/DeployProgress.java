@@ -8,6 +8,7 @@ import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +29,7 @@ final class DeployProgress {
     private static final Duration MIN_RECHECK = Duration.ofSeconds(10);
 
     private final Set<ReleaseId> readyTestbeds = new HashSet<>();
-    private final Map<ReleaseId, Instant> interrupted = new HashMap<>();
+    private final Map<ReleaseId, Interruption> interrupted = new HashMap<>();
 
     DeployProgress(DesiredState desired, Instances instances, Runnable publishRoutes, Duration rollbackWindow) {
         this.desired = desired;
@@ -38,9 +39,10 @@ final class DeployProgress {
     }
 
     /**
-     * Picks up the deploys an earlier control plane left in progress. A deploy's deadline counts time
-     * the platform could watch it; one that ran out (or nearly) while no control plane was there gets
-     * the time to check its instances again, and says so, rather than failing before any check.
+     * Picks up the deploys an earlier control plane left in progress, each announced as resumed. A deploy's
+     * deadline counts time the platform could watch it: one that ran out (or nearly) while no control plane
+     * was there gets the time to check its instances again rather than failing before any check, and if it
+     * fails after all, its reason says that the control plane was down.
      */
     void load(Instant now) {
         List<Release> resumed = new ArrayList<>();
@@ -54,18 +56,38 @@ final class DeployProgress {
                 continue;
             }
             Instant earliest = now.plus(recheck(release));
-            if (release.deadline().isBefore(earliest)) {
-                Release moved = release.withDeadline(earliest, now);
-                resumed.add(moved);
-                interrupted.put(release.id(), now);
-                events.add(Event.of(now, EventType.DEPLOY_RESUMED, moved, "the control plane restarted with "
-                        + release.describe() + " in progress; its deadline moves from " + release.deadline() + " to "
-                        + earliest + " so that its instances can be checked again", -1, -1));
-            }
+            boolean move = release.deadline().isBefore(earliest);
+            Interruption interruption = new Interruption(now, release.deadline(), move ? earliest : null);
+            interrupted.put(release.id(), interruption);
+            Release moved = (move ? release.withDeadline(earliest, now) : release)
+                    .withState(release.state(), now, interruption.describe());
+            resumed.add(moved);
+            events.add(Event.of(now, EventType.DEPLOY_RESUMED, moved, release.describe() + " resumed: "
+                    + interruption.describe(), -1, -1));
         }
         if (!resumed.isEmpty()) {
             desired.commit(resumed, events);
         }
+    }
+
+    /**
+     * What a starting control plane found of a deploy in progress.
+     *
+     * @param deadline the deadline the deploy had then
+     * @param movedTo where it moved, past the outage, or null if it was left as it was
+     */
+    private record Interruption(Instant restartedAt, Instant deadline, Instant movedTo) {
+        String describe() {
+            return movedTo == null
+                    ? "the control plane was down during the deploy and restarted at " + time(restartedAt)
+                            + "; its deadline stays at " + time(deadline)
+                    : "the control plane was down when the deploy's deadline (" + time(deadline) + ") passed; restarted at "
+                            + time(restartedAt) + ", it checks the instances again until " + time(movedTo);
+        }
+    }
+
+    private static String time(Instant at) {
+        return at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private boolean announcedReady(Release testbed) {
@@ -79,11 +101,23 @@ final class DeployProgress {
         return checks.compareTo(MIN_RECHECK) < 0 ? MIN_RECHECK : checks;
     }
 
-    /** Why a deploy failed, saying when an outage of the control plane interrupted it. */
-    private String reason(Release release, String why) {
-        Instant at = interrupted.get(release.id());
-        return at == null ? why : why + " (a control-plane restart at " + at + " interrupted the deploy; its deadline was"
-                + " moved then to give its instances time to be checked again)";
+    /**
+     * Why a deploy failed, saying when an outage of the control plane interrupted it. A deadline moved past
+     * the outage is not the one the deploy asked for, so that failure is told as what happened instead.
+     */
+    private String reason(Release release, int healthy, Instant now, String why) {
+        Interruption interruption = interrupted.get(release.id());
+        if (interruption == null) {
+            return why;
+        }
+        if (interruption.movedTo() != null && !now.isBefore(release.deadline())) {
+            String last = instances.lastFailure(release.id());
+            return healthy + " of " + release.instances() + " instances became healthy: the control plane was down when the"
+                    + " deploy's deadline (" + time(interruption.deadline()) + ") passed; restarted at "
+                    + time(interruption.restartedAt()) + ", it checked the instances again until " + time(release.deadline())
+                    + " in vain." + (last.isBlank() ? "" : " Last failure: " + last);
+        }
+        return why + " (" + interruption.describe() + ")";
     }
 
     void evaluate(Instant now) {
@@ -104,7 +138,7 @@ final class DeployProgress {
                             rollbackWindow.isPositive(), healthy, now));
                     publishRoutes.run(); // the switch reaches the gateways now, not at the next tick
                 }
-                case DeployEvaluator.Step.Fail fail -> commit(DeployEvaluator.fail(release, reason(release, fail.reason()),
+                case DeployEvaluator.Step.Fail fail -> commit(DeployEvaluator.fail(release, reason(release, healthy, now, fail.reason()),
                         instances.failureLog(release.id()), instances.serving(release.id()), healthy, now));
                 case DeployEvaluator.Step.Wait wait -> { }
             }
@@ -122,7 +156,7 @@ final class DeployProgress {
         }
         if (DeployEvaluator.evaluate(testbed, healthy, instances.backoff(testbed.id()), instances.lastFailure(testbed.id()),
                 now) instanceof DeployEvaluator.Step.Fail fail) {
-            commit(DeployEvaluator.fail(testbed, reason(testbed, fail.reason()), instances.failureLog(testbed.id()),
+            commit(DeployEvaluator.fail(testbed, reason(testbed, healthy, now, fail.reason()), instances.failureLog(testbed.id()),
                     instances.serving(testbed.id()), healthy, now));
         }
     }

@@ -9,6 +9,7 @@ import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.EventType;
 import dev.apollo.core.model.Release;
+import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
 import dev.apollo.core.model.ServiceName;
 import java.time.Clock;
@@ -86,17 +87,24 @@ final class ReleaseCommands {
                     + deploy.environment() + "; deploy it first: apollo artifact-deploy " + service + ":VERSION");
         }
         List<Release> releases = new ArrayList<>();
-        desired.find(deploy.environment(), service, ReleaseState.TESTBED).ifPresent(old ->
-                releases.add(old.withState(ReleaseState.REPLACED, now, "replaced by a newer testbed")));
+        List<Event> events = new ArrayList<>();
+        ReleaseId id = desired.store().nextReleaseId();
+        desired.find(deploy.environment(), service, ReleaseState.TESTBED).ifPresent(old -> {
+            String why = "replaced by a newer testbed, " + id + " (" + deploy.artifact().version() + ")";
+            releases.add(old.withState(ReleaseState.REPLACED, now, why));
+            // Its own end, said on its own timeline: whoever follows its deploy learns it will never be ready.
+            events.add(Event.of(now, EventType.RELEASE_REPLACED, old, old.describe() + " " + why, -1, -1));
+        });
         RunSettings settings = settings(deploy.environment(), service, deploy.variables(), deploy.arguments(),
                 deploy.jvmOptions());
-        Release testbed = new Release(desired.store().nextReleaseId(), deploy.environment(), service, deploy.artifact(),
+        Release testbed = new Release(id, deploy.environment(), service, deploy.artifact(),
                 deploy.instances(), deploy.health(), deploy.memoryMb(), settings, ReleaseState.TESTBED, now, now.plus(deploy.deadline()),
                 now, "");
         releases.add(testbed);
-        desired.commit(releases, List.of(Event.of(now, EventType.DEPLOY_STARTED, testbed, "deploying testbed "
+        events.add(Event.of(now, EventType.DEPLOY_STARTED, testbed, "deploying testbed "
                 + testbed.describe() + " beside live " + live.get().id() + " (" + live.get().version() + "): "
-                + testbed.instances() + " instances", 0, 0)));
+                + testbed.instances() + " instances", 0, 0));
+        desired.commit(releases, events);
         return testbed;
     }
 
@@ -145,10 +153,13 @@ final class ReleaseCommands {
         switch (RollbackTarget.of(live, previous, warm, desired.store().history(environment, service))) {
             case RollbackTarget.Switch to -> {
                 Release back = to.previous().withState(ReleaseState.LIVE, now, "");
-                Release out = live.withState(ReleaseState.PREVIOUS, now, "rolled back to " + back.id() + " (" + back.version() + ")");
-                desired.commit(List.of(back, out), List.of(Event.of(now, EventType.ROLLED_BACK, back,
-                        "rolled back " + service + " in " + environment + " from " + live.id() + " (" + live.version() + ") to "
-                                + back.id() + " (" + back.version() + ")", instances.serving(back.id()), warm)));
+                String why = "rolled back to " + back.id() + " (" + back.version() + ")";
+                Release out = live.withState(ReleaseState.PREVIOUS, now, why);
+                desired.commit(List.of(back, out), List.of(
+                        Event.of(now, EventType.RELEASE_REPLACED, out, live.describe() + " " + why + "; kept warm", -1, -1),
+                        Event.of(now, EventType.ROLLED_BACK, back, "rolled back " + service + " in " + environment + " from "
+                                + live.id() + " (" + live.version() + ") to " + back.id() + " (" + back.version() + ")",
+                                instances.serving(back.id()), warm)));
                 publishRoutes.run();
                 return new RollbackResult("switch", back, cursor);
             }

@@ -14,6 +14,8 @@ import java.time.Duration;
  */
 public record ApiLimits(Duration headerTimeout, Duration idleTimeout, int maxConnections) {
     public static final ApiLimits DEFAULT = new ApiLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 512);
+    /** Fewer would let a dashboard's event streams and a CLI or two shut everyone else out. */
+    public static final int MIN_CONNECTIONS = 8;
 
     public ApiLimits {
         if (headerTimeout.isNegative() || headerTimeout.isZero()) {
@@ -22,8 +24,8 @@ public record ApiLimits(Duration headerTimeout, Duration idleTimeout, int maxCon
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new ApolloException.Invalid("API idle timeout: " + idleTimeout.toMillis() + " ms (expected: > 0)");
         }
-        if (maxConnections < 8) {
-            throw new ApolloException.Invalid("API max connections: " + maxConnections + " (expected: >= 8)");
+        if (maxConnections < MIN_CONNECTIONS) {
+            throw new ApolloException.Invalid("API max connections: " + maxConnections + " (expected: >= " + MIN_CONNECTIONS + ")");
         }
     }
 }

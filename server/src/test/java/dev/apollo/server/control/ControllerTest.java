@@ -337,6 +337,7 @@ class ControllerTest {
         assertThat(state(v1).state()).isEqualTo(ReleaseState.LIVE);
         assertThat(state(v2).state()).isEqualTo(ReleaseState.PREVIOUS);
         assertThat(eventsOf(v1)).contains(EventType.ROLLED_BACK);
+        assertThat(eventsOf(v2)).as("the release rolled back from, on its own timeline").endsWith(EventType.RELEASE_REPLACED);
     }
 
     @Test
@@ -372,6 +373,20 @@ class ControllerTest {
         assertThat(state(testbed).state()).isEqualTo(ReleaseState.LIVE);
         assertThat(running(testbed)).isEqualTo(2); // the live release's count
         assertThat(state(live).state()).isEqualTo(ReleaseState.PREVIOUS);
+        assertThat(eventsOf(live)).containsOnlyOnce(EventType.RELEASE_REPLACED);
+    }
+
+    @Test
+    void aTestbedReplacedByANewerOneSaysSoOnItsOwnTimeline() {
+        liveAt("1.0.0", 1);
+        Release first = controller.deploy(new Deploy(ArtifactRef.parse("web-service:2.0.0"), 1, PRODUCTION,
+                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), true, List.of(), Map.of(), List.of(), List.of())).release();
+        Release second = controller.deploy(new Deploy(ArtifactRef.parse("web-service:3.0.0"), 1, PRODUCTION,
+                HealthCheck.DEFAULT, 128, Duration.ofSeconds(60), true, List.of(), Map.of(), List.of(), List.of())).release();
+
+        assertThat(state(first).state()).isEqualTo(ReleaseState.REPLACED);
+        assertThat(state(first).reason()).isEqualTo("replaced by a newer testbed, " + second.id() + " (3.0.0)");
+        assertThat(eventsOf(first)).containsExactly(EventType.DEPLOY_STARTED, EventType.RELEASE_REPLACED);
     }
 
     @Test
@@ -511,6 +526,22 @@ class ControllerTest {
     }
 
     @Test
+    void aDeployResumedWithTimeLeftKeepsItsDeadlineAndSaysTheControlPlaneWasDown() {
+        Release release = deploy("1.0.0", 2);
+        controller.step();
+        controller.close();
+        clock.advance(Duration.ofSeconds(20)); // 40 s of the 60 s deadline left
+
+        scheduler = scheduler.reopened();
+        controller = controllerOn(scheduler);
+        controller.step();
+
+        assertThat(state(release).deadline()).isEqualTo(release.deadline());
+        assertThat(state(release).reason()).contains("the control plane was down during the deploy");
+        assertThat(eventsOf(release)).containsOnlyOnce(EventType.DEPLOY_RESUMED);
+    }
+
+    @Test
     void aResumedDeployThatStillFailsSaysTheOutageInterruptedIt() {
         sickVersions.add("1.0.0");
         Release release = deploy("1.0.0", 1, new HealthCheck(HealthCheck.DEFAULT_PROBE, HealthCheck.DEFAULT_PROBE,
@@ -525,7 +556,7 @@ class ControllerTest {
         run(Duration.ofSeconds(130));
 
         assertThat(state(release).state()).isEqualTo(ReleaseState.FAILED);
-        assertThat(state(release).reason()).contains("control-plane restart").contains("interrupted the deploy");
+        assertThat(state(release).reason()).contains("the control plane was down when the deploy's deadline").contains("checked the instances again until");
     }
 
     @Test
