@@ -60,8 +60,9 @@ final class RouteApi {
             controller.removeRoute(environment, path);
             call.json(200, new SystemApi.Message("route " + path + " removed from " + environment, clock.instant()));
         });
-        router.add("GET", "/v1/routes", call -> call.json(200, feed.current()));
+        router.add("GET", "/v1/routes", call -> call.json(200, published(feed)));
         router.add("GET", "/v1/routes/stream", call -> {
+            published(feed);
             OutputStream out = call.stream("text/event-stream");
             RouteTableView table = feed.current();
             while (true) {
@@ -77,5 +78,14 @@ final class RouteApi {
                 table = next;
             }
         });
+    }
+
+    /** The current table, once this term's controller made one: a gateway keeps its own table meanwhile. */
+    private static RouteTableView published(RouteFeed feed) {
+        if (!feed.published()) {
+            throw new ApolloException.NotLeader("This control plane has just begun leading and has not made its route"
+                    + " table yet; try again in a second (a gateway keeps serving the table it has).", "");
+        }
+        return feed.current();
     }
 }
