@@ -108,6 +108,11 @@ final class RouteSubscription implements AutoCloseable {
             Optional<URI> leader = response.statusCode() == 503 && mayFollow
                     ? response.headers().firstValue(LEADER_HEADER).filter(v -> !v.isBlank()).flatMap(RouteSubscription::uri)
                     : Optional.empty();
+            if (response.statusCode() == 503) {
+                // A standby, or a leader whose first table is moments away: it answers, so asking again soon
+                // is cheap, and a takeover is near; no growing back-off.
+                backoff.reset();
+            }
             if (leader.isPresent()) {
                 body.close();
                 current = null;

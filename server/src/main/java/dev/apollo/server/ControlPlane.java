@@ -55,6 +55,8 @@ public final class ControlPlane implements AutoCloseable {
     private final Election election;
     private final Optional<SharedScheduler> sharedScheduler;
     private final RouteFeed routes;
+    /** Between winning a term and the controller's start: see {@link #takeOver()}. */
+    private volatile boolean taking;
     private final Optional<SharedArtifacts> sharedArtifacts;
     private final FileArtifactStore.Options artifactOptions;
     private final Clock clock;
@@ -113,7 +115,10 @@ public final class ControlPlane implements AutoCloseable {
         this.election = sharedLeadership
                 .map(l -> Election.shared(l, id, config.lease(), this::lead, this::stepDown))
                 .orElseGet(() -> Election.solo(id, this::lead));
-        controller.actOnlyWhile(election::authority);
+        // A command that ran before the controller loaded this term's desired state would act on an empty one
+        // (and publish a route table without releases): until then, even a leader refuses.
+        controller.actOnlyWhile(() -> taking ? Optional.of(new ApolloException.NotLeader("This control plane has just"
+                + " begun leading and is taking over the instances; try again in a second.", "")) : election.authority());
     }
 
     /** Starts this term's work: reads what the previous leader left (desired state, events) and runs the loop. */
@@ -126,6 +131,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         // Off the election's thread, which must go on renewing the lease: opening the instances may wait
         // for an ex-leader on this machine to let go of them.
+        taking = true;
         Thread.ofPlatform().name("apollo-takeover").daemon(true).start(this::takeOver);
     }
 
@@ -154,7 +160,8 @@ public final class ControlPlane implements AutoCloseable {
             events.publish(Event.about(clock.instant(), EventType.LEADER_ELECTED, EnvironmentName.PRODUCTION,
                     Optional.empty(), "control plane " + term.id() + " at " + url() + " leads (epoch " + term.epoch() + "); it "
                     + found + "."));
-            controller.start();
+            controller.start(); // its first job is loading the desired state: every command comes after it
+            taking = false;
         } catch (RuntimeException e) {
             LOG.severe("this control plane won the leadership but could not take over the instances: " + e.getMessage()
                     + "; it does not act this term");
