@@ -37,6 +37,8 @@ mode() { curl -s -H "Authorization: Bearer $(cat "$work/$1/token")" "$(field "$w
 await_mode() { until [ "$(mode "$1")" = "$2" ]; do sleep 0.05; done; }
 stop() {
   for h in a b; do [ -f "$work/$h/server.json" ] && apollo down --home "$work/$h" >/dev/null 2>&1 || true; done
+  # Gateways of a killed or stepped-down control plane outlive it: stop whatever still runs from this work dir.
+  for pid in $(pgrep -f -- "--control-file $work/" || true); do kill "$pid" 2>/dev/null || true; done
   "${as_owner[@]}" "$bin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || true
   rm -rf "$work"
 }
@@ -48,10 +50,28 @@ cp "$work/a/token" "$work/b/token" # one token for the cluster: gateways and the
 up b; await_mode b standby
 leader=a; standby=b
 times=(); served=()
+other() { [ "$1" = a ] && echo b || echo a; }
 for i in $(seq 1 "$rounds"); do
+  # Who leads now: under load a leader can miss its renewal and step down (it then needs a restart).
+  until [ "$(mode "$leader")" = leader ]; do
+    leader=$(other "$leader")
+    if [ "$(mode "$leader")" = stepped-down ]; then
+      echo "round $i: $leader stepped down on its own (load); restarting it" >&2
+      kill -9 "$(field "$work/$leader/server.json" pid)"; rm -f "$work/$leader/server.json"; up "$leader"
+    fi
+    sleep 0.05
+  done
+  standby=$(other "$leader")
+  until [ "$(mode "$standby")" = standby ]; do
+    if [ "$(mode "$standby")" = stepped-down ]; then
+      kill -9 "$(field "$work/$standby/server.json" pid)"; rm -f "$work/$standby/server.json"; up "$standby"
+    fi
+    sleep 0.05
+  done
   url=$(field "$work/$standby/server.json" url); token=$(cat "$work/$standby/token")
   web=$(field "$work/$standby/gateway.json" web)
-  curl -s -H "X-Apollo-Env: round$i" "http://$web/" | grep -q unknown_environment # the gateway serves, without round$i
+  # The gateway serves the leader's table (without round$i yet) before the kill.
+  until curl -s -H "X-Apollo-Env: round$i" "http://$web/" | grep -q unknown_environment; do sleep 0.05; done
   start=$(date +%s%N)
   kill -9 "$(field "$work/$leader/server.json" pid)"
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -60,8 +80,8 @@ for i in $(seq 1 "$rounds"); do
   until curl -s -H "X-Apollo-Env: round$i" "http://$web/" | grep -q no_route; do sleep 0.01; done
   served+=($(( ($(date +%s%N) - start) / 1000000 )))
   echo "round $i: write accepted after ${times[-1]} ms, served by the gateway after ${served[-1]} ms" >&2
-  up "$leader"; await_mode "$leader" standby
-  tmp=$leader; leader=$standby; standby=$tmp
+  rm -f "$work/$leader/server.json"; up "$leader"
+  leader=$standby
 done
 
 stats() {

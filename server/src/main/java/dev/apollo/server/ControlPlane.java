@@ -111,6 +111,11 @@ public final class ControlPlane implements AutoCloseable {
                     public LeadershipView view() {
                         return election.view();
                     }
+
+                    @Override
+                    public boolean leads() {
+                        return election.mode() == Election.Mode.SOLO || election.mode() == Election.Mode.LEADER;
+                    }
                 }));
         this.election = sharedLeadership
                 .map(l -> Election.shared(l, id, config.lease(), this::lead, this::stepDown))
