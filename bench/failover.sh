@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Failover time of control planes sharing a PostgreSQL store: two `apollo up` (each its own data dir, no
-# gateway) on a throwaway cluster; each round kill -9s the leader and measures, from the kill, the time until
-# the standby accepts a write (POST /v1/environments answers 201), then starts the killed one again as the
-# new standby. Writes the "Failover" section of docs/BENCHMARKS.md. ROUNDS=10, LEASE_MS=5000 by default.
-# Not measured yet: the first route-table change a gateway serves from the new leader (gateways do not
-# follow the leader yet; docs/ARCHITECTURE.md).
+# Failover time of control planes sharing a PostgreSQL store: two `apollo up` (each its own data dir and
+# embedded gateway, one token file) on a throwaway cluster; each round kill -9s the leader and measures, from
+# the kill, the time until the standby accepts a write (POST /v1/environments answers 201) and the time until
+# the standby's gateway serves the route table with that change (a request for the new environment answers
+# no_route instead of unknown_environment), then starts the killed one again as the new standby. Writes the
+# "Failover" section of docs/BENCHMARKS.md. ROUNDS=10, LEASE_MS=5000 by default.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/jdk.sh"
@@ -31,12 +31,14 @@ store="postgresql://127.0.0.1:$port/bench?user=apollo"
 
 apollo() { "$JAVA_HOME/bin/java" -jar "$jar" "$@"; }
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
-up() { apollo up --home "$work/$1" --detach --listen 127.0.0.1:0 --web none --rpc 127.0.0.1:0 --store "$store" --lease-ms "$lease" >/dev/null; }
+up() { apollo up --home "$work/$1" --detach --listen 127.0.0.1:0 --web 127.0.0.1:0 --rpc 127.0.0.1:0 --store "$store" --lease-ms "$lease" >/dev/null; }
 mode() { curl -s -H "Authorization: Bearer $(cat "$work/$1/token")" "$(field "$work/$1/server.json" url)/v1/leadership" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["mode"])' 2>/dev/null || true; }
 await_mode() { until [ "$(mode "$1")" = "$2" ]; do sleep 0.05; done; }
 stop() {
   for h in a b; do [ -f "$work/$h/server.json" ] && apollo down --home "$work/$h" >/dev/null 2>&1 || true; done
+  # Gateways of a killed or stepped-down control plane outlive it: stop whatever still runs from this work dir.
+  for pid in $(pgrep -f -- "--control-file $work/" || true); do kill "$pid" 2>/dev/null || true; done
   "${as_owner[@]}" "$bin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null || true
   rm -rf "$work"
 }
@@ -44,34 +46,62 @@ trap stop EXIT
 
 mkdir -p "$work/a" "$work/b"
 up a; await_mode a leader
+cp "$work/a/token" "$work/b/token" # one token for the cluster: gateways and the CLI follow the leader with it
 up b; await_mode b standby
 leader=a; standby=b
-times=()
+times=(); served=()
+other() { [ "$1" = a ] && echo b || echo a; }
 for i in $(seq 1 "$rounds"); do
+  # Who leads now: under load a leader can miss its renewal and step down (it then needs a restart).
+  until [ "$(mode "$leader")" = leader ]; do
+    leader=$(other "$leader")
+    if [ "$(mode "$leader")" = stepped-down ]; then
+      echo "round $i: $leader stepped down on its own (load); restarting it" >&2
+      kill -9 "$(field "$work/$leader/server.json" pid)"; rm -f "$work/$leader/server.json"; up "$leader"
+    fi
+    sleep 0.05
+  done
+  standby=$(other "$leader")
+  until [ "$(mode "$standby")" = standby ]; do
+    if [ "$(mode "$standby")" = stepped-down ]; then
+      kill -9 "$(field "$work/$standby/server.json" pid)"; rm -f "$work/$standby/server.json"; up "$standby"
+    fi
+    sleep 0.05
+  done
   url=$(field "$work/$standby/server.json" url); token=$(cat "$work/$standby/token")
+  web=$(field "$work/$standby/gateway.json" web)
+  # The gateway serves the leader's table (without round$i yet) before the kill.
+  until curl -s -H "X-Apollo-Env: round$i" "http://$web/" | grep -q unknown_environment; do sleep 0.05; done
   start=$(date +%s%N)
   kill -9 "$(field "$work/$leader/server.json" pid)"
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
       -d "{\"name\":\"round$i\"}" "$url/v1/environments")" = 201 ]; do sleep 0.02; done
   times+=($(( ($(date +%s%N) - start) / 1000000 )))
-  echo "round $i: ${times[-1]} ms" >&2
-  up "$leader"; await_mode "$leader" standby
-  tmp=$leader; leader=$standby; standby=$tmp
+  until curl -s -H "X-Apollo-Env: round$i" "http://$web/" | grep -q no_route; do sleep 0.01; done
+  served+=($(( ($(date +%s%N) - start) / 1000000 )))
+  echo "round $i: write accepted after ${times[-1]} ms, served by the gateway after ${served[-1]} ms" >&2
+  rm -f "$work/$leader/server.json"; up "$leader"
+  leader=$standby
 done
 
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-n=${#sorted[@]}
-p50=${sorted[$(( (n - 1) / 2 ))]}; p95=${sorted[$(( (n * 95 + 99) / 100 - 1 ))]}; max=${sorted[$((n - 1))]}
+stats() {
+  local sorted=($(printf '%s\n' "$@" | sort -n)); local n=${#sorted[@]}
+  echo "${sorted[$(( (n - 1) / 2 ))]} ms | ${sorted[$(( (n * 95 + 99) / 100 - 1 ))]} ms | ${sorted[$((n - 1))]} ms | $n"
+}
 report="## Failover (bench/failover.sh)
-$(date -u +%F) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $("$bin/postgres" --version)
+$(date -u +%F) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $("$bin/postgres" --version)
 
 | what | p50 | p95 | max | rounds |
 | --- | --- | --- | --- | --- |
-| kill -9 of the leader until the standby accepts a write (lease $lease ms) | $p50 ms | $p95 ms | $max ms | $n |
+| kill -9 of the leader until the standby accepts a write (lease $lease ms) | $(stats "${times[@]}") |
+| kill -9 of the leader until the gateway serves that write's route-table change | $(stats "${served[@]}") |
 
-Rounds: ${times[*]} ms. Two control planes (\`apollo up\`, no gateway, no instances) on one throwaway PostgreSQL
-cluster on this machine; a term lasts 0.7 of the lease and every control plane campaigns every tenth of it, so a
-standby takes over at most 0.8 of the lease after the leader's last renewal; the rest is the write and this machine's load. Not measured yet: the first route-table change a gateway serves
-from the new leader (gateways do not follow the leader yet).${NOTE:+ $NOTE}"
+Rounds: writes ${times[*]} ms; served ${served[*]} ms. Two control planes (\`apollo up\`, each with its embedded
+gateway, no instances) on one throwaway PostgreSQL cluster on this machine; a term lasts 0.7 of the lease and every
+control plane campaigns every tenth of it, so a standby takes over at most 0.8 of the lease after the leader's last
+renewal; the rest is the write and this machine's load. The gateway measured is the standby's: it followed the
+leader's route stream (named by its standby), and after the kill it finds the new leader through its own control
+plane, whose route API answers once its first table is made; while its control plane answers 503 it asks again
+every 100 ms.${NOTE:+ $NOTE}"
 write_section "$root/docs/BENCHMARKS.md" "Failover (bench/failover.sh)" "$report"
 echo "$report"

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Sends requests, and turns every way one can fail into this client's exceptions. */
 final class HttpTransport implements AutoCloseable {
@@ -98,14 +99,79 @@ final class HttpTransport implements AutoCloseable {
         return response.body();
     }
 
+    /**
+     * Sends, and follows a standby's {@code 503 not_leader} to the leader its {@code X-Apollo-Leader} header
+     * names (at most {@link #LEADER_HOPS} times: a term may end meanwhile), with the same request and token;
+     * so a CLI pointed at any control plane of a shared store writes where the leader is.
+     */
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            return http.send(request, handler);
+            HttpResponse<T> response = http.send(request, handler);
+            for (int hop = 0; hop < LEADER_HOPS; hop++) {
+                Optional<URI> leader = leader(response);
+                if (leader.isEmpty()) {
+                    break;
+                }
+                discard(response);
+                URI original = request.uri();
+                URI there = leader.get().resolve(original.getRawPath()
+                        + (original.getRawQuery() == null ? "" : "?" + original.getRawQuery()));
+                request = HttpRequest.newBuilder(request, (name, value) -> true).uri(there).build();
+                try {
+                    response = http.send(request, handler);
+                } catch (IOException e) {
+                    throw new ApolloClientException("The control plane at " + connection.url() + " is a standby and"
+                            + " named " + leader.get() + " as the leader, which did not answer (" + e.getMessage()
+                            + "). A standby takes over once the leader's lease runs out: try again in a few seconds.", e);
+                }
+                if (response.statusCode() == 401) {
+                    discard(response);
+                    throw new ApiException(401, "unauthorized", "The control plane at " + connection.url() + " is a"
+                            + " standby; the leader at " + leader.get() + " refused the token from " + connection.tokenSource()
+                            + ". Control planes sharing a store need the same token: copy one data dir's token file to the"
+                            + " others (or set " + Connection.TOKEN_ENV + ").");
+                }
+            }
+            return response;
         } catch (IOException e) {
             throw failure(request, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApolloClientException("Interrupted while waiting for the control plane at " + connection.url() + ".", e);
+        }
+    }
+
+    private static final int LEADER_HOPS = 2;
+    static final String LEADER_HEADER = "X-Apollo-Leader";
+
+    /** The leader a {@code 503} names, when it names one other than the control plane that answered. */
+    private static Optional<URI> leader(HttpResponse<?> response) {
+        if (response.statusCode() != 503) {
+            return Optional.empty();
+        }
+        return response.headers().firstValue(LEADER_HEADER).map(String::strip).filter(s -> !s.isEmpty())
+                .flatMap(value -> {
+                    try {
+                        URI uri = URI.create(value);
+                        return uri.getScheme() != null && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+                    } catch (IllegalArgumentException e) {
+                        return Optional.empty();
+                    }
+                })
+                .filter(uri -> !uri.equals(response.uri().resolve("/")) && !sameOrigin(uri, response.uri()));
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getHost().equals(b.getHost()) && a.getPort() == b.getPort();
+    }
+
+    private static void discard(HttpResponse<?> response) {
+        if (response.body() instanceof InputStream in) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // Nothing to keep from a refusal that is being followed.
+            }
         }
     }
 

@@ -344,4 +344,55 @@ class ApolloClientHttpTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aWriteSentToAStandbyFollowsItsLeaderHeaderWithTheSameBodyAndToken() throws IOException {
+        HttpServer leader = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> atLeader = new CopyOnWriteArrayList<>();
+        leader.createContext("/v1/environments", exchange -> {
+            atLeader.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Authorization") + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            reply(exchange, 201, "{\"name\":\"stage1\",\"fallback\":null,\"createdAt\":\"2025-01-01T00:00:00Z\"}");
+        });
+        leader.start();
+        String leaderUrl = "http://127.0.0.1:" + leader.getAddress().getPort();
+        try {
+            handle("/v1/environments", exchange -> {
+                exchange.getResponseHeaders().set("X-Apollo-Leader", leaderUrl);
+                reply(exchange, 503, "{\"error\":\"not_leader\",\"message\":\"This control plane is a standby\"}");
+            });
+            try (ApolloClient client = client("secret")) {
+                assertThat(client.createEnvironment("stage1", Optional.empty()).name()).isEqualTo("stage1");
+            }
+            assertThat(seen).containsExactly("POST /v1/environments");
+            assertThat(atLeader).singleElement().asString().startsWith("POST Bearer secret ").contains("stage1");
+        } finally {
+            leader.stop(0);
+        }
+    }
+
+    @Test
+    void aLeaderThatRefusesTheTokenIsSaidToNeedTheSameTokenFileAndAStandbyNamingNoLeaderIsReportedAsIs() throws IOException {
+        HttpServer leader = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        leader.createContext("/", exchange -> reply(exchange, 401, "{\"error\":\"unauthorized\",\"message\":\"no\"}"));
+        leader.start();
+        String leaderUrl = "http://127.0.0.1:" + leader.getAddress().getPort();
+        try {
+            handle("/v1/environments", exchange -> {
+                exchange.getResponseHeaders().set("X-Apollo-Leader", leaderUrl);
+                reply(exchange, 503, "{\"error\":\"not_leader\",\"message\":\"standby\"}");
+            });
+            handle("/v1/routes", exchange -> reply(exchange, 503,
+                    "{\"error\":\"not_leader\",\"message\":\"This control plane is a standby and no control plane leads right now\"}"));
+            try (ApolloClient client = client("secret")) {
+                assertThatThrownBy(() -> client.createEnvironment("stage1", Optional.empty()))
+                        .hasMessageContaining("the leader at " + leaderUrl + " refused the token")
+                        .hasMessageContaining("need the same token");
+                assertThatThrownBy(client::routeTable).isInstanceOf(ApiException.class)
+                        .hasMessageContaining("no control plane leads right now");
+            }
+        } finally {
+            leader.stop(0);
+        }
+    }
 }

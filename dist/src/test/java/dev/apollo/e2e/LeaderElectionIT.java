@@ -9,7 +9,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.apollo.api.Views.InstanceView;
+import dev.apollo.api.Views.ServiceStatus;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real control planes (apollo up --detach, each with a data dir of its own) on one real PostgreSQL
- * database: kill -9 of the leader hands the lead to a standby within the lease; a leader stopped
- * with SIGSTOP past its lease and then resumed writes nothing, steps down and says so.
+ * database: kill -9 of the leader hands the lead to a standby within the lease, which adopts the leader's
+ * instances (same ids, same processes, nothing started twice) with the event ids still counting up by one;
+ * a leader stopped with SIGSTOP past its lease and then resumed writes nothing, steps down, says so and lets
+ * go of the instances, which the next leader adopts in turn.
  */
 class LeaderElectionIT {
     private static final Logger LOG = Logger.getLogger(LeaderElectionIT.class.getName());
@@ -49,18 +64,62 @@ class LeaderElectionIT {
         Apollo b = start("b", store, password);
         awaitMode(b, "standby");
 
-        Apollo.Result refused = b.cli("env", "create", "stage1");
-        assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
-        assertThat(refused.err()).contains("standby").contains("--server " + a.url());
-        assertThat(a.api("POST", "/v1/environments", "{\"name\":\"stage1\"}", true).statusCode()).isEqualTo(201);
+        var refused = b.api("POST", "/v1/environments", "{\"name\":\"stage1\"}", true);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("X-Apollo-Leader")).contains(a.url());
+        assertThat(refused.body()).contains("standby").contains("--server " + a.url());
+        // The CLI pointed at the standby follows it to the leader (the data dirs share one token file).
+        b.ok("env", "create", "stage1");
+        assertThat(a.api("GET", "/v1/environments", null, true).body()).contains("stage1");
+        for (String version : List.of("1.0.0", "2.0.0")) {
+            a.ok("artifact", "push", Apollo.WEB_SERVICE_JAR.toString(), "--name", "web-service", "--version", version);
+        }
+        a.ok("deploy", "web-service:1.0.0", "-n", "2", "--path", "/");
+        a.awaitHealthy("web-service", 2);
+        // Traffic goes through the standby's gateway, which follows the leader's route stream through its standby.
+        await().atMost(PATIENCE).until(() -> b.viaGateway("/").statusCode() == 200);
+        // Both of its processes (the kernel spreads connections over them), not only the one that answered.
+        await().atMost(PATIENCE).until(() -> routesVersion(b, "gateway.json") == routesVersion(b, "gateway-2.json"));
 
-        // kill -9 of the leader: the standby leads once the lease runs out.
-        long killedAt = System.nanoTime();
-        ProcessHandle.of(pid(a)).orElseThrow().destroyForcibly();
-        awaitMode(b, "leader");
-        LOG.info("the standby led " + (System.nanoTime() - killedAt) / 1_000_000 + " ms after kill -9 of the leader (lease "
-                + LEASE_MS + " ms)");
-        assertThat(b.api("POST", "/v1/environments", "{\"name\":\"stage2\"}", true).statusCode()).isEqualTo(201);
+        try (Load load = Load.start(b.gateway(), "/", 3, 1)) {
+            await().atMost(PATIENCE).until(() -> load.requests() > 100);
+            // kill -9 of the leader in the middle of a blue/green upgrade, once its first new instance started.
+            a.ok("deploy", "web-service:2.0.0", "-n", "2", "--no-wait");
+            Set<String> started = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(
+                    () -> a.status("web-service").orElseThrow().instances().stream().filter(i -> i.version().equals("2.0.0"))
+                            .map(InstanceView::id).collect(Collectors.toSet()), ids -> !ids.isEmpty());
+            long killedAt = System.nanoTime();
+            ProcessHandle.of(pid(a)).orElseThrow().destroyForcibly();
+            awaitMode(b, "leader");
+            LOG.info("the standby led " + (System.nanoTime() - killedAt) / 1_000_000 + " ms after kill -9 of the leader"
+                    + " (lease " + LEASE_MS + " ms)");
+            // Refused (503, no leader named) for the moment it takes over the instances, then accepted.
+            await().atMost(PATIENCE).until(() -> b.api("POST", "/v1/environments", "{\"name\":\"stage2\"}", true)
+                    .statusCode() == 201);
+
+            // The new leader adopts the instances, old and new, and finishes the upgrade.
+            ServiceStatus upgraded = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> b.awaitHealthy("web-service", 2), s -> s.live().version().equals("2.0.0") && s.deploying() == null);
+            assertThat(upgraded.instances()).extracting(InstanceView::id).containsAll(started);
+            int afterUpgrade = load.requests();
+            await().atMost(PATIENCE).until(() -> load.requests() > afterUpgrade + 200
+                    && versionOf(b.viaGateway("/")).equals("2.0.0"));
+            load.stop();
+            assertThat(load.failures()).as("failed requests of %d through the gateway; its log:%n%s%nthe new leader's log:%n%s",
+                    load.requests(), tail(b.home().resolve("gateway.log")), tail(b.home().resolve("server.log"))).isEmpty();
+            assertThat(load.versionSequences()).allSatisfy(seen -> assertThat(seen).endsWith("2.0.0"));
+        }
+        // The live release's instances; 1.0.0's stay warm beside them for the rollback window.
+        Map<String, Long> instances = pids(a, b.awaitHealthy("web-service", 2));
+        assertThat(b.instanceProcesses()).as("nothing started twice in the new leader's own data dir").isEmpty();
+        Sse taken = eventsUntilElected(b, b.url());
+        assertThat(taken.message()).contains("adopted the previous leader's instances in " + a.home().toRealPath());
+        assertThat(eventsUntilElected(b, "DEPLOY_SUCCEEDED", "web-service:2.0.0").ids()).as("the upgrade's end, after the takeover")
+                .hasSizeGreaterThan(taken.ids().size());
+        // The new leader runs the old leader's artifact (same machine, its file) for an instance it starts itself.
+        b.ok("scale", "web-service", "-n", "3");
+        assertThat(pids(a, b.awaitHealthy("web-service", 3))).containsAllEntriesOf(instances);
+        instances = pids(a, b.awaitHealthy("web-service", 3));
 
         // A third control plane stands by; the leader is paused past its lease, the standby takes over.
         Apollo c = start("c", store, password);
@@ -71,6 +130,13 @@ class LeaderElectionIT {
 
         awaitMode(b, "stepped-down");
         assertThat(Files.readString(b.home().resolve("server.log"))).contains("STEPPING DOWN");
+        // The ex-leader let go of the instances when it stepped down; the new leader adopted them, no double.
+        assertThat(pids(a, c.awaitHealthy("web-service", 3))).isEqualTo(instances);
+        assertThat(b.instanceProcesses()).isEmpty();
+        assertThat(c.instanceProcesses()).isEmpty();
+        Sse again = eventsUntilElected(c, c.url());
+        assertThat(again.message()).contains("adopted the previous leader's instances in " + a.home().toRealPath());
+
         Apollo.Result steppedDown = b.cli("status");
         assertThat(steppedDown.out()).contains("is stepped-down").contains("leader").contains(c.url());
         var write = b.api("POST", "/v1/environments", "{\"name\":\"stage3\"}", true);
@@ -83,8 +149,85 @@ class LeaderElectionIT {
         assertThat(status.out()).contains("is leader").contains("CONTROL PLANE").contains("silent");
     }
 
+    /** The route-table version a gateway process serves, from its state file (-1 before it wrote one). */
+    private static long routesVersion(Apollo plane, String stateFile) {
+        try {
+            return plane.json(Files.readString(plane.home().resolve(stateFile))).path("routesVersion").asLong(-1);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
+    }
+
+    /** One event of the stream, with the ids of every event before it. */
+    private record Sse(long id, String type, String message, List<Long> ids) {}
+
+    /**
+     * Reads the event log from its start until the LEADER_ELECTED event of the control plane at {@code url}, and
+     * checks on the way that the ids count up by one from 1: none lost, none repeated, across every takeover.
+     */
+    private static Sse eventsUntilElected(Apollo plane, String url) {
+        return eventsUntilElected(plane, "LEADER_ELECTED", url);
+    }
+
+    private static String versionOf(HttpResponse<String> response) {
+        return response.statusCode() == 200 ? response.body().replaceAll("(?s).*\"version\":\"([^\"]+)\".*", "$1") : "";
+    }
+
+    private static Sse eventsUntilElected(Apollo plane, String wanted, String url) {
+        return await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(plane.url() + "/v1/events?after=0"))
+                    .header("Authorization", "Bearer " + plane.token()).timeout(Duration.ofSeconds(20)).build();
+            try (HttpClient http = HttpClient.newHttpClient();
+                    Stream<String> lines = http.send(request, HttpResponse.BodyHandlers.ofLines()).body()) {
+                List<Long> ids = new ArrayList<>();
+                Iterator<String> it = lines.iterator();
+                long id = 0;
+                String type = "";
+                while (it.hasNext()) {
+                    String line = it.next();
+                    if (line.startsWith("id: ")) {
+                        id = Long.parseLong(line.substring(4));
+                        ids.add(id);
+                        assertThat(ids).as("event ids in order, none lost or repeated").containsExactlyElementsOf(
+                                LongStream.rangeClosed(1, ids.size()).boxed().toList());
+                    } else if (line.startsWith("event: ")) {
+                        type = line.substring(7);
+                    } else if (line.startsWith("data: ") && type.equals(wanted)) {
+                        String message = plane.json(line.substring(6)).path("message").asText();
+                        if (message.contains(url)) {
+                            return new Sse(id, type, message, ids);
+                        }
+                    }
+                }
+                return null;
+            }
+        }, java.util.Objects::nonNull);
+    }
+
+    /** Each instance's id and the pid of its process (with {@code home}'s marker), as the status lists them. */
+    private static Map<String, Long> pids(Apollo home, ServiceStatus status) {
+        Map<String, Long> pids = new TreeMap<>();
+        status.instances().forEach(i -> pids.put(i.id(), home.instanceProcess(i.id()).orElseThrow(
+                () -> new AssertionError("no process for instance " + i.id())).pid()));
+        return pids;
+    }
+
     private Apollo start(String name, String store, Path password) throws IOException {
-        Apollo plane = Apollo.up(Files.createDirectories(dir.resolve(name)), "--store", store, "--store-password-file",
+        Path home = Files.createDirectories(dir.resolve(name));
+        if (!planes.isEmpty()) {
+            // One token for all: what the README asks of control planes sharing a store, so the CLI can follow.
+            Files.copy(planes.getFirst().home().resolve("token"), home.resolve("token"));
+        }
+        Apollo plane = Apollo.up(home, "--store", store, "--store-password-file",
                 password.toString(), "--lease-ms", LEASE_MS);
         planes.add(plane);
         return plane;

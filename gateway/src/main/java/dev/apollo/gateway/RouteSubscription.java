@@ -25,13 +25,14 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Follows {@code GET /v1/routes/stream} on the control plane, forever: every {@code routes}
+ * Follows {@code GET /v1/routes/stream} on the control plane (or on the leader a standby names), forever: every {@code routes}
  * event carries a whole table, applied as it arrives. While the control plane is away the
  * gateway keeps its last table and reconnects with backoff (100 ms doubling to 2 s). Blocking
  * I/O on a virtual thread keeps this simple and off the event loops.
  */
 final class RouteSubscription implements AutoCloseable {
     static final String STREAM_PATH = "/v1/routes/stream";
+    static final String LEADER_HEADER = "X-Apollo-Leader";
     private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(10);
 
     private final Supplier<Optional<URI>> control;
@@ -83,7 +84,15 @@ final class RouteSubscription implements AutoCloseable {
     }
 
     private void follow() throws IOException, InterruptedException {
-        URI base = control.get().orElseThrow(() -> new IOException("no control plane address known yet"));
+        follow(control.get().orElseThrow(() -> new IOException("no control plane address known yet")), true);
+    }
+
+    /**
+     * Follows the stream at {@code base}; a standby answers 503 naming the leader ({@code X-Apollo-Leader}),
+     * followed once ({@code mayFollow}) with the same token. When that stream ends, the next round asks this
+     * gateway's own control plane again, so a new leader is found through it.
+     */
+    private void follow(URI base, boolean mayFollow) throws IOException, InterruptedException {
         String text = base.toString();
         streamUri = URI.create((text.endsWith("/") ? text.substring(0, text.length() - 1) : text) + STREAM_PATH);
         HttpRequest.Builder request = HttpRequest.newBuilder(streamUri).header("Accept", "text/event-stream");
@@ -94,6 +103,20 @@ final class RouteSubscription implements AutoCloseable {
         try (InputStream body = response.body()) {
             current = body;
             if (closed) {
+                return;
+            }
+            Optional<URI> leader = response.statusCode() == 503 && mayFollow
+                    ? response.headers().firstValue(LEADER_HEADER).filter(v -> !v.isBlank()).flatMap(RouteSubscription::uri)
+                    : Optional.empty();
+            if (response.statusCode() == 503) {
+                // A standby, or a leader whose first table is moments away: it answers, so asking again soon
+                // is cheap, and a takeover is near; no growing back-off.
+                backoff.reset();
+            }
+            if (leader.isPresent()) {
+                body.close();
+                current = null;
+                follow(leader.get(), false);
                 return;
             }
             if (response.statusCode() != 200) {
@@ -144,6 +167,15 @@ final class RouteSubscription implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // A table we cannot read or compile must not take down the one we serve.
             log("ignored route table " + event.id() + ", keeping the current one: " + e.getMessage());
+        }
+    }
+
+    private static Optional<URI> uri(String value) {
+        try {
+            URI uri = URI.create(value.strip());
+            return uri.getScheme() != null && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

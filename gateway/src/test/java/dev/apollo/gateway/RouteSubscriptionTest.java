@@ -9,7 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.apollo.api.RouteTableView;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +112,48 @@ class RouteSubscriptionTest {
         try (Gateway second = Gateway.start(config); Http http = new Http(second.webPort())) {
             assertThat(second.routesVersion()).isEqualTo(5);
             assertThat(http.get("/").field("backend")).isEqualTo("green");
+        }
+    }
+
+    @Test
+    void followsTheLeaderAStandbyNamesKeepsItsTableWhileTheLeaderIsGoneAndFindsTheNextOne() throws IOException {
+        SseSource leader = new SseSource(0, "secret", to(1, blue));
+        AtomicReference<String> leaderUrl = new AtomicReference<>("http://127.0.0.1:" + leader.port());
+        HttpServer standby = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        standby.createContext("/", exchange -> {
+            byte[] body = "{\"error\":\"not_leader\",\"message\":\"standby\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("X-Apollo-Leader", leaderUrl.get());
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        standby.start();
+        SseSource next = null;
+        try (Gateway gateway = Gateway.start(GatewayConfig.builder()
+                .web("127.0.0.1", 0)
+                .noRpc()
+                .control(URI.create("http://127.0.0.1:" + standby.getAddress().getPort()))
+                .tokenFile(tokenFile("secret"))
+                .build());
+                Http http = new Http(gateway.webPort())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.routesVersion() == 1);
+            assertThat(http.get("/").field("backend")).isEqualTo("blue");
+            assertThat(leader.authorizations()).contains("Bearer secret");
+
+            leader.close();
+            for (int i = 0; i < 20; i++) {
+                assertThat(http.get("/").field("backend")).isEqualTo("blue");
+            }
+            next = new SseSource(0, "secret", to(7, green));
+            leaderUrl.set("http://127.0.0.1:" + next.port());
+            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.routesVersion() == 7);
+            assertThat(http.get("/").field("backend")).isEqualTo("green");
+        } finally {
+            standby.stop(0);
+            leader.close();
+            if (next != null) {
+                next.close();
+            }
         }
     }
 }

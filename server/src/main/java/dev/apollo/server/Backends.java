@@ -99,11 +99,29 @@ public final class Backends {
     }
 
     static Scheduler openScheduler(SchedulerChoice choice, DataDir dataDir) {
+        return openScheduler(choice, dataDir.root(), swarmNamespace(dataDir.root()));
+    }
+
+    /**
+     * The scheduler of a control plane that may share its instances with others: the local one on the
+     * state directory {@code home}, the Swarm one in {@code namespace}.
+     */
+    static Scheduler openScheduler(SchedulerChoice choice, Path home, String namespace) {
         return switch (choice) {
-            case SchedulerChoice.Local local -> ProcessScheduler.open(dataDir.root(), ProcessScheduler.Options.defaults());
-            case SchedulerChoice.Swarm swarm -> SwarmScheduler.open(SwarmScheduler.Options.defaults()
-                    .withNamespace(swarmNamespace(dataDir.root())));
+            case SchedulerChoice.Local local -> ProcessScheduler.open(home, ProcessScheduler.Options.defaults());
+            case SchedulerChoice.Swarm swarm -> SwarmScheduler.open(SwarmScheduler.Options.defaults().withNamespace(namespace));
         };
+    }
+
+    /**
+     * The Swarm namespace of the control planes sharing one database: the cluster's identity, kept in the
+     * database, so whichever of them leads labels and adopts the same services.
+     */
+    static String swarmNamespace(String clusterId) {
+        if (!clusterId.matches("[0-9a-f]{8,}")) {
+            throw new IllegalArgumentException("cluster id: '" + clusterId + "' (expected: at least 8 hex digits)");
+        }
+        return "apollo-" + clusterId.substring(0, 8);
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.apollo.core.port.ArtifactStore;
 import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
 import dev.apollo.gateway.nginx.NginxRenderer;
+import dev.apollo.process.Machine;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.RouteFeed;
@@ -22,6 +23,7 @@ import dev.apollo.server.secrets.SecretVault;
 import dev.apollo.store.postgres.PostgresLeadership;
 import dev.apollo.store.postgres.PostgresStore;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -51,10 +53,18 @@ public final class ControlPlane implements AutoCloseable {
     private final EventBus events;
     private final Optional<PostgresLeadership> sharedLeadership;
     private final Election election;
+    private final Optional<SharedScheduler> sharedScheduler;
+    private final RouteFeed routes;
+    /** Between winning a term and the controller's start: see {@link #takeOver()}. */
+    private volatile boolean taking;
+    private final Optional<SharedArtifacts> sharedArtifacts;
+    private final FileArtifactStore.Options artifactOptions;
+    private final Clock clock;
 
     private ControlPlane(ServerConfig config) {
         Clock clock = Clock.systemUTC();
         this.config = config;
+        this.clock = clock;
         this.startedAt = clock.instant();
         this.dataDir = DataDir.open(config.home());
         this.store = Backends.openStore(config.store(), dataDir, clock, config.storePasswordFile());
@@ -64,15 +74,23 @@ public final class ControlPlane implements AutoCloseable {
                 ? Optional.of(PostgresLeadership.of(shared, id, "http://" + config.listen().getHostString() + ":"
                         + config.listen().getPort(), Election.term(config.lease())))
                 : Optional.empty();
-        this.scheduler = Backends.openScheduler(config.scheduler(), dataDir);
+        // A standby opens no scheduler: it would adopt, or kill as strays, what the leader runs.
+        this.sharedScheduler = sharedLeadership.map(l -> new SharedScheduler(config.scheduler(), dataDir.root(), l,
+                Machine.current()));
+        this.scheduler = sharedScheduler.isPresent() ? sharedScheduler.get()
+                : Backends.openScheduler(config.scheduler(), dataDir);
         FileArtifactStore.Options artifactOptions = FileArtifactStore.Options.defaults();
         if (config.mavenRemote().isPresent()) {
             artifactOptions = artifactOptions.withRemoteRepository(config.mavenRemote().get());
         }
-        ArtifactStore artifacts = FileArtifactStore.open(dataDir.artifacts(), artifactOptions);
+        this.artifactOptions = artifactOptions;
+        ArtifactStore own = FileArtifactStore.open(dataDir.artifacts(), artifactOptions);
+        this.sharedArtifacts = sharedScheduler.map(s -> new SharedArtifacts(own));
+        ArtifactStore artifacts = sharedArtifacts.<ArtifactStore>map(a -> a).orElse(own);
         EventBus events = new EventBus(store);
         this.events = events;
         RouteFeed routes = new RouteFeed(clock);
+        this.routes = routes;
         // The gateway comes first: instances are told its real RPC address (the port may have been 0).
         this.gateway = config.gateway().map(web -> front(config, routes, events, clock));
         String rpc = gateway.map(Front::rpcAddress).filter(a -> !a.isEmpty()).orElse(config.rpc());
@@ -93,17 +111,79 @@ public final class ControlPlane implements AutoCloseable {
                     public LeadershipView view() {
                         return election.view();
                     }
+
+                    @Override
+                    public boolean leads() {
+                        return election.mode() == Election.Mode.SOLO || election.mode() == Election.Mode.LEADER;
+                    }
                 }));
         this.election = sharedLeadership
-                .map(l -> Election.shared(l, id, config.lease(), this::lead))
+                .map(l -> Election.shared(l, id, config.lease(), this::lead, this::stepDown))
                 .orElseGet(() -> Election.solo(id, this::lead));
-        controller.actOnlyWhile(election::authority);
+        // A command that ran before the controller loaded this term's desired state would act on an empty one
+        // (and publish a route table without releases): until then, even a leader refuses.
+        controller.actOnlyWhile(() -> taking ? Optional.of(new ApolloException.NotLeader("This control plane has just"
+                + " begun leading and is taking over the instances; try again in a second.", "")) : election.authority());
     }
 
     /** Starts this term's work: reads what the previous leader left (desired state, events) and runs the loop. */
     private void lead() {
-        events.refresh();
-        controller.start();
+        if (sharedScheduler.isEmpty()) {
+            events.refresh();
+            controller.start();
+            awaitFirstRouteTable();
+            return;
+        }
+        // Off the election's thread, which must go on renewing the lease: opening the instances may wait
+        // for an ex-leader on this machine to let go of them.
+        taking = true;
+        Thread.ofPlatform().name("apollo-takeover").daemon(true).start(this::takeOver);
+    }
+
+    /**
+     * The route API answers 503 until the controller's first tick made a table (a gateway must never get the
+     * empty table of the start); a solo control plane waits for that tick before its API opens, as before.
+     */
+    private void awaitFirstRouteTable() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!routes.published() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+        }
+    }
+
+    /** A shared store's new leader: the previous leader's events and instances first, then the loop. */
+    private void takeOver() {
+        try {
+            events.refresh();
+            SharedScheduler shared = sharedScheduler.orElseThrow();
+            String found = shared.open(() -> election.authority().isEmpty());
+            if (!sameDirectory(shared.home(), dataDir.root())) {
+                // Releases are resolved by name whenever an instance starts: read them where they were pushed.
+                sharedArtifacts.orElseThrow().use(FileArtifactStore.open(shared.home().resolve("artifacts"), artifactOptions));
+            }
+            LeadershipView term = election.view();
+            events.publish(Event.about(clock.instant(), EventType.LEADER_ELECTED, EnvironmentName.PRODUCTION,
+                    Optional.empty(), "control plane " + term.id() + " at " + url() + " leads (epoch " + term.epoch() + "); it "
+                    + found + "."));
+            controller.start(); // its first job is loading the desired state: every command comes after it
+            taking = false;
+        } catch (RuntimeException e) {
+            LOG.severe("this control plane won the leadership but could not take over the instances: " + e.getMessage()
+                    + "; it does not act this term");
+        }
+    }
+
+    private static boolean sameDirectory(Path a, Path b) {
+        try {
+            return java.nio.file.Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    /** A term that is over: let go of the instances, so the new leader on this machine can open them. */
+    private void stepDown() {
+        sharedScheduler.ifPresent(SharedScheduler::close);
     }
 
     /** Unique per process: a restarted control plane is a new candidate and never renews its predecessor's lease. */
@@ -149,6 +229,12 @@ public final class ControlPlane implements AutoCloseable {
     /** Starts everything and announces the API address in the data dir. */
     public static ControlPlane start(ServerConfig config) {
         ControlPlane plane = new ControlPlane(config);
+        plane.sharedScheduler.ifPresent(shared -> {
+            int stopped = shared.sweepLeftovers(config.stopGrace());
+            if (stopped > 0) {
+                LOG.warning("stopped " + stopped + " instances an earlier term of this control plane left in its data dir");
+            }
+        });
         if (plane.sharedLeadership.isEmpty()) {
             plane.election.start(); // solo: leads at once, before the API answers, as always
         }

@@ -37,6 +37,7 @@ final class Election implements ApiServer.Standing, AutoCloseable {
     private final String id;
     private final Duration lease;
     private final Runnable lead;
+    private final Runnable stepDown;
     private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "apollo-election");
         thread.setDaemon(true);
@@ -46,17 +47,18 @@ final class Election implements ApiServer.Standing, AutoCloseable {
     private volatile String note = "";
     private volatile Leadership.Term term = new Leadership.Term(0, "", "", Instant.EPOCH);
 
-    private Election(Optional<Leadership> leadership, String id, Duration lease, Runnable lead) {
+    private Election(Optional<Leadership> leadership, String id, Duration lease, Runnable lead, Runnable stepDown) {
         this.leadership = leadership;
         this.id = id;
         this.lease = lease;
         this.lead = lead;
+        this.stepDown = stepDown;
         this.mode = leadership.isPresent() ? Mode.STANDBY : Mode.SOLO;
     }
 
     /** A store of its own: this control plane always leads, and {@code lead} runs at {@link #start()}. */
     static Election solo(String id, Runnable lead) {
-        return new Election(Optional.empty(), id, Duration.ZERO, lead);
+        return new Election(Optional.empty(), id, Duration.ZERO, lead, () -> {});
     }
 
     /**
@@ -74,9 +76,12 @@ final class Election implements ApiServer.Standing, AutoCloseable {
         return lease.dividedBy(10);
     }
 
-    /** A shared store: {@code lead} runs once, on the election thread, when this control plane first wins. */
-    static Election shared(Leadership leadership, String id, Duration lease, Runnable lead) {
-        return new Election(Optional.of(leadership), id, lease, lead);
+    /**
+     * A shared store: {@code lead} runs once, on the election thread, when this control plane first wins, and
+     * {@code stepDown} once when it stops leading (after it stopped acting).
+     */
+    static Election shared(Leadership leadership, String id, Duration lease, Runnable lead, Runnable stepDown) {
+        return new Election(Optional.of(leadership), id, lease, lead, stepDown);
     }
 
     /** Starts campaigning; a solo control plane leads at once. */
@@ -124,6 +129,11 @@ final class Election implements ApiServer.Standing, AutoCloseable {
         LOG.severe("STEPPING DOWN: this control plane no longer leads: " + why
                 + ". It launches, stops and writes nothing from now on; restart it to stand by again.");
         rounds.shutdown();
+        try {
+            stepDown.run();
+        } catch (RuntimeException e) {
+            LOG.warning("letting go of this term's instances failed: " + e.getMessage());
+        }
     }
 
     private static String leaderNow(Leadership.Term term) {

@@ -93,6 +93,7 @@ public final class ServerMain {
         flags.addAll(List.of(args));
         boolean nginxFlag = List.of(args).contains("--nginx");
         ServerConfig.Builder config = ServerConfig.defaults(Path.of(home)).toBuilder();
+        boolean leaseGiven = false;
         for (int i = 0; i < flags.size(); i++) {
             String flag = flags.get(i);
             if (i + 1 >= flags.size()) {
@@ -116,7 +117,10 @@ public final class ServerMain {
                 case "--log-max-size" -> config.logs = config.logs.withMaxBytes(size(flag, value));
                 case "--log-keep" -> config.logs = config.logs.withKeep(number(flag, value));
                 case "--store-password-file" -> config.storePasswordFile = Optional.of(Path.of(value));
-                case "--lease-ms" -> config.lease = Duration.ofMillis(number(flag, value));
+                case "--lease-ms" -> {
+                    config.lease = Duration.ofMillis(number(flag, value));
+                    leaseGiven = true;
+                }
                 case "--api-header-timeout-ms" -> config.apiLimits = new ApiLimits(Duration.ofMillis(atLeast(flag, value, 1)),
                         config.apiLimits.idleTimeout(), config.apiLimits.maxConnections());
                 case "--api-idle-timeout-ms" -> config.apiLimits = new ApiLimits(config.apiLimits.headerTimeout(),
@@ -139,6 +143,13 @@ public final class ServerMain {
         if (built.storePasswordFile().isPresent() && !(built.store() instanceof Backends.StoreChoice.Postgres)) {
             throw new ApolloException.Invalid("--store-password-file only applies to a postgresql:// store; add --store"
                     + " postgresql://HOST:PORT/DB?user=U (or store = ... in " + CONFIG_FILE + "), or drop --store-password-file.");
+        }
+        if (leaseGiven && !(built.store() instanceof Backends.StoreChoice.Postgres)) {
+            // Refused rather than ignored: whoever sets a lease expects a standby to take over, and a SQLite
+            // store has no standby (one control plane opens the file).
+            throw new ApolloException.Invalid("--lease-ms only applies to control planes sharing a postgresql:// store"
+                    + " (a SQLite store has one control plane and no standby); add --store postgresql://HOST:PORT/DB?user=U"
+                    + " (or store = ... in " + CONFIG_FILE + "), or drop --lease-ms.");
         }
         return built;
     }

@@ -20,6 +20,12 @@ class BackendsTest {
     private static final Path HOME = Path.of("/home/me/.apollo");
 
     @Test
+    void controlPlanesSharingADatabaseShareTheSwarmNamespaceOfItsClusterIdNotOfTheirDataDirs() {
+        assertThat(Backends.swarmNamespace("0f3a9c1e77d24b6a9e0c5d1f2a3b4c5d")).isEqualTo("apollo-0f3a9c1e");
+        assertThatThrownBy(() -> Backends.swarmNamespace("../x")).hasMessageContaining("'../x'");
+    }
+
+    @Test
     void theKnownValuesAreTaken() {
         assertThat(Backends.scheduler("local")).isEqualTo(new SchedulerChoice.Local());
         assertThat(Backends.scheduler("swarm")).isEqualTo(new SchedulerChoice.Swarm());

@@ -122,6 +122,16 @@ class ServerMainTest {
     }
 
     @Test
+    void aLeaseWithoutAPostgresStoreIsRefusedNotIgnored() throws IOException {
+        assertThatThrownBy(() -> parse("--lease-ms", "2000")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--lease-ms only applies to control planes sharing a postgresql:// store")
+                .hasMessageContaining("drop --lease-ms");
+        Files.writeString(home.resolve("apollo.conf"), "lease-ms = 2000\n");
+        assertThatThrownBy(() -> parse("--store", "sqlite:mine.db")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--lease-ms only applies");
+    }
+
+    @Test
     void anUnknownBackendIsRefusedFromAFlagOrTheConfigFile() throws IOException {
         assertThatThrownBy(() -> parse("--store", "postgres:db/apollo")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessageStartingWith("unknown store 'postgres:db/apollo': known stores are sqlite:PATH and postgresql://");

@@ -76,7 +76,8 @@ class SharedStoreControlPlanesTest {
 
         await().atMost(PATIENCE).until(() -> leadership(b).path("mode").asText().equals("leader"));
         assertThat(leadership(b).path("epoch").asLong()).isEqualTo(2);
-        assertThat(post(b, "/v1/environments", "{\"name\":\"stage2\"}").statusCode()).isEqualTo(201);
+        // Refused for the moment it takes over (503 naming no leader), then accepted.
+        await().atMost(PATIENCE).until(() -> post(b, "/v1/environments", "{\"name\":\"stage2\"}").statusCode() == 201);
         assertThat(get(b, "/v1/environments").body()).contains("stage1").contains("stage2");
     }
 

@@ -38,7 +38,12 @@ public enum EventType {
      * A control plane found a deploy in progress when it started, after an outage, and gave it time
      * to check its instances again before its deadline can end it.
      */
-    DEPLOY_RESUMED(false);
+    DEPLOY_RESUMED(false),
+    /**
+     * A control plane sharing its store with others began leading: which one, its term, and what it found of
+     * the previous leader's instances (adopted, or beyond its reach and replaced).
+     */
+    LEADER_ELECTED(false);
 
     private final boolean endsDeploy;
 

@@ -20,6 +20,7 @@ public final class RouteFeed implements NginxGateway.Routes {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile RouteTableView current;
+    private volatile boolean published;
 
     public RouteFeed(Clock clock) {
         this.clock = clock;
@@ -33,6 +34,7 @@ public final class RouteFeed implements NginxGateway.Routes {
 
     /** Publishes the table if it differs from the current one; true when it did. */
     boolean offer(List<EnvironmentRoutes> environments) {
+        published = true;
         if (environments.equals(current.environments())) {
             return false;
         }
@@ -44,6 +46,15 @@ public final class RouteFeed implements NginxGateway.Routes {
             lock.unlock();
         }
         return true;
+    }
+
+    /**
+     * Whether this control plane's controller has published a table yet: until then the current one is the
+     * empty table of the start, which a gateway must never be given in place of the table it serves (a
+     * standby that just took over answers gateways before its first tick).
+     */
+    public boolean published() {
+        return published;
     }
 
     /** Waits until a version newer than {@code version} exists and returns it, or the same table at the timeout. */

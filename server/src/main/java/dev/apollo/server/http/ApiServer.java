@@ -33,6 +33,11 @@ public final class ApiServer implements AutoCloseable {
         Optional<ApolloException.NotLeader> standingBy();
 
         LeadershipView view();
+
+        /** Whether this control plane leads (or runs alone) right now, by what it knows without asking the store. */
+        default boolean leads() {
+            return standingBy().isEmpty();
+        }
     }
 
     public ApiServer(Parts parts) {
@@ -45,7 +50,7 @@ public final class ApiServer implements AutoCloseable {
         new ArtifactApi(parts.artifacts(), parts.scheduler()).register(router);
         new EventApi(parts.events()).register(router);
         new LogApi(parts.controller(), parts.scheduler(), services).register(router);
-        new RouteApi(parts.controller(), parts.routes(), services, parts.clock()).register(router);
+        new RouteApi(parts.controller(), parts.routes(), services, parts.clock(), parts.standing()::leads).register(router);
         new EnvironmentApi(parts.controller(), parts.store(), services, parts.clock()).register(router);
         if (parts.gateway() != null) {
             // Until the control plane wires its gateway in, /v1/gateway is a plain 404, as on an older server.

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * Web path rules, and the route table the gateways follow: {@code /v1/routes/stream} sends the
@@ -23,13 +24,17 @@ import java.time.Duration;
 final class RouteApi {
     private static final String ROUTES = "/v1/environments/{env}/routes";
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration LEADERSHIP_CHECK = Duration.ofMillis(250);
 
     private final Controller controller;
     private final RouteFeed feed;
     private final ServiceApi services;
     private final Clock clock;
 
-    RouteApi(Controller controller, RouteFeed feed, ServiceApi services, Clock clock) {
+    private final BooleanSupplier leads;
+
+    RouteApi(Controller controller, RouteFeed feed, ServiceApi services, Clock clock, BooleanSupplier leads) {
+        this.leads = leads;
         this.controller = controller;
         this.feed = feed;
         this.services = services;
@@ -60,22 +65,41 @@ final class RouteApi {
             controller.removeRoute(environment, path);
             call.json(200, new SystemApi.Message("route " + path + " removed from " + environment, clock.instant()));
         });
-        router.add("GET", "/v1/routes", call -> call.json(200, feed.current()));
+        router.add("GET", "/v1/routes", call -> call.json(200, published(feed)));
         router.add("GET", "/v1/routes/stream", call -> {
+            published(feed);
             OutputStream out = call.stream("text/event-stream");
             RouteTableView table = feed.current();
             while (true) {
                 String data = Json.mapper().writeValueAsString(table);
                 out.write(("id: " + table.version() + "\nevent: routes\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
                 out.flush(); // throws once the gateway has gone, which ends the stream
-                RouteTableView next = feed.awaitNewer(table.version(), HEARTBEAT);
+                RouteTableView next = feed.awaitNewer(table.version(), LEADERSHIP_CHECK);
+                long quietSince = System.nanoTime();
                 while (next.version() == table.version()) {
-                    out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                    next = feed.awaitNewer(table.version(), HEARTBEAT);
+                    if (!leads.getAsBoolean()) {
+                        // A term that ended (stepped down): its table no longer changes; ending the stream sends the
+                        // gateway back, to be told who leads now.
+                        return;
+                    }
+                    if (System.nanoTime() - quietSince >= HEARTBEAT.toNanos()) {
+                        out.write(":\n\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        quietSince = System.nanoTime();
+                    }
+                    next = feed.awaitNewer(table.version(), LEADERSHIP_CHECK);
                 }
                 table = next;
             }
         });
+    }
+
+    /** The current table, once this term's controller made one: a gateway keeps its own table meanwhile. */
+    private static RouteTableView published(RouteFeed feed) {
+        if (!feed.published()) {
+            throw new ApolloException.NotLeader("This control plane has just begun leading and has not made its route"
+                    + " table yet; try again in a second (a gateway keeps serving the table it has).", "");
+        }
+        return feed.current();
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
  * each re-reads the version under it. Scripts are only ever appended: a released one is never edited.
  */
 final class Migrations {
-    static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__leadership.sql");
+    static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__leadership.sql", "V3__cluster.sql");
     private static final long MIGRATION_LOCK = 0x41706f6c6c6f02L;
 
     private Migrations() {}

@@ -150,6 +150,51 @@ public final class PostgresLeadership implements Leadership {
                         instant(row, "seen_at")))));
     }
 
+    /**
+     * The identity of the control planes sharing this database, made once by the schema's migration: what
+     * they share outside it (the Swarm scheduler's namespace) derives from it, not from a data dir.
+     */
+    public String clusterId() {
+        return db.read("read the cluster's identity", c -> Db.first(c, "SELECT id FROM cluster WHERE only_row = 1",
+                Db.NO_PARAMETERS, row -> row.getString(1)).orElseThrow());
+    }
+
+    /** Where the last leader's local scheduler keeps its instances; empty before any leader recorded it. */
+    public Optional<InstancesPlace> instancesPlace() {
+        return db.read("read where the instances are kept", c -> Db.first(c,
+                "SELECT instances_machine, instances_home, instances_epoch FROM cluster WHERE only_row = 1"
+                        + " AND instances_machine <> ''", Db.NO_PARAMETERS,
+                row -> new InstancesPlace(row.getString(1), row.getString(2), row.getLong(3))));
+    }
+
+    /**
+     * Records that this leader's local scheduler keeps the instances in {@code home} on {@code machine}; a
+     * write like any other, so it is refused unless this control plane leads.
+     */
+    public void placeInstances(String machine, String home) {
+        long mine = epoch();
+        db.write("record where the instances are kept", c -> Db.update(c,
+                "UPDATE cluster SET instances_machine = ?, instances_home = ?, instances_epoch = ? WHERE only_row = 1", s -> {
+                    s.setString(1, machine);
+                    s.setString(2, home);
+                    s.setLong(3, mine);
+                }));
+    }
+
+    /**
+     * Where a leader's local scheduler kept its instances.
+     *
+     * @param machine the machine, as {@code hostname/boot id}: processes are reachable from that machine only
+     * @param home the scheduler's state directory there
+     * @param epoch the term of the leader that recorded it
+     */
+    public record InstancesPlace(String machine, String home, long epoch) {
+        public InstancesPlace {
+            Objects.requireNonNull(machine, "machine");
+            Objects.requireNonNull(home, "home");
+        }
+    }
+
     @Override
     public Term current() {
         return term();

@@ -131,6 +131,23 @@ class PostgresLeadershipTest {
     }
 
     @Test
+    void controlPlanesOnOneDatabaseShareItsIdentityAndOnlyTheLeaderRecordsWhereItsInstancesAre() {
+        assertThat(a.clusterId()).matches("[0-9a-f]{32}").isEqualTo(b.clusterId());
+        assertThat(a.instancesPlace()).isEmpty();
+
+        assertThat(a.campaign().change()).isEqualTo(Change.WON);
+        a.placeInstances("host-1/boot-1", "/var/lib/apollo/a");
+        assertThat(b.instancesPlace()).contains(new PostgresLeadership.InstancesPlace("host-1/boot-1", "/var/lib/apollo/a",
+                a.epoch()));
+
+        ApolloException.NotLeader refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                ApolloException.NotLeader.class, () -> b.placeInstances("host-2/boot-2", "/var/lib/apollo/b"));
+        assertThat(refused).isNotNull();
+        assertThat(refused.getMessage()).contains("standby");
+        assertThat(a.instancesPlace().orElseThrow().home()).isEqualTo("/var/lib/apollo/a");
+    }
+
+    @Test
     void aLeaderThatResignsHandsOverAtOnceAndTheLeaseIsRenewedWhileItLeads() {
         assertThat(a.campaign().change()).isEqualTo(Change.WON);
         Instant firstExpiry = a.term().expiresAt();
