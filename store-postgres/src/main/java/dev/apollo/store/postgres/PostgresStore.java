@@ -2,6 +2,7 @@ package dev.apollo.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.config.SecretInfo;
 import dev.apollo.core.config.VariableName;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import javax.sql.DataSource;
 
 /**
  * The {@link Store} on a PostgreSQL database, which several control planes may share (one of them
@@ -80,7 +82,9 @@ public final class PostgresStore implements Store {
 
     static PostgresStore open(PostgresLocation location, String password, Clock clock, Options options, long keepEvents) {
         Objects.requireNonNull(clock, "clock");
-        HikariDataSource pool = new HikariDataSource(poolConfig(location, password, options));
+        HikariConfig config = poolConfig(location, password, options);
+        firstConnection(location, config, options);
+        HikariDataSource pool = new HikariDataSource(config);
         PostgresStore store = new PostgresStore(location, pool, options, keepEvents);
         try {
             store.db.read("prepare the schema", c -> {
@@ -97,6 +101,17 @@ public final class PostgresStore implements Store {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * One connection straight through the driver before the pool exists: a wrong password or a missing database is
+     * the server's answer, said at once with its reason, whereas the pool reports only that its connection timeout
+     * ran out when the machine is too busy to finish a login within it. An unreachable server is retried as ever.
+     */
+    private static void firstConnection(PostgresLocation location, HikariConfig config, Options options) {
+        DataSource direct = new DriverDataSource(config.getJdbcUrl(), config.getDriverClassName(), config.getDataSourceProperties(),
+                config.getUsername(), config.getPassword());
+        new Db(direct, location.url(), options.retryFor()).read("connect", connection -> null);
     }
 
     private static HikariConfig poolConfig(PostgresLocation location, String password, Options options) {
