@@ -152,7 +152,6 @@ public final class Controller implements AutoCloseable {
 
     private void load() {
         desired.load();
-        instances.recall(desired.active());
         deploys.load(clock.instant());
     }
 

@@ -54,6 +54,8 @@ final class Instances {
     private final Map<ReleaseId, List<String>> failureLogs = new HashMap<>();
     /** What an earlier control plane last announced of each instance: the next one must not announce it again. */
     private final Map<InstanceId, EventType> announced = new HashMap<>();
+    /** Releases whose events were read into {@link #announced}. */
+    private final Set<ReleaseId> recalled = new HashSet<>();
 
     /** @param loop runs a probe's result on the controller thread */
     Instances(Scheduler scheduler, DesiredState desired, HealthProbe probe, Executor loop, Clock clock, Duration stopGrace) {
@@ -84,18 +86,21 @@ final class Instances {
     }
 
     /**
-     * Learns what was last announced of each instance of the active releases (healthy, unhealthy,
-     * exited), so that instances adopted after a restart start from there: the event log stays a true
-     * log (no instance announced healthy twice) and a deploy's progress never goes backwards.
+     * What was last announced of an instance an earlier control plane started (healthy, unhealthy,
+     * exited), so that it is adopted from there: the event log stays a true log (no instance
+     * announced healthy twice) and a deploy's progress never goes backwards. Any release counts, not
+     * only the active ones: the instances of a release that ended just before a crash are adopted
+     * too, to be stopped.
      */
-    void recall(List<Release> active) {
-        for (Release release : active) {
-            for (Event event : desired.store().eventsOf(release.id())) {
+    private Optional<EventType> lastAnnounced(ReleaseId release, InstanceId id) {
+        if (recalled.add(release)) {
+            for (Event event : desired.store().eventsOf(release)) {
                 if (event.instance().isPresent() && ANNOUNCEMENTS.contains(event.type())) {
                     announced.put(event.instance().get(), event.type());
                 }
             }
         }
+        return Optional.ofNullable(announced.remove(id));
     }
 
     /** An adopted instance takes up where the last announcement about it left off. */
@@ -130,9 +135,9 @@ final class Instances {
                     continue;
                 }
                 instance = new Tracked(release.get(), observed);
-                EventType last = announced.remove(observed.id());
-                if (last != null) {
-                    resume(instance, last);
+                Optional<EventType> last = lastAnnounced(observed.release(), observed.id());
+                if (last.isPresent()) {
+                    resume(instance, last.get());
                 }
                 tracked.put(observed.id(), instance);
             }

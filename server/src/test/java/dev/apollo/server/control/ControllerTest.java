@@ -508,6 +508,25 @@ class ControllerTest {
         assertThat(eventsOf(release)).filteredOn(t -> t == EventType.INSTANCE_HEALTHY).hasSize(3);
     }
 
+    /**
+     * Found by DeployCrashIT: a control plane killed after it replaced a release but before it stopped that release's
+     * instances. The next one adopts them to stop them, and must not announce them healthy a second time on the way.
+     */
+    @Test
+    void aRestartedControllerAnnouncesNothingTwiceOfTheInstancesOfAReleaseThatEndedBeforeTheCrash() {
+        Release release = liveAt("1.0.0", 2);
+        controller.close();
+        store.commit(List.of(state(release).withState(ReleaseState.REPLACED, clock.instant(), "replaced by 2.0.0")), List.of());
+        scheduler = scheduler.reopened();
+
+        controller = controllerOn(scheduler);
+        run(Duration.ofSeconds(5));
+
+        assertThat(running(release)).as("the ended release's instances are stopped").isZero();
+        assertThat(eventsOf(release)).filteredOn(t -> t == EventType.INSTANCE_HEALTHY).hasSize(2);
+        assertThat(eventsOf(release)).filteredOn(t -> t == EventType.INSTANCE_STOPPED).hasSize(2);
+    }
+
     @Test
     void aDeployWhoseDeadlinePassedWhileTheControlPlaneWasDownIsResumedNotFailedOnTheSpot() {
         Release release = deploy("1.0.0", 2);
