@@ -58,7 +58,10 @@ class GatewayIT {
             assertThat(unknownEnv.body()).contains("nowhere");
 
             apollo.ok("route", "remove", "/");
-            apollo.ok("route", "add", "/shop", "web-service");
+            assertThat(apollo.ok("route", "add", "/shop", "web-service").out()).doesNotContain("Note:");
+            assertThat(apollo.ok("route", "add", "/typo", "web-servcie").out()).as("a rule to a service never deployed")
+                    .contains("Note: web-servcie has no live release", "answer 503");
+            apollo.ok("route", "remove", "/typo");
             // Both changes reached the gateway: / has no rule any more, and /shop reaches the service, which
             // answers 404 itself (it serves nothing at /shop), with its own body, not the gateway's.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

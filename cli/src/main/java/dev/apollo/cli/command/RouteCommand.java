@@ -5,6 +5,7 @@ import dev.apollo.cli.ExitCodes;
 import dev.apollo.cli.render.Table;
 import dev.apollo.client.ApolloClient;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -24,6 +25,14 @@ public final class RouteCommand extends GroupCommand {
         int call(ApolloClient client) {
             RouteView route = client.addRoute(environment.name(), path, service);
             print(route, "Routing " + route.path() + " => " + route.service() + " in " + route.environment() + ".");
+            // A rule may come before its service (so that a first deploy is reachable at once), but a typo would
+            // otherwise go unnoticed until someone requests the path.
+            boolean deployedSomewhere = client.services(Optional.empty()).stream()
+                    .anyMatch(s -> s.service().equals(route.service()) && s.live() != null);
+            if (!deployedSomewhere) {
+                say("Note: " + route.service() + " has no live release in any environment yet: requests to " + route.path()
+                        + " answer 503 until you deploy it (apollo deploy " + route.service() + ":VERSION).");
+            }
             return ExitCodes.OK;
         }
     }
