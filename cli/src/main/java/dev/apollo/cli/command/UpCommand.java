@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -112,6 +113,11 @@ public final class UpCommand implements Callable<Integer> {
         if (running.isPresent()) {
             global.out().println("The Apollo control plane is already running at " + running.get().url()
                     + " (pid " + running.get().pid() + ", data dir " + plane.home() + ").");
+            List<String> unapplied = startOptionsGiven();
+            if (!unapplied.isEmpty()) {
+                global.out().println("Not applied: " + String.join(", ", unapplied) + " (options of a start; to change them:"
+                        + " apollo down, then apollo up with them).");
+            }
             return gatewayState();
         }
         if (detach) {
@@ -127,6 +133,16 @@ public final class UpCommand implements Callable<Integer> {
             return ExitCodes.USAGE; // the server said why on this terminal, as --detach says it
         }
         return exit == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** The options typed that only a start takes in, which a control plane already running ignores. */
+    private List<String> startOptionsGiven() {
+        List<String> notOfAStart = List.of("--detach", "--home", "--server", "--output", "--help", "--version");
+        return spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(OptionSpec::longestName)
+                .filter(name -> !notOfAStart.contains(name))
+                .distinct()
+                .toList();
     }
 
     /**

@@ -43,7 +43,12 @@ class LocalControlPlaneTest {
 
         Run up = Run.of(Map.of(), "up", "--detach", "--home", home.toString());
         assertThat(up.exitCode()).isZero();
-        assertThat(up.out()).contains("already running at " + started.url() + " (pid " + started.pid());
+        assertThat(up.out()).contains("already running at " + started.url() + " (pid " + started.pid())
+                .doesNotContain("Not applied");
+        Run upWithOptions = Run.of(Map.of(), "up", "--detach", "--home", home.toString(), "--lease-ms", "3000",
+                "--rollback-window", "60");
+        assertThat(upWithOptions.out()).as("options a running control plane ignores are named, not swallowed")
+                .contains("Not applied: --lease-ms, --rollback-window", "apollo down, then apollo up");
 
         Run down = Run.of(Map.of(), "down", "--home", home.toString());
         assertThat(down.exitCode()).as(down.err()).isZero();
