@@ -26,13 +26,17 @@ final class ImageSpread {
     void spread(String reference) {
         for (Nodes.Node node : nodes.usable()) {
             Engine target = node.engine().orElseThrow();
-            if (target == manager || new Images(target).exists(reference)) {
+            if (target == manager) {
+                continue;
+            }
+            Images images = new Images(target);
+            if (images.exists(reference)) {
                 continue;
             }
             String names = URLEncoder.encode(reference, StandardCharsets.UTF_8);
             try (var saved = manager.send("GET", "/images/get?names=" + names, null, Map.of());
                     InputStream archive = saved.getBody()) {
-                new Images(target).load(archive, reference + " from the manager");
+                images.load(archive, reference + " from the manager");
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not copy image " + reference + " to node " + node.id(), e);
             } catch (ApolloException e) {
