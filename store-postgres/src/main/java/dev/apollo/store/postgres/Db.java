@@ -1,6 +1,7 @@
 package dev.apollo.store.postgres;
 
 import dev.apollo.core.ApolloException;
+import dev.apollo.store.jdbc.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

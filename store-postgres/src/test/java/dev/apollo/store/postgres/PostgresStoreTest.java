@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.testkit.PostgresCluster;
+import dev.apollo.store.jdbc.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,18 +2,14 @@ package dev.apollo.store.sqlite;
 
 import static java.util.stream.Collectors.joining;
 
-import dev.apollo.core.model.ArtifactRef;
 import dev.apollo.core.model.EnvironmentName;
-import dev.apollo.core.model.HealthCheck;
 import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
 import dev.apollo.core.model.ServiceName;
+import dev.apollo.store.jdbc.ReleaseColumns;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -21,18 +17,12 @@ import java.util.Optional;
 
 /** The {@code releases} table and the sequence its ids come from. */
 final class ReleaseRows {
-    // Binding order of write(); keep the two in step.
-    private static final List<String> COLUMNS = List.of(
-            "id", "env", "service", "artifact", "instances",
-            "health_readiness", "health_liveness", "health_grace_ms", "health_interval_ms", "health_timeout_ms",
-            "health_failure_threshold", "memory_mb", "state", "created_at", "deadline", "updated_at", "reason", "settings");
+    private static final String SELECT = "SELECT " + String.join(", ", ReleaseColumns.NAMES) + " FROM releases";
 
-    private static final String SELECT = "SELECT " + String.join(", ", COLUMNS) + " FROM releases";
-
-    private static final String UPSERT = "INSERT INTO releases (" + String.join(", ", COLUMNS) + ")"
-            + " VALUES (" + String.join(", ", Collections.nCopies(COLUMNS.size(), "?")) + ")"
+    private static final String UPSERT = "INSERT INTO releases (" + String.join(", ", ReleaseColumns.NAMES) + ")"
+            + " VALUES (" + String.join(", ", Collections.nCopies(ReleaseColumns.NAMES.size(), "?")) + ")"
             + " ON CONFLICT (id) DO UPDATE SET "
-            + COLUMNS.stream().skip(1).map(c -> c + " = excluded." + c).collect(joining(", "));
+            + ReleaseColumns.NAMES.stream().skip(1).map(c -> c + " = excluded." + c).collect(joining(", "));
 
     // Derived from the enum so that a new active state needs no change here.
     private static final List<ReleaseState> ACTIVE = Arrays.stream(ReleaseState.values()).filter(ReleaseState::active).toList();
@@ -45,7 +35,7 @@ final class ReleaseRows {
     }
 
     static Optional<Release> find(Connection connection, ReleaseId id) throws SQLException {
-        return Sql.first(connection, SELECT + " WHERE id = ?", s -> s.setLong(1, id.value()), ReleaseRows::read);
+        return Sql.first(connection, SELECT + " WHERE id = ?", s -> s.setLong(1, id.value()), ReleaseColumns::read);
     }
 
     static List<Release> history(Connection connection, EnvironmentName environment, ServiceName service)
@@ -53,7 +43,7 @@ final class ReleaseRows {
         return Sql.list(connection, SELECT + " WHERE env = ? AND service = ? ORDER BY id DESC", s -> {
             s.setString(1, environment.value());
             s.setString(2, service.value());
-        }, ReleaseRows::read);
+        }, ReleaseColumns::read);
     }
 
     static List<Release> active(Connection connection) throws SQLException {
@@ -62,12 +52,12 @@ final class ReleaseRows {
             for (int i = 0; i < ACTIVE.size(); i++) {
                 s.setString(i + 1, ACTIVE.get(i).name());
             }
-        }, ReleaseRows::read);
+        }, ReleaseColumns::read);
     }
 
     static List<Release> latest(Connection connection) throws SQLException {
         return Sql.list(connection, SELECT + " WHERE id IN (SELECT max(id) FROM releases GROUP BY env, service) ORDER BY id",
-                s -> { }, ReleaseRows::read);
+                s -> { }, ReleaseColumns::read);
     }
 
     static List<Release> activeIn(Connection connection, EnvironmentName environment) throws SQLException {
@@ -79,54 +69,8 @@ final class ReleaseRows {
      * written with an id the sequence did not hand out cannot collide with a later one.
      */
     static void upsert(Connection connection, Release release) throws SQLException {
-        Sql.update(connection, UPSERT, s -> write(s, release));
+        Sql.update(connection, UPSERT, s -> ReleaseColumns.bind(s, release));
         Sql.update(connection, "UPDATE release_sequence SET last_id = max(last_id, ?)",
                 s -> s.setLong(1, release.id().value()));
-    }
-
-    private static void write(PreparedStatement s, Release release) throws SQLException {
-        HealthCheck health = release.health();
-        s.setLong(1, release.id().value());
-        s.setString(2, release.environment().value());
-        s.setString(3, release.service().value());
-        s.setString(4, release.artifact().coordinates());
-        s.setInt(5, release.instances());
-        s.setString(6, ProbeColumn.write(health.readiness()));
-        s.setString(7, ProbeColumn.write(health.liveness()));
-        s.setLong(8, health.grace().toMillis());
-        s.setLong(9, health.interval().toMillis());
-        s.setLong(10, health.timeout().toMillis());
-        s.setInt(11, health.failureThreshold());
-        s.setInt(12, release.memoryMb());
-        s.setString(13, release.state().name());
-        s.setString(14, Sql.text(release.createdAt()));
-        s.setString(15, Sql.text(release.deadline()));
-        s.setString(16, Sql.text(release.updatedAt()));
-        s.setString(17, release.reason());
-        s.setString(18, SettingsColumn.write(release.settings()));
-    }
-
-    private static Release read(ResultSet row) throws SQLException {
-        HealthCheck health = new HealthCheck(
-                ProbeColumn.read(row.getString("health_readiness")),
-                ProbeColumn.read(row.getString("health_liveness")),
-                Duration.ofMillis(row.getLong("health_grace_ms")),
-                Duration.ofMillis(row.getLong("health_interval_ms")),
-                Duration.ofMillis(row.getLong("health_timeout_ms")),
-                row.getInt("health_failure_threshold"));
-        return new Release(
-                new ReleaseId(row.getLong("id")),
-                EnvironmentName.of(row.getString("env")),
-                ServiceName.of(row.getString("service")),
-                ArtifactRef.parse(row.getString("artifact")),
-                row.getInt("instances"),
-                health,
-                row.getInt("memory_mb"),
-                SettingsColumn.read(row.getString("settings")),
-                ReleaseState.valueOf(row.getString("state")),
-                Sql.instant(row.getString("created_at")),
-                Sql.instant(row.getString("deadline")),
-                Sql.instant(row.getString("updated_at")),
-                row.getString("reason"));
     }
 }

@@ -16,6 +16,7 @@ import dev.apollo.core.model.Route;
 import dev.apollo.core.model.RoutePath;
 import dev.apollo.core.model.ServiceName;
 import dev.apollo.core.port.Store;
+import dev.apollo.store.jdbc.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

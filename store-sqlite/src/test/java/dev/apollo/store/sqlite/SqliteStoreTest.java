@@ -14,6 +14,7 @@ import dev.apollo.core.model.Release;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.core.model.ReleaseState;
 import dev.apollo.core.model.ServiceName;
+import dev.apollo.store.jdbc.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package dev.apollo.store.postgres;
+package dev.apollo.store.jdbc;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,11 +13,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A release's {@link RunSettings} and health probes as JSON columns, in the same shapes as the
- * SQLite store's (so that a future copy from one to the other is a plain copy): values read and
- * written with their row, never queried by their parts.
+ * A release's {@link RunSettings} and health probes as JSON columns, in one shape for every store
+ * (a copy from one to another is a plain copy): values read and written with their row, never
+ * queried by their parts. SQLite's migration V5 writes the http probe's shape with SQL; keep the two
+ * in step.
  */
-final class JsonColumns {
+public final class JsonColumns {
     private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private record Settings(Map<String, String> variables, Map<String, String> overrides, List<String> arguments,
@@ -27,12 +28,12 @@ final class JsonColumns {
 
     private JsonColumns() {}
 
-    static String settings(RunSettings settings) {
+    public static String settings(RunSettings settings) {
         return write(new Settings(names(settings.variables()), names(settings.overrides()), settings.arguments(),
                 settings.jvmOptions(), names(settings.secrets())));
     }
 
-    static RunSettings settings(String text) {
+    public static RunSettings settings(String text) {
         try {
             Settings stored = JSON.readValue(text, Settings.class);
             return new RunSettings(variables(stored.variables()), variables(stored.overrides()), orEmpty(stored.arguments()),
@@ -42,7 +43,7 @@ final class JsonColumns {
         }
     }
 
-    static String probe(Probe probe) {
+    public static String probe(Probe probe) {
         return write(switch (probe) {
             case Probe.Http http -> new StoredProbe("http", http.path(), null);
             case Probe.Tcp tcp -> new StoredProbe("tcp", null, null);
@@ -50,7 +51,7 @@ final class JsonColumns {
         });
     }
 
-    static Probe probe(String text) {
+    public static Probe probe(String text) {
         try {
             StoredProbe stored = JSON.readValue(text, StoredProbe.class);
             return switch (stored.type() == null ? "" : stored.type()) {
