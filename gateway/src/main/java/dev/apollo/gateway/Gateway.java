@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The embedded gateway: listens for web traffic and for RPC calls, routes both by the current
@@ -51,8 +52,11 @@ public final class Gateway implements AutoCloseable {
         this.stateFile = config.stateFile().map(file -> new StateFile(file, StateFile.address(config.webHost(), webPort),
                 rpcPort.stream().mapToObj(port -> StateFile.address(config.rpcHost(), port)).findFirst()));
         this.cache = config.routesCache().map(RoutesCache::new);
-        this.subscription = config.control().map(control -> (Supplier<Optional<URI>>) () -> Optional.of(control))
-                .or(() -> config.controlFile().map(ControlFile::new).map(file -> (Supplier<Optional<URI>>) file::url))
+        Optional<Supplier<Optional<URI>>> own = config.control().map(control -> (Supplier<Optional<URI>>) () -> Optional.of(control))
+                .or(() -> config.controlFile().map(ControlFile::new).map(file -> (Supplier<Optional<URI>>) file::url));
+        Optional<PeersFile> peers = config.peersFile().map(PeersFile::new);
+        this.subscription = own.map(control -> (Supplier<List<URI>>) () -> Stream.concat(control.get().stream(),
+                        peers.map(PeersFile::peers).orElse(List.of()).stream()).distinct().toList())
                 .map(control -> new RouteSubscription(control, config.tokenFile(), this::apply));
     }
 

@@ -60,6 +60,9 @@ public final class ControlPlane implements AutoCloseable {
     private final Optional<SharedArtifacts> sharedArtifacts;
     private final FileArtifactStore.Options artifactOptions;
     private final Clock clock;
+    private volatile Optional<PeerList> peers = Optional.empty();
+    /** This process among the control planes sharing a store. */
+    private final String id;
 
     private ControlPlane(ServerConfig config) {
         Clock clock = Clock.systemUTC();
@@ -69,6 +72,7 @@ public final class ControlPlane implements AutoCloseable {
         this.dataDir = DataDir.open(config.home());
         this.store = Backends.openStore(config.store(), dataDir, clock, config.storePasswordFile());
         String id = controlPlaneId();
+        this.id = id;
         // Attached before anything can write: from here on, a shared store takes writes only from the leader.
         this.sharedLeadership = store instanceof PostgresStore shared
                 ? Optional.of(PostgresLeadership.of(shared, id, "http://" + config.listen().getHostString() + ":"
@@ -242,7 +246,13 @@ public final class ControlPlane implements AutoCloseable {
         plane.sharedLeadership.ifPresent(l -> {
             l.advertise(plane.url());
             plane.election.start();
+            PeerList peers = new PeerList(l, plane.id, plane.url(), plane.dataDir::recordPeers);
+            plane.peers = Optional.of(peers);
+            peers.start();
         });
+        if (plane.sharedLeadership.isEmpty()) {
+            plane.dataDir.forgetPeers();
+        }
         // The gateway, started before, finds the control plane through server.json as soon as it appears.
         plane.dataDir.announce(plane.url(), ProcessHandle.current().pid(), plane.startedAt.toString());
         return plane;
@@ -296,6 +306,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         api.close();
         controller.close();
+        peers.ifPresent(PeerList::close);
         election.close();
         gateway.ifPresent(Front::close);
         scheduler.close();
