@@ -139,9 +139,11 @@ class LeaderElectionIT {
         assertThat(pids(a, b.awaitHealthy("web-service", 3))).containsAllEntriesOf(instances);
         instances = pids(a, b.awaitHealthy("web-service", 3));
 
-        // A third control plane stands by; the leader is paused past its lease, the standby takes over.
-        Apollo c = start("c", store, password);
+        // A third control plane stands by, with nginx as its gateway: managed from inside the control plane, it serves
+        // the leader's table, which the standby follows for it. The leader is paused past its lease, the standby takes over.
+        Apollo c = start("c", store, password, "--gateway", "nginx");
         awaitMode(c, "standby");
+        await().atMost(PATIENCE).until(() -> versionOf(c.viaGateway("/")).equals("2.0.0"));
         signal(pid(b), "STOP");
         awaitMode(c, "leader");
         signal(pid(b), "CONT");
@@ -163,6 +165,8 @@ class LeaderElectionIT {
         assertThat(write.body()).contains("stepped down");
         assertThat(c.api("GET", "/v1/environments", null, true).body()).contains("stage1").contains("stage2").doesNotContain("stage3");
 
+        // Its own table now, made by its controller: the nginx it manages goes on serving.
+        assertThat(versionOf(c.viaGateway("/"))).isEqualTo("2.0.0");
         Apollo.Result status = c.ok("status");
         assertThat(status.out()).contains("is leader").contains("CONTROL PLANE").contains("silent");
     }
@@ -239,14 +243,16 @@ class LeaderElectionIT {
         return pids;
     }
 
-    private Apollo start(String name, String store, Path password) throws IOException {
+    private Apollo start(String name, String store, Path password, String... flags) throws IOException {
         Path home = Files.createDirectories(dir.resolve(name));
         if (!planes.isEmpty()) {
             // One token for all: what the README asks of control planes sharing a store, so the CLI can follow.
             Files.copy(planes.getFirst().home().resolve("token"), home.resolve("token"));
         }
-        Apollo plane = Apollo.up(home, "--store", store, "--store-password-file",
-                password.toString(), "--lease-ms", LEASE_MS);
+        List<String> up = new ArrayList<>(List.of("--store", store, "--store-password-file", password.toString(),
+                "--lease-ms", LEASE_MS));
+        up.addAll(List.of(flags));
+        Apollo plane = Apollo.up(home, up.toArray(String[]::new));
         planes.add(plane);
         return plane;
     }

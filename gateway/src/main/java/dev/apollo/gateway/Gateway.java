@@ -5,6 +5,7 @@ import dev.apollo.routing.Backend;
 import dev.apollo.routing.GatewayException;
 import dev.apollo.routing.RouteResolver;
 import dev.apollo.routing.RouteSnapshot;
+import dev.apollo.routing.RouteSubscription;
 import dev.apollo.routing.RpcResolver;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -57,7 +58,8 @@ public final class Gateway implements AutoCloseable {
         Optional<PeersFile> peers = config.peersFile().map(PeersFile::new);
         this.subscription = own.map(control -> (Supplier<List<URI>>) () -> Stream.concat(control.get().stream(),
                         peers.map(PeersFile::peers).orElse(List.of()).stream()).distinct().toList())
-                .map(control -> new RouteSubscription(control, config.tokenFile(), this::apply));
+                .map(control -> new RouteSubscription(control, config.tokenFile(), this::apply,
+                        message -> System.err.println("apollo-gateway: " + message)));
     }
 
     /** Starts listening (and following the control plane, if configured); returns once the ports are bound. */

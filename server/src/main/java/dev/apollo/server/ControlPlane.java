@@ -12,6 +12,7 @@ import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
 import dev.apollo.gateway.nginx.NginxRenderer;
 import dev.apollo.process.Machine;
+import dev.apollo.routing.RouteSubscription;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.RouteFeed;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -61,6 +63,8 @@ public final class ControlPlane implements AutoCloseable {
     private final FileArtifactStore.Options artifactOptions;
     private final Clock clock;
     private volatile Optional<PeerList> peers = Optional.empty();
+    /** A standby's nginx follows the leader's table through this; closed when this control plane leads. */
+    private volatile Optional<RouteSubscription> leaderRoutes = Optional.empty();
     /** This process among the control planes sharing a store. */
     private final String id;
 
@@ -158,6 +162,8 @@ public final class ControlPlane implements AutoCloseable {
     /** A shared store's new leader: the previous leader's events and instances first, then the loop. */
     private void takeOver() {
         try {
+            // Its controller makes the table from here on (RouteFeed.mirror would ignore the leader's anyway).
+            leaderRoutes.ifPresent(RouteSubscription::close);
             events.refresh();
             SharedScheduler shared = sharedScheduler.orElseThrow();
             String found = shared.open(() -> election.authority().isEmpty());
@@ -245,6 +251,9 @@ public final class ControlPlane implements AutoCloseable {
         plane.api.start();
         plane.sharedLeadership.ifPresent(l -> {
             l.advertise(plane.url());
+            if (config.gateway().isPresent() && config.gatewayKind() == ServerConfig.GatewayKind.NGINX) {
+                plane.followLeaderRoutes(); // before campaigning: a term won at once closes it again
+            }
             plane.election.start();
             PeerList peers = new PeerList(l, plane.id, plane.url(), plane.dataDir::recordPeers);
             plane.peers = Optional.of(peers);
@@ -256,6 +265,19 @@ public final class ControlPlane implements AutoCloseable {
         // The gateway, started before, finds the control plane through server.json as soon as it appears.
         plane.dataDir.announce(plane.url(), ProcessHandle.current().pid(), plane.startedAt.toString());
         return plane;
+    }
+
+    /**
+     * The nginx gateway is managed from inside its control plane, from the route feed, which a standby's controller
+     * does not fill: a standby fills it from the leader's route stream instead, found as the embedded gateway finds
+     * it (its own API answers with the leader's address), so its nginx serves the leader's table.
+     */
+    private void followLeaderRoutes() {
+        RouteSubscription subscription = new RouteSubscription(() -> List.of(URI.create(url())),
+                Optional.of(dataDir.root().resolve("token")), routes::mirror,
+                message -> LOG.info("nginx gateway of this standby: " + message));
+        leaderRoutes = Optional.of(subscription);
+        subscription.start();
     }
 
     public String url() {
@@ -306,6 +328,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         api.close();
         controller.close();
+        leaderRoutes.ifPresent(RouteSubscription::close);
         peers.ifPresent(PeerList::close);
         election.close();
         gateway.ifPresent(Front::close);

@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 import dev.apollo.api.Json;
 import dev.apollo.api.RouteTableView;
@@ -35,15 +35,16 @@ import java.util.function.Supplier;
  * leader), so the gateway of a killed leader follows the new one. Blocking I/O on a virtual thread keeps this simple
  * and off the event loops.
  */
-final class RouteSubscription implements AutoCloseable {
-    static final String STREAM_PATH = "/v1/routes/stream";
-    static final String LEADER_HEADER = "X-Apollo-Leader";
+public final class RouteSubscription implements AutoCloseable {
+    public static final String STREAM_PATH = "/v1/routes/stream";
+    public static final String LEADER_HEADER = "X-Apollo-Leader";
     private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(10);
 
     private final Supplier<List<URI>> control;
     private volatile URI streamUri;
     private final Optional<Path> tokenFile;
     private final Consumer<RouteTableView> apply;
+    private final Consumer<String> log;
     private final HttpClient http;
     private final ReconnectBackoff backoff = new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private volatile boolean closed;
@@ -54,20 +55,25 @@ final class RouteSubscription implements AutoCloseable {
     /**
      * @param control where the control planes are, this gateway's own first, then its peers; asked again before
      *     every connection: a control plane restarted on another port is found again (empty while none is known)
+     * @param tokenFile the bearer token, read again at every connection
+     * @param apply takes each table as it arrives, on the subscription's thread
+     * @param log where what it has to say goes: the stream lost, found again, a table it could not read
      */
-    RouteSubscription(Supplier<List<URI>> control, Optional<Path> tokenFile, Consumer<RouteTableView> apply) {
+    public RouteSubscription(Supplier<List<URI>> control, Optional<Path> tokenFile, Consumer<RouteTableView> apply,
+            Consumer<String> log) {
         this.control = control;
         this.streamUri = URI.create("http://unknown" + STREAM_PATH);
         this.tokenFile = tokenFile;
         this.apply = apply;
+        this.log = log;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
     }
 
-    void start() {
-        thread = Thread.ofVirtual().name("apollo-gateway-routes").start(this::run);
+    public void start() {
+        thread = Thread.ofVirtual().name("apollo-route-subscription").start(this::run);
     }
 
     private void run() {
@@ -231,10 +237,11 @@ final class RouteSubscription implements AutoCloseable {
         }
     }
 
-    private static void log(String message) {
-        System.err.println("apollo-gateway: " + message);
+    private void log(String message) {
+        log.accept(message);
     }
 
+    /** Stops following; the table applied last stays wherever it was applied. */
     @Override
     public void close() {
         closed = true;
