@@ -57,6 +57,17 @@ class ServerListTest {
     }
 
     @Test
+    void aWriteGoesWholeToTheFirstThatAnswers() {
+        first.json("POST /v1/environments", 201, "{\"name\":\"stage1\",\"fallback\":null}");
+
+        Run run = run(Map.of(), "env", "create", "stage1", "--server", closed + "," + first.url());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(first.requests).containsExactly("POST /v1/environments");
+        assertThat(first.bodies.getFirst()).contains("\"name\":\"stage1\"");
+    }
+
+    @Test
     void theEnvironmentTakesAListToo() {
         first.json("GET /v1/environments/production/routes", 200, "[]");
 
