@@ -3,7 +3,9 @@
 # embedded gateway, one token file) on a throwaway cluster; each round kill -9s the leader and measures, from
 # the kill, the time until the standby accepts a write (POST /v1/environments answers 201) and the time until
 # the standby's gateway serves the route table with that change (a request for the new environment answers
-# no_route instead of unknown_environment), then starts the killed one again as the new standby. Writes the
+# no_route instead of unknown_environment), and the time until the killed leader's own gateway (both processes, still
+# running) serves the same table, found through the control planes its data dir's peers.json names; then it starts
+# the killed one again as the new standby. Writes the
 # "Failover" section of docs/BENCHMARKS.md. ROUNDS=10, LEASE_MS=5000 by default.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +51,20 @@ up a; await_mode a leader
 cp "$work/a/token" "$work/b/token" # one token for the cluster: gateways and the CLI follow the leader with it
 up b; await_mode b standby
 leader=a; standby=b
-times=(); served=()
+times=(); served=(); orphaned=()
+# Whether both processes of the gateway in data dir $1 serve the newest route-table version the gateway in $2 serves.
+same_table() { python3 - "$work/$1" "$work/$2" <<'PY'
+import json, sys
+def version(path):
+    try:
+        return json.load(open(path))["routesVersion"]
+    except (OSError, ValueError, KeyError):
+        return None
+# The newer of the two: the request that saw the change reached one of them.
+want = max((v for v in (version(sys.argv[2] + f) for f in ("/gateway.json", "/gateway-2.json")) if v is not None), default=None)
+sys.exit(0 if want is not None and all(version(sys.argv[1] + f) == want for f in ("/gateway.json", "/gateway-2.json")) else 1)
+PY
+}
 other() { [ "$1" = a ] && echo b || echo a; }
 for i in $(seq 1 "$rounds"); do
   # Who leads now: under load a leader can miss its renewal and step down (it then needs a restart).
@@ -79,7 +94,10 @@ for i in $(seq 1 "$rounds"); do
   times+=($(( ($(date +%s%N) - start) / 1000000 )))
   until curl -s -H "X-Apollo-Env: round$i" "http://$web/" | grep -q no_route; do sleep 0.01; done
   served+=($(( ($(date +%s%N) - start) / 1000000 )))
-  echo "round $i: write accepted after ${times[-1]} ms, served by the gateway after ${served[-1]} ms" >&2
+  until same_table "$leader" "$standby"; do sleep 0.01; done
+  orphaned+=($(( ($(date +%s%N) - start) / 1000000 )))
+  echo "round $i: write accepted after ${times[-1]} ms, served by the gateway after ${served[-1]} ms," \
+    "by the killed leader's gateway after ${orphaned[-1]} ms" >&2
   rm -f "$work/$leader/server.json"; up "$leader"
   leader=$standby
 done
@@ -95,13 +113,16 @@ $(date -u +%F) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) 
 | --- | --- | --- | --- | --- |
 | kill -9 of the leader until the standby accepts a write (lease $lease ms) | $(stats "${times[@]}") |
 | kill -9 of the leader until the gateway serves that write's route-table change | $(stats "${served[@]}") |
+| kill -9 of the leader until the killed leader's own gateway (both processes) serves that table | $(stats "${orphaned[@]}") |
 
-Rounds: writes ${times[*]} ms; served ${served[*]} ms. Two control planes (\`apollo up\`, each with its embedded
+Rounds: writes ${times[*]} ms; served ${served[*]} ms; by the killed leader's gateway ${orphaned[*]} ms. Two control planes (\`apollo up\`, each with its embedded
 gateway, no instances) on one throwaway PostgreSQL cluster on this machine; a term lasts 0.7 of the lease and every
 control plane campaigns every tenth of it, so a standby takes over at most 0.8 of the lease after the leader's last
 renewal; the rest is the write and this machine's load. The gateway measured is the standby's: it followed the
 leader's route stream (named by its standby), and after the kill it finds the new leader through its own control
 plane, whose route API answers once its first table is made; while its control plane answers 503 it asks again
-every 100 ms.${NOTE:+ $NOTE}"
+every 100 ms. The killed leader's gateway cannot reach its own control plane: it asks the control planes its data
+dir's \`peers.json\` names (written by its control plane while it ran), the first that answers names the new leader,
+and it follows that leader's stream.${NOTE:+ $NOTE}"
 write_section "$root/docs/BENCHMARKS.md" "Failover (bench/failover.sh)" "$report"
 echo "$report"

@@ -34,7 +34,9 @@ public final class GlobalOptions {
         }
     }
 
-    @Option(names = "--server", paramLabel = "URL", description = "Control plane URL (default: $APOLLO_SERVER, else the data dir's, else http://127.0.0.1:7700).")
+    @Option(names = "--server", paramLabel = "URL[,URL...]", description = "Control plane URL, or several separated by commas"
+            + " (the control planes of one store: the first that can be reached is used) (default: $APOLLO_SERVER, else the"
+            + " data dir's, else http://127.0.0.1:7700).")
     void server(String value) {
         if (value != null) {
             root().server = value;

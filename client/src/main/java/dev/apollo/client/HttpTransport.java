@@ -16,11 +16,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Sends requests, and turns every way one can fail into this client's exceptions. */
 final class HttpTransport implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Requests go out with the shared strict mapper; answers are read tolerantly so that a newer
@@ -29,7 +32,10 @@ final class HttpTransport implements AutoCloseable {
     private static final ObjectMapper READER = Json.mapper().copy()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private final Connection connection;
+    /** Its {@code url} is the address that answered last: once a fallback answers, the next requests go there first. */
+    private volatile Connection connection;
+    /** The addresses passed over to reach {@code connection.url()} and why, named in its errors; "" when none. */
+    private volatile String passedOver = "";
     private final HttpClient http;
 
     HttpTransport(Connection connection) {
@@ -37,7 +43,7 @@ final class HttpTransport implements AutoCloseable {
         // HTTP/1.1: the control plane is a plain HTTP/1.1 server and an h2c upgrade would only cost a round trip.
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
+                .connectTimeout(CONNECT_TIMEOUT)
                 .build();
     }
 
@@ -106,7 +112,7 @@ final class HttpTransport implements AutoCloseable {
      */
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            HttpResponse<T> response = http.send(request, handler);
+            HttpResponse<T> response = reach(request, handler);
             for (int hop = 0; hop < LEADER_HOPS; hop++) {
                 Optional<URI> leader = leader(response);
                 if (leader.isEmpty()) {
@@ -139,6 +145,62 @@ final class HttpTransport implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ApolloClientException("Interrupted while waiting for the control plane at " + connection.url() + ".", e);
         }
+    }
+
+    /**
+     * Sends to the connection's address, and when that cannot be reached (refused, no connection within
+     * {@link #CONNECT_TIMEOUT}, unknown host: the request never left) to each fallback in turn. Any HTTP answer is
+     * final: a request that reached a control plane is never sent to another, which might do it twice.
+     */
+    private <T> HttpResponse<T> reach(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        Connection first = connection;
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            if (!refused(e) || first.fallbacks().isEmpty()) {
+                throw e;
+            }
+            List<String> said = new ArrayList<>();
+            said.add(first.url() + " (" + why(e) + ")");
+            for (URI next : first.fallbacks()) {
+                connection = first.answeredAt(next);
+                try {
+                    HttpResponse<T> response = http.send(HttpRequest.newBuilder(request, (name, value) -> true)
+                            .uri(rebase(next, request.uri())).build(), handler);
+                    passedOver = String.join(", ", said);
+                    return response;
+                } catch (IOException f) {
+                    if (!refused(f)) {
+                        throw f;
+                    }
+                    said.add(next + " (" + why(f) + ")");
+                }
+            }
+            connection = first;
+            throw new ServerUnavailableException(first.urls(), said, e);
+        }
+    }
+
+    /** {@code uri}'s path and query at {@code base}. */
+    private static URI rebase(URI base, URI uri) {
+        return URI.create(base + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    }
+
+    /** What an address that could not be reached said, in a few words. */
+    private static String why(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
+            }
+            if (t instanceof java.nio.channels.UnresolvedAddressException) {
+                return "unknown host";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static final int LEADER_HOPS = 2;
@@ -186,7 +248,7 @@ final class HttpTransport implements AutoCloseable {
         }
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new ApolloClientException("Lost the connection to the control plane at " + connection.url()
-                + " during " + request.method() + " " + request.uri().getPath() + " (" + detail + ").", e);
+                + " during " + request.method() + " " + request.uri().getPath() + " (" + detail + ")." + passedOverNote(), e);
     }
 
     static boolean refused(Throwable e) {
@@ -203,13 +265,19 @@ final class HttpTransport implements AutoCloseable {
         ErrorBody parsed = parseError(body);
         String code = parsed != null && parsed.error() != null ? parsed.error() : "http_" + status;
         if (status == 401) {
-            return new ApiException(status, code, unauthorizedMessage());
+            return new ApiException(status, code, unauthorizedMessage() + passedOverNote());
         }
         String message = parsed != null && parsed.message() != null && !parsed.message().isBlank()
                 ? parsed.message()
                 : "The control plane at " + connection.url() + " answered " + request.method() + " "
                         + request.uri().getPath() + " with HTTP " + status + ".";
-        return new ApiException(status, code, message);
+        return new ApiException(status, code, message + passedOverNote());
+    }
+
+    /** Where the answer came from, when the first address given did not answer. */
+    private String passedOverNote() {
+        String over = passedOver;
+        return over.isEmpty() ? "" : " (Answered by " + connection.url() + "; not reached before it: " + over + ".)";
     }
 
     private static ErrorBody parseError(byte[] body) {

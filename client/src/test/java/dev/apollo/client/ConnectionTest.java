@@ -96,4 +96,16 @@ class ConnectionTest {
         Files.writeString(home.resolve("server.json"),
                 "{\"url\":\"" + url + "\",\"pid\":12345,\"startedAt\":\"2025-01-01T00:00:00Z\"}");
     }
+
+    @Test
+    void severalAddressesSeparatedByCommasAreTriedInOrder() {
+        Connection connection = Connection.discover(home, Map.of(), Optional.of("10.0.0.5:7700, http://10.0.0.6:7701/,10.0.0.5:7700"));
+
+        assertThat(connection.url()).isEqualTo(URI.create("http://10.0.0.5:7700"));
+        assertThat(connection.fallbacks()).containsExactly(URI.create("http://10.0.0.6:7701"));
+        assertThat(Connection.discover(home, Map.of("APOLLO_SERVER", "http://a:1,http://b:2"), Optional.empty()).urls())
+                .containsExactly(URI.create("http://a:1"), URI.create("http://b:2"));
+        assertThatThrownBy(() -> Connection.discover(home, Map.of("APOLLO_SERVER", "http://a:1,ftp://b"), Optional.empty()))
+                .hasMessage("APOLLO_SERVER 'ftp://b' is not a control plane address (expected a URL like http://127.0.0.1:7700).");
+    }
 }

@@ -81,8 +81,13 @@ class LeaderElectionIT {
         // Both of its processes (the kernel spreads connections over them), not only the one that answered.
         await().atMost(PATIENCE).until(() -> routesVersion(b, "gateway.json") == routesVersion(b, "gateway-2.json"));
 
-        try (Load load = Load.start(b.gateway(), "/", 3, 1)) {
-            await().atMost(PATIENCE).until(() -> load.requests() > 100);
+        // The leader's own gateway too: a process of its own, it outlives the leader's kill -9 below.
+        await().atMost(PATIENCE).until(() -> routesVersion(a, "gateway.json") == routesVersion(a, "gateway-2.json")
+                && routesVersion(a, "gateway.json") == routesVersion(b, "gateway.json"));
+        String orphanedGateway = a.gateway();
+
+        try (Load load = Load.start(b.gateway(), "/", 3, 1); Load orphaned = Load.start(orphanedGateway, "/", 2, 1)) {
+            await().atMost(PATIENCE).until(() -> load.requests() > 100 && orphaned.requests() > 50);
             // kill -9 of the leader in the middle of a blue/green upgrade, once its first new instance started.
             a.ok("deploy", "web-service:2.0.0", "-n", "2", "--no-wait");
             Set<String> started = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(
@@ -101,6 +106,13 @@ class LeaderElectionIT {
             ServiceStatus upgraded = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
                     .until(() -> b.awaitHealthy("web-service", 2), s -> s.live().version().equals("2.0.0") && s.deploying() == null);
             assertThat(upgraded.instances()).extracting(InstanceView::id).containsAll(started);
+            // The killed leader's gateway cannot reach its own control plane: it turns to the peers its control plane
+            // listed (peers.json), follows the new leader's stream and serves the upgrade it finished.
+            await().atMost(PATIENCE).until(() -> versionOf(a.viaGateway("/")).equals("2.0.0")
+                    && routesVersion(a, "gateway.json") == routesVersion(b, "gateway.json")
+                    && routesVersion(a, "gateway-2.json") == routesVersion(b, "gateway.json"));
+            LOG.info("the killed leader's gateway served the new leader's table " + (System.nanoTime() - killedAt) / 1_000_000
+                    + " ms after kill -9 of the leader");
             int afterUpgrade = load.requests();
             await().atMost(PATIENCE).until(() -> load.requests() > afterUpgrade + 200
                     && versionOf(b.viaGateway("/")).equals("2.0.0"));
@@ -108,6 +120,12 @@ class LeaderElectionIT {
             assertThat(load.failures()).as("failed requests of %d through the gateway; its log:%n%s%nthe new leader's log:%n%s",
                     load.requests(), tail(b.home().resolve("gateway.log")), tail(b.home().resolve("server.log"))).isEmpty();
             assertThat(load.versionSequences()).allSatisfy(seen -> assertThat(seen).endsWith("2.0.0"));
+            int orphanedAfterUpgrade = orphaned.requests();
+            await().atMost(PATIENCE).until(() -> orphaned.requests() > orphanedAfterUpgrade + 100);
+            orphaned.stop();
+            assertThat(orphaned.failures()).as("failed requests of %d through the killed leader's gateway; its log:%n%s",
+                    orphaned.requests(), tail(a.home().resolve("gateway.log"))).isEmpty();
+            assertThat(orphaned.versionSequences()).allSatisfy(seen -> assertThat(seen).endsWith("2.0.0"));
         }
         // The live release's instances; 1.0.0's stay warm beside them for the rollback window.
         Map<String, Long> instances = pids(a, b.awaitHealthy("web-service", 2));
@@ -121,9 +139,11 @@ class LeaderElectionIT {
         assertThat(pids(a, b.awaitHealthy("web-service", 3))).containsAllEntriesOf(instances);
         instances = pids(a, b.awaitHealthy("web-service", 3));
 
-        // A third control plane stands by; the leader is paused past its lease, the standby takes over.
-        Apollo c = start("c", store, password);
+        // A third control plane stands by, with nginx as its gateway: managed from inside the control plane, it serves
+        // the leader's table, which the standby follows for it. The leader is paused past its lease, the standby takes over.
+        Apollo c = start("c", store, password, "--gateway", "nginx");
         awaitMode(c, "standby");
+        await().atMost(PATIENCE).until(() -> versionOf(c.viaGateway("/")).equals("2.0.0"));
         signal(pid(b), "STOP");
         awaitMode(c, "leader");
         signal(pid(b), "CONT");
@@ -145,6 +165,8 @@ class LeaderElectionIT {
         assertThat(write.body()).contains("stepped down");
         assertThat(c.api("GET", "/v1/environments", null, true).body()).contains("stage1").contains("stage2").doesNotContain("stage3");
 
+        // Its own table now, made by its controller: the nginx it manages goes on serving.
+        assertThat(versionOf(c.viaGateway("/"))).isEqualTo("2.0.0");
         Apollo.Result status = c.ok("status");
         assertThat(status.out()).contains("is leader").contains("CONTROL PLANE").contains("silent");
     }
@@ -221,14 +243,16 @@ class LeaderElectionIT {
         return pids;
     }
 
-    private Apollo start(String name, String store, Path password) throws IOException {
+    private Apollo start(String name, String store, Path password, String... flags) throws IOException {
         Path home = Files.createDirectories(dir.resolve(name));
         if (!planes.isEmpty()) {
             // One token for all: what the README asks of control planes sharing a store, so the CLI can follow.
             Files.copy(planes.getFirst().home().resolve("token"), home.resolve("token"));
         }
-        Apollo plane = Apollo.up(home, "--store", store, "--store-password-file",
-                password.toString(), "--lease-ms", LEASE_MS);
+        List<String> up = new ArrayList<>(List.of("--store", store, "--store-password-file", password.toString(),
+                "--lease-ms", LEASE_MS));
+        up.addAll(List.of(flags));
+        Apollo plane = Apollo.up(home, up.toArray(String[]::new));
         planes.add(plane);
         return plane;
     }

@@ -5,6 +5,7 @@ import dev.apollo.routing.Backend;
 import dev.apollo.routing.GatewayException;
 import dev.apollo.routing.RouteResolver;
 import dev.apollo.routing.RouteSnapshot;
+import dev.apollo.routing.RouteSubscription;
 import dev.apollo.routing.RpcResolver;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -22,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The embedded gateway: listens for web traffic and for RPC calls, routes both by the current
@@ -51,9 +53,13 @@ public final class Gateway implements AutoCloseable {
         this.stateFile = config.stateFile().map(file -> new StateFile(file, StateFile.address(config.webHost(), webPort),
                 rpcPort.stream().mapToObj(port -> StateFile.address(config.rpcHost(), port)).findFirst()));
         this.cache = config.routesCache().map(RoutesCache::new);
-        this.subscription = config.control().map(control -> (Supplier<Optional<URI>>) () -> Optional.of(control))
-                .or(() -> config.controlFile().map(ControlFile::new).map(file -> (Supplier<Optional<URI>>) file::url))
-                .map(control -> new RouteSubscription(control, config.tokenFile(), this::apply));
+        Optional<Supplier<Optional<URI>>> own = config.control().map(control -> (Supplier<Optional<URI>>) () -> Optional.of(control))
+                .or(() -> config.controlFile().map(ControlFile::new).map(file -> (Supplier<Optional<URI>>) file::url));
+        Optional<PeersFile> peers = config.peersFile().map(PeersFile::new);
+        this.subscription = own.map(control -> (Supplier<List<URI>>) () -> Stream.concat(control.get().stream(),
+                        peers.map(PeersFile::peers).orElse(List.of()).stream()).distinct().toList())
+                .map(control -> new RouteSubscription(control, config.tokenFile(), this::apply,
+                        message -> System.err.println("apollo-gateway: " + message)));
     }
 
     /** Starts listening (and following the control plane, if configured); returns once the ports are bound. */

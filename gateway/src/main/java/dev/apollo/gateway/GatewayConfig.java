@@ -11,6 +11,7 @@ import java.util.Optional;
 public final class GatewayConfig {
     private final URI control;
     private final Path controlFile;
+    private final Path peersFile;
     private final Path tokenFile;
     private final String webHost;
     private final int webPort;
@@ -33,6 +34,7 @@ public final class GatewayConfig {
     private GatewayConfig(Builder b) {
         control = b.control;
         controlFile = b.controlFile;
+        peersFile = b.peersFile;
         tokenFile = b.tokenFile;
         webHost = b.webHost;
         webPort = b.webPort;
@@ -68,6 +70,14 @@ public final class GatewayConfig {
      */
     public Optional<Path> controlFile() {
         return Optional.ofNullable(controlFile);
+    }
+
+    /**
+     * The control plane's {@code peers.json}: the other control planes sharing its store, read before every
+     * connection and asked in turn when the gateway's own control plane does not answer.
+     */
+    public Optional<Path> peersFile() {
+        return Optional.ofNullable(peersFile);
     }
 
     /** The control plane's base URL; empty: routes come only from {@link Gateway#apply} and the cache. */
@@ -159,6 +169,7 @@ public final class GatewayConfig {
     public static final class Builder {
         private URI control;
         private Path controlFile;
+        private Path peersFile;
         private Path tokenFile;
         private String webHost = "127.0.0.1";
         private int webPort = 8080;
@@ -197,6 +208,11 @@ public final class GatewayConfig {
 
         public Builder controlFile(Path controlFile) {
             this.controlFile = Objects.requireNonNull(controlFile, "controlFile");
+            return this;
+        }
+
+        public Builder peersFile(Path peersFile) {
+            this.peersFile = Objects.requireNonNull(peersFile, "peersFile");
             return this;
         }
 

@@ -71,6 +71,7 @@ public final class GatewayMain {
             switch (flag) {
                 case "--control" -> builder.control(URI.create(value));
                 case "--control-file" -> builder.controlFile(Path.of(value));
+                case "--peers-file" -> builder.peersFile(Path.of(value));
                 case "--token-file" -> builder.tokenFile(Path.of(value));
                 case "--web" -> builder.web(host(flag, value), port(flag, value));
                 case "--rpc" -> {
@@ -143,12 +144,14 @@ public final class GatewayMain {
 
     private static String usage() {
         return """
-                usage: GatewayMain [--control URL | --control-file PATH] [--token-file PATH] [--web HOST:PORT] [--domain D]
+                usage: GatewayMain [--control URL | --control-file PATH] [--peers-file PATH] [--token-file PATH] [--web HOST:PORT] [--domain D]
                                    [--rpc HOST:PORT|none] [--rpc-suffix S] [--external-timeout DURATION]
                                    [--state-file PATH] [--routes-cache PATH] [--event-loops N] [--shared-ports true]
                                    [--log-max-size SIZE] [--log-keep N]
                   --control           control plane base URL (routes are followed from URL/v1/routes/stream)
                   --control-file      the control plane's server.json: its url is read again before every connection
+                  --peers-file        the control plane's peers.json: the other control planes of its cluster, asked
+                                      in turn (the first that answers names the leader) when it does not answer
                   --token-file        file holding the bearer token for the control plane
                   --web               where to listen for web traffic (default 127.0.0.1:8080; port 0 = any free port)
                   --domain            web: production is at Host D, environment E at E.D (default apollo.localhost)

@@ -156,4 +156,52 @@ class RouteSubscriptionTest {
             }
         }
     }
+
+    @Test
+    void turnsToThePeersItIsGivenWhenItsOwnControlPlaneDoesNotAnswer() throws IOException {
+        SseSource leader = new SseSource(0, "secret", to(1, blue));
+        HttpServer standby = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        standby.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("X-Apollo-Leader", "http://127.0.0.1:" + leader.port());
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        standby.start();
+        Path peers = dir.resolve("peers.json");
+        URI killed = URI.create("http://127.0.0.1:" + ExampleInstances.freePort());
+        SseSource next = null;
+        try (Gateway gateway = Gateway.start(GatewayConfig.builder()
+                .web("127.0.0.1", 0)
+                .noRpc()
+                .control(killed)
+                .peersFile(peers)
+                .tokenFile(tokenFile("secret"))
+                .build());
+                Http http = new Http(gateway.webPort())) {
+            // No peers known yet: nothing to follow, nothing applied.
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> gateway.routesVersion() == 0);
+
+            // A peer that does not answer either passes the turn to the next, a standby that names the leader.
+            Files.writeString(peers, "{\"peers\":[\"http://127.0.0.1:" + ExampleInstances.freePort()
+                    + "\",\"not a url\",\"http://127.0.0.1:" + standby.getAddress().getPort() + "\"]}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.routesVersion() == 1);
+            assertThat(http.get("/").field("backend")).isEqualTo("blue");
+            assertThat(leader.authorizations()).contains("Bearer secret");
+
+            // That leader and standby are gone too; the list names the one that leads now, read again at once.
+            leader.close();
+            standby.stop(0);
+            assertThat(http.get("/").field("backend")).isEqualTo("blue");
+            next = new SseSource(0, "secret", to(7, green));
+            Files.writeString(peers, "{\"peers\":[\"http://127.0.0.1:" + next.port() + "\"]}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.routesVersion() == 7);
+            assertThat(http.get("/").field("backend")).isEqualTo("green");
+        } finally {
+            standby.stop(0);
+            leader.close();
+            if (next != null) {
+                next.close();
+            }
+        }
+    }
 }

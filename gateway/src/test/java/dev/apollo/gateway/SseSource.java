@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.apollo.api.Json;
 import dev.apollo.api.RouteTableView;
+import dev.apollo.routing.RouteSubscription;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -12,6 +12,7 @@ import dev.apollo.core.port.Scheduler;
 import dev.apollo.core.port.Store;
 import dev.apollo.gateway.nginx.NginxRenderer;
 import dev.apollo.process.Machine;
+import dev.apollo.routing.RouteSubscription;
 import dev.apollo.server.control.Controller;
 import dev.apollo.server.control.EventBus;
 import dev.apollo.server.control.RouteFeed;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -60,6 +62,11 @@ public final class ControlPlane implements AutoCloseable {
     private final Optional<SharedArtifacts> sharedArtifacts;
     private final FileArtifactStore.Options artifactOptions;
     private final Clock clock;
+    private volatile Optional<PeerList> peers = Optional.empty();
+    /** A standby's nginx follows the leader's table through this; closed when this control plane leads. */
+    private volatile Optional<RouteSubscription> leaderRoutes = Optional.empty();
+    /** This process among the control planes sharing a store. */
+    private final String id;
 
     private ControlPlane(ServerConfig config) {
         Clock clock = Clock.systemUTC();
@@ -69,6 +76,7 @@ public final class ControlPlane implements AutoCloseable {
         this.dataDir = DataDir.open(config.home());
         this.store = Backends.openStore(config.store(), dataDir, clock, config.storePasswordFile());
         String id = controlPlaneId();
+        this.id = id;
         // Attached before anything can write: from here on, a shared store takes writes only from the leader.
         this.sharedLeadership = store instanceof PostgresStore shared
                 ? Optional.of(PostgresLeadership.of(shared, id, "http://" + config.listen().getHostString() + ":"
@@ -154,6 +162,8 @@ public final class ControlPlane implements AutoCloseable {
     /** A shared store's new leader: the previous leader's events and instances first, then the loop. */
     private void takeOver() {
         try {
+            // Its controller makes the table from here on (RouteFeed.mirror would ignore the leader's anyway).
+            leaderRoutes.ifPresent(RouteSubscription::close);
             events.refresh();
             SharedScheduler shared = sharedScheduler.orElseThrow();
             String found = shared.open(() -> election.authority().isEmpty());
@@ -241,11 +251,33 @@ public final class ControlPlane implements AutoCloseable {
         plane.api.start();
         plane.sharedLeadership.ifPresent(l -> {
             l.advertise(plane.url());
+            if (config.gateway().isPresent() && config.gatewayKind() == ServerConfig.GatewayKind.NGINX) {
+                plane.followLeaderRoutes(); // before campaigning: a term won at once closes it again
+            }
             plane.election.start();
+            PeerList peers = new PeerList(l, plane.id, plane.url(), plane.dataDir::recordPeers);
+            plane.peers = Optional.of(peers);
+            peers.start();
         });
+        if (plane.sharedLeadership.isEmpty()) {
+            plane.dataDir.forgetPeers();
+        }
         // The gateway, started before, finds the control plane through server.json as soon as it appears.
         plane.dataDir.announce(plane.url(), ProcessHandle.current().pid(), plane.startedAt.toString());
         return plane;
+    }
+
+    /**
+     * The nginx gateway is managed from inside its control plane, from the route feed, which a standby's controller
+     * does not fill: a standby fills it from the leader's route stream instead, found as the embedded gateway finds
+     * it (its own API answers with the leader's address), so its nginx serves the leader's table.
+     */
+    private void followLeaderRoutes() {
+        RouteSubscription subscription = new RouteSubscription(() -> List.of(URI.create(url())),
+                Optional.of(dataDir.root().resolve("token")), routes::mirror,
+                message -> LOG.info("nginx gateway of this standby: " + message));
+        leaderRoutes = Optional.of(subscription);
+        subscription.start();
     }
 
     public String url() {
@@ -296,6 +328,8 @@ public final class ControlPlane implements AutoCloseable {
         }
         api.close();
         controller.close();
+        leaderRoutes.ifPresent(RouteSubscription::close);
+        peers.ifPresent(PeerList::close);
         election.close();
         gateway.ifPresent(Front::close);
         scheduler.close();

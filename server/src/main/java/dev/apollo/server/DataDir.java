@@ -1,5 +1,7 @@
 package dev.apollo.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.apollo.api.Json;
 import dev.apollo.core.ApolloException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The control plane's data directory: the database, artifacts, instance state, the API token
@@ -24,6 +28,7 @@ public final class DataDir implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
 
+    private static final String PEERS = "peers.json";
     private static final String SQLITE_TMPDIR = "org.sqlite.tmpdir";
     /** A place the user chose for the library (-Dorg.sqlite.tmpdir) is kept. */
     private static final boolean SQLITE_TMPDIR_GIVEN = System.getProperty(SQLITE_TMPDIR) != null;
@@ -100,6 +105,32 @@ public final class DataDir implements AutoCloseable {
     public void announce(String url, long pid, String startedAt) {
         write("server.json", "{\"url\":\"" + url + "\",\"pid\":" + pid + ",\"startedAt\":\"" + startedAt + "\"}\n");
         write("server.pid", pid + "\n");
+    }
+
+    /**
+     * Tells the gateway where the other control planes sharing the store answer ({@code peers.json}, read by it
+     * whenever its own control plane does not answer). Not withdrawn at a stop: the gateway outlives this process.
+     */
+    public void recordPeers(List<String> urls) {
+        try {
+            write(PEERS, Json.mapper().writeValueAsString(Map.of("peers", urls)) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a list of URLs as JSON", e);
+        }
+    }
+
+    /** A store of its own has no peers: a list left from an earlier life on a shared store must not be followed. */
+    public void forgetPeers() {
+        try {
+            Files.deleteIfExists(root.resolve(PEERS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + root.resolve(PEERS) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where {@link #recordPeers} writes, for the gateway's command line. */
+    public Path peersFile() {
+        return root.resolve(PEERS);
     }
 
     public void withdraw() {

@@ -55,6 +55,9 @@ final class GatewayProcess {
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", ownJar(), MAIN,
                 "--control-file", home.resolve("server.json").toAbsolutePath().toString(),
+                // The other control planes of a shared store (DataDir.recordPeers): the way to the leader once this
+                // data dir's control plane is gone.
+                "--peers-file", home.resolve("peers.json").toAbsolutePath().toString(),
                 "--token-file", home.resolve("token").toAbsolutePath().toString(),
                 "--web", web,
                 "--rpc", rpc,

@@ -63,6 +63,8 @@ class SharedStoreControlPlanesTest {
         assertThat(seenByB.path("mode").asText()).isEqualTo("standby");
         assertThat(seenByB.path("controlPlanes")).hasSize(2);
         assertThat(seenByB.path("controlPlanes").findValuesAsText("address")).containsExactlyInAnyOrder(a.url(), b.url());
+        // Each tells its gateway where the other answers (peers.json, left in place for a gateway that outlives it).
+        await().atMost(PATIENCE).until(() -> peers("a").equals(List.of(b.url())) && peers("b").equals(List.of(a.url())));
 
         HttpResponse<String> refused = post(b, "/v1/environments", "{\"name\":\"stage1\"}");
         assertThat(refused.statusCode()).isEqualTo(503);
@@ -113,5 +115,15 @@ class SharedStoreControlPlanesTest {
     private HttpRequest.Builder request(ControlPlane plane, String path) throws IOException {
         String token = Files.readString(dir.resolve(planes.indexOf(plane) == 0 ? "a" : "b").resolve("token")).strip();
         return HttpRequest.newBuilder(URI.create(plane.url() + path)).header("Authorization", "Bearer " + token);
+    }
+
+    /** What the control plane in data dir {@code name} last wrote for its gateway. */
+    private List<String> peers(String name) throws IOException {
+        Path file = dir.resolve(name).resolve("peers.json");
+        List<String> peers = new ArrayList<>();
+        if (Files.exists(file)) {
+            Json.mapper().readTree(file.toFile()).path("peers").forEach(peer -> peers.add(peer.asText()));
+        }
+        return peers;
     }
 }

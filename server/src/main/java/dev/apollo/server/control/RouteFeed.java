@@ -49,6 +49,26 @@ public final class RouteFeed implements NginxGateway.Routes {
     }
 
     /**
+     * A standby's copy of the leader's table, for the gateway it manages itself (nginx, which follows this feed):
+     * the leader's content under this feed's own next version, so versions keep growing whichever control plane
+     * the content came from. Ignored once this control plane's controller has published a table of its own: from
+     * then on the table is its to make. Does not count as published: as a new leader, this control plane still
+     * hands no gateway a table before its controller made one.
+     */
+    public void mirror(RouteTableView leaders) {
+        lock.lock();
+        try {
+            if (published || leaders.environments().equals(current.environments())) {
+                return;
+            }
+            current = new RouteTableView(current.version() + 1, clock.instant(), List.copyOf(leaders.environments()));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Whether this control plane's controller has published a table yet: until then the current one is the
      * empty table of the start, which a gateway must never be given in place of the table it serves (a
      * standby that just took over answers gateways before its first tick).

@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 import dev.apollo.api.Json;
 import dev.apollo.api.RouteTableView;
@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,18 +30,21 @@ import java.util.function.Supplier;
 /**
  * Follows {@code GET /v1/routes/stream} on the control plane (or on the leader a standby names), forever: every {@code routes}
  * event carries a whole table, applied as it arrives. While the control plane is away the
- * gateway keeps its last table and reconnects with backoff (100 ms doubling to 2 s). Blocking
- * I/O on a virtual thread keeps this simple and off the event loops.
+ * gateway keeps its last table and reconnects with backoff (100 ms doubling to 2 s). Where its own control plane
+ * cannot be reached, it asks the other control planes of the cluster in turn (the first that answers names the
+ * leader), so the gateway of a killed leader follows the new one. Blocking I/O on a virtual thread keeps this simple
+ * and off the event loops.
  */
-final class RouteSubscription implements AutoCloseable {
-    static final String STREAM_PATH = "/v1/routes/stream";
-    static final String LEADER_HEADER = "X-Apollo-Leader";
+public final class RouteSubscription implements AutoCloseable {
+    public static final String STREAM_PATH = "/v1/routes/stream";
+    public static final String LEADER_HEADER = "X-Apollo-Leader";
     private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Supplier<Optional<URI>> control;
+    private final Supplier<List<URI>> control;
     private volatile URI streamUri;
     private final Optional<Path> tokenFile;
     private final Consumer<RouteTableView> apply;
+    private final Consumer<String> log;
     private final HttpClient http;
     private final ReconnectBackoff backoff = new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private volatile boolean closed;
@@ -47,22 +53,27 @@ final class RouteSubscription implements AutoCloseable {
     private boolean reportedOutage;
 
     /**
-     * @param control where the control plane is, asked again before every connection: a control
-     *     plane restarted on another port is found again (empty while none is known)
+     * @param control where the control planes are, this gateway's own first, then its peers; asked again before
+     *     every connection: a control plane restarted on another port is found again (empty while none is known)
+     * @param tokenFile the bearer token, read again at every connection
+     * @param apply takes each table as it arrives, on the subscription's thread
+     * @param log where what it has to say goes: the stream lost, found again, a table it could not read
      */
-    RouteSubscription(Supplier<Optional<URI>> control, Optional<Path> tokenFile, Consumer<RouteTableView> apply) {
+    public RouteSubscription(Supplier<List<URI>> control, Optional<Path> tokenFile, Consumer<RouteTableView> apply,
+            Consumer<String> log) {
         this.control = control;
         this.streamUri = URI.create("http://unknown" + STREAM_PATH);
         this.tokenFile = tokenFile;
         this.apply = apply;
+        this.log = log;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
     }
 
-    void start() {
-        thread = Thread.ofVirtual().name("apollo-gateway-routes").start(this::run);
+    public void start() {
+        thread = Thread.ofVirtual().name("apollo-route-subscription").start(this::run);
     }
 
     private void run() {
@@ -70,6 +81,8 @@ final class RouteSubscription implements AutoCloseable {
             try {
                 follow();
                 outage("the route stream from " + streamUri + " ended");
+            } catch (NoneAnswers e) {
+                outage(e.getMessage());
             } catch (IOException e) {
                 outage("cannot follow " + streamUri + ": " + e);
             } catch (InterruptedException e) {
@@ -83,23 +96,52 @@ final class RouteSubscription implements AutoCloseable {
         }
     }
 
+    /**
+     * Follows the first control plane that answers: one that cannot be reached (refused, timed out) passes the turn
+     * to the next; any HTTP answer is that round's, since every control plane of a cluster names the same leader.
+     */
     private void follow() throws IOException, InterruptedException {
-        follow(control.get().orElseThrow(() -> new IOException("no control plane address known yet")), true);
+        List<URI> candidates = control.get();
+        if (candidates.isEmpty()) {
+            throw new IOException("no control plane address known yet");
+        }
+        List<String> unreachable = new ArrayList<>();
+        for (URI base : candidates) {
+            HttpResponse<InputStream> response;
+            try {
+                response = open(base);
+            } catch (IOException e) {
+                unreachable.add(base + " (" + (e instanceof ConnectException ? "refused or unreachable" : e.toString()) + ")");
+                continue;
+            }
+            follow(response, true);
+            return;
+        }
+        throw new NoneAnswers("no control plane answers: " + String.join(", ", unreachable));
     }
 
-    /**
-     * Follows the stream at {@code base}; a standby answers 503 naming the leader ({@code X-Apollo-Leader}),
-     * followed once ({@code mayFollow}) with the same token. When that stream ends, the next round asks this
-     * gateway's own control plane again, so a new leader is found through it.
-     */
-    private void follow(URI base, boolean mayFollow) throws IOException, InterruptedException {
+    /** Not one of the control planes known could be reached. */
+    private static final class NoneAnswers extends IOException {
+        NoneAnswers(String message) {
+            super(message);
+        }
+    }
+
+    private HttpResponse<InputStream> open(URI base) throws IOException, InterruptedException {
         String text = base.toString();
         streamUri = URI.create((text.endsWith("/") ? text.substring(0, text.length() - 1) : text) + STREAM_PATH);
         HttpRequest.Builder request = HttpRequest.newBuilder(streamUri).header("Accept", "text/event-stream");
         Optional<String> token = token();
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpResponse<InputStream> response = awaitHeaders(
-                http.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+        return awaitHeaders(http.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    /**
+     * Follows the stream of {@code response}; a standby answers 503 naming the leader ({@code X-Apollo-Leader}),
+     * followed once ({@code mayFollow}) with the same token. When that stream ends, the next round asks this
+     * gateway's own control plane (or its peers) again, so a new leader is found through it.
+     */
+    private void follow(HttpResponse<InputStream> response, boolean mayFollow) throws IOException, InterruptedException {
         try (InputStream body = response.body()) {
             current = body;
             if (closed) {
@@ -116,7 +158,7 @@ final class RouteSubscription implements AutoCloseable {
             if (leader.isPresent()) {
                 body.close();
                 current = null;
-                follow(leader.get(), false);
+                follow(open(leader.get()), false);
                 return;
             }
             if (response.statusCode() != 200) {
@@ -195,10 +237,11 @@ final class RouteSubscription implements AutoCloseable {
         }
     }
 
-    private static void log(String message) {
-        System.err.println("apollo-gateway: " + message);
+    private void log(String message) {
+        log.accept(message);
     }
 
+    /** Stops following; the table applied last stays wherever it was applied. */
     @Override
     public void close() {
         closed = true;

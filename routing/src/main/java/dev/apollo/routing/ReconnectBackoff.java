@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 import java.time.Duration;
 

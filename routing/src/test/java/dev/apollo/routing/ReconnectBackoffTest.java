@@ -1,4 +1,4 @@
-package dev.apollo.gateway;
+package dev.apollo.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
