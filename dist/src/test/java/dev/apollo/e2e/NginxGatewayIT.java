@@ -37,7 +37,9 @@ class NginxGatewayIT extends GatewayIT {
      * instances that stay (upgrade, rollback: the old release stays warm) and on instances that are
      * drained and stopped (scale-down, replacement, testbed discard: SIGTERM lets the instance finish
      * it within --stop-grace, raised here above the held requests' length). A structural change still
-     * reloads: a request shorter than worker_shutdown_timeout survives it, a longer one is cut there.
+     * reloads: a request shorter than worker_shutdown_timeout survives it, a longer one is cut there. A kill -9
+     * of the control plane under load fails nothing either: its nginx serves on, and the next control plane adopts
+     * it without giving it the empty table it starts with.
      */
     @Test
     void upgradeScaleReplacementTestbedAndRollbackUnderLoadReloadNginxNeverAndFailOrCutNoRequest(@TempDir Path home)
@@ -54,6 +56,7 @@ class NginxGatewayIT extends GatewayIT {
             List<HeldRequest> held = new ArrayList<>();
 
             // Strict clients too: a keep-alive connection closed under a request would be a failure, not a silent resend.
+            long reloadsBeforeTheCrash;
             try (Load load = Load.start(apollo.gateway(), "/", 1, 1, 2)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 200);
                 held.add(hold(apollo, "upgrade"));
@@ -82,6 +85,17 @@ class NginxGatewayIT extends GatewayIT {
                 apollo.ok("rollback", "web-service"); // to the warm 1.0.0
                 await().atMost(Duration.ofSeconds(10)).until(() -> apollo.viaGateway("/", ENV, "production").body()
                         .contains("\"version\":\"1.0.0\""));
+                reloadsBeforeTheCrash = reloads(apollo);
+                // kill -9 of the control plane: its nginx keeps serving, and the next control plane adopts it without
+                // making it serve the empty table it starts with before its first look at the instances.
+                ProcessHandle server = ProcessHandle.of(apollo.serverPid()).orElseThrow();
+                server.destroyForcibly();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !server.isAlive());
+                int whileDown = load.requests();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > whileDown + 200);
+                apollo.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> apollo.status("web-service")
+                        .filter(status -> status.live() != null).isPresent());
                 int after = load.requests();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > after + 200);
                 load.stop();
@@ -95,14 +109,15 @@ class NginxGatewayIT extends GatewayIT {
                             outcome.instance(), outcome).isTrue();
                 }
             }
-            assertThat(reloads(apollo)).as("nginx reloads for upgrade, scale, replacement, testbed and rollback")
+            assertThat(reloadsBeforeTheCrash).as("nginx reloads for upgrade, scale, replacement, testbed and rollback")
                     .isEqualTo(reloads);
 
             // A structural change still reloads (and is served): the old workers get worker_shutdown_timeout to finish.
             try (HeldRequest shorter = hold(apollo, "reload-shorter", Duration.ofSeconds(3).toMillis());
                     HeldRequest longer = hold(apollo, "reload-longer", WORKER_SHUTDOWN_TIMEOUT.plusSeconds(20).toMillis())) {
+                long reloadsOfThisControlPlane = reloads(apollo);
                 apollo.ok("route", "add", "/shop", "web-service");
-                await().atMost(Duration.ofSeconds(10)).until(() -> reloads(apollo) == reloads + 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> reloads(apollo) == reloadsOfThisControlPlane + 1);
                 assertThat(shorter.await(Duration.ofSeconds(30)).done()).as("a request shorter than worker_shutdown_timeout")
                         .isTrue();
                 HeldRequest.Outcome cut = longer.await(WORKER_SHUTDOWN_TIMEOUT.plusSeconds(20));

@@ -53,6 +53,15 @@ public final class NginxGateway implements AutoCloseable {
     public interface Routes {
         RouteTableView current();
 
+        /**
+         * Whether {@link #current()} is a table made for this cluster (by this control plane, or copied from the
+         * leader), not the empty one a control plane starts with: an nginx it adopted keeps serving what it serves
+         * until then.
+         */
+        default boolean made() {
+            return true;
+        }
+
         /** A version newer than {@code version}, or the current table at the timeout. */
         RouteTableView awaitNewer(long version, Duration timeout) throws InterruptedException;
     }
@@ -141,8 +150,12 @@ public final class NginxGateway implements AutoCloseable {
         if (gateway.master != null) {
             LOG.info("adopted the running nginx (pid " + gateway.master.pid() + ")");
         }
-        if (!gateway.apply(routes.current())) {
-            throw new GatewayException(gateway.lastError);
+        if (gateway.master == null || routes.made()) {
+            if (!gateway.apply(routes.current())) {
+                throw new GatewayException(gateway.lastError);
+            }
+        } else {
+            LOG.info("the adopted nginx keeps its configuration until this control plane has made its route table");
         }
         gateway.loop = Thread.ofPlatform().daemon().name("apollo-nginx").start(gateway::follow);
         return gateway;
@@ -191,6 +204,10 @@ public final class NginxGateway implements AutoCloseable {
             rotateLogs();
             try {
                 RouteTableView next = routes.awaitNewer(seen, Duration.ofSeconds(1));
+                if (!routes.made()) {
+                    seen = next.version(); // the empty table of the start: never served in place of a real one
+                    continue;
+                }
                 if (next.version() == seen && !dueForRetry()) {
                     continue;
                 }

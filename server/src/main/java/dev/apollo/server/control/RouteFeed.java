@@ -21,6 +21,7 @@ public final class RouteFeed implements NginxGateway.Routes {
     private final Condition changed = lock.newCondition();
     private volatile RouteTableView current;
     private volatile boolean published;
+    private volatile boolean mirrored;
 
     public RouteFeed(Clock clock) {
         this.clock = clock;
@@ -32,20 +33,28 @@ public final class RouteFeed implements NginxGateway.Routes {
         return current;
     }
 
-    /** Publishes the table if it differs from the current one; true when it did. */
+    /**
+     * Publishes the table if it differs from the current one; true when it did. The first one gets a version of
+     * its own even when it is empty like the table of the start, so that whoever waits for a made table sees one.
+     */
     boolean offer(List<EnvironmentRoutes> environments) {
-        published = true;
-        if (environments.equals(current.environments())) {
-            return false;
-        }
         lock.lock();
         try {
-            current = new RouteTableView(current.version() + 1, clock.instant(), List.copyOf(environments));
-            changed.signalAll();
+            boolean first = !published;
+            published = true;
+            if (!first && environments.equals(current.environments())) {
+                return false;
+            }
+            replace(environments);
         } finally {
             lock.unlock();
         }
         return true;
+    }
+
+    private void replace(List<EnvironmentRoutes> environments) {
+        current = new RouteTableView(current.version() + 1, clock.instant(), List.copyOf(environments));
+        changed.signalAll();
     }
 
     /**
@@ -58,11 +67,11 @@ public final class RouteFeed implements NginxGateway.Routes {
     public void mirror(RouteTableView leaders) {
         lock.lock();
         try {
-            if (published || leaders.environments().equals(current.environments())) {
+            if (published || (mirrored && leaders.environments().equals(current.environments()))) {
                 return;
             }
-            current = new RouteTableView(current.version() + 1, clock.instant(), List.copyOf(leaders.environments()));
-            changed.signalAll();
+            mirrored = true;
+            replace(leaders.environments());
         } finally {
             lock.unlock();
         }
@@ -75,6 +84,11 @@ public final class RouteFeed implements NginxGateway.Routes {
      */
     public boolean published() {
         return published;
+    }
+
+    @Override
+    public boolean made() {
+        return published || mirrored;
     }
 
     /** Waits until a version newer than {@code version} exists and returns it, or the same table at the timeout. */

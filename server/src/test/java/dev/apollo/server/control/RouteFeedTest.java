@@ -11,7 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The feed a standby fills from the leader's stream for its nginx, and hands over to its own controller. */
+/**
+ * The feed of route tables: the empty table of the start, which no gateway may be given in place of the one it
+ * serves; the tables a standby copies from the leader's stream for its nginx; its own controller's.
+ */
 class RouteFeedTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC);
 
@@ -46,5 +49,32 @@ class RouteFeedTest {
         assertThat(feed.published()).isTrue();
         assertThat(feed.current().version()).isEqualTo(mirrored + 1);
         assertThat(feed.current().environments()).isEqualTo(environments("production", "stage2"));
+    }
+
+    @Test
+    void theTableOfTheStartIsNotMadeAndTheFirstPublishedOneHasAVersionOfItsOwnEvenWhenEmpty() {
+        RouteFeed feed = new RouteFeed(CLOCK);
+        long start = feed.current().version();
+        assertThat(feed.made()).as("an adopted nginx keeps its configuration meanwhile").isFalse();
+
+        assertThat(feed.offer(List.of())).isTrue();
+
+        assertThat(feed.made()).isTrue();
+        assertThat(feed.current().version()).as("whoever waits for a newer version sees the first made table")
+                .isEqualTo(start + 1);
+        assertThat(feed.offer(List.of())).as("the same content again").isFalse();
+        assertThat(feed.current().version()).isEqualTo(start + 1);
+    }
+
+    @Test
+    void aTableCopiedFromTheLeaderIsMadeEvenWhenEmpty() {
+        RouteFeed feed = new RouteFeed(CLOCK);
+        long start = feed.current().version();
+
+        feed.mirror(new RouteTableView(5, CLOCK.instant(), List.of()));
+
+        assertThat(feed.made()).isTrue();
+        assertThat(feed.published()).isFalse();
+        assertThat(feed.current().version()).isEqualTo(start + 1);
     }
 }
