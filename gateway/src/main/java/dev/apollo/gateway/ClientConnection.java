@@ -161,6 +161,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange = null;
+        holdReading(Hold.BACKEND_FULL, false); // that backend connection is done with
         if (!ended.keepAlive) {
             closeAfterWrites();
             return;
@@ -174,6 +175,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange = null;
+        holdReading(Hold.BACKEND_FULL, false);
         answer(reject, null, failed.keepAlive, setCookie);
         if (failed.keepAlive) {
             serveWaiting();

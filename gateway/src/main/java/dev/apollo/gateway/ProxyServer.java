@@ -53,7 +53,7 @@ final class ProxyServer implements AutoCloseable {
         this.config = config;
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new DefaultThreadFactory("apollo-gateway", true), io);
+        this.group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new DefaultThreadFactory("gateway-loop", true), io);
         SslContext tls;
         try {
             // The JDK's trust store; Netty checks the certificate names the host (HTTPS endpoint identification).
@@ -67,6 +67,8 @@ final class ProxyServer implements AutoCloseable {
             EventLoop loop = (EventLoop) executor;
             pools.put(loop, new BackendPools(loop, channelType, (int) config.connectTimeout().toMillis(),
                     config.poolSizePerBackend(), tls));
+            // Netty starts a loop's thread on its first task; started now, the process shows all its loops at once.
+            loop.submit(() -> { }).syncUninterruptibly();
         }
     }
 
