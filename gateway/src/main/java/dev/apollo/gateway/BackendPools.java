@@ -76,11 +76,11 @@ final class BackendPools {
         connections.addLast(connection);
     }
 
-    /** A closed idle connection. */
+    /** A closed idle connection; an address left with none is dropped (instances come and go with their ports). */
     void forget(BackendConnection connection) {
         ArrayDeque<BackendConnection> connections = idle.get(connection.key);
-        if (connections != null) {
-            connections.remove(connection);
+        if (connections != null && connections.remove(connection) && connections.isEmpty()) {
+            idle.remove(connection.key);
         }
     }
 
