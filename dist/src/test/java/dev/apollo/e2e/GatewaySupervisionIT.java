@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewaySupervisionIT {
     private static final String ENV = "X-Apollo-Env";
+    /** How the gateway names its event-loop threads (ProxyServer). */
+    private static final String GATEWAY_LOOP_THREADS = "gateway-loop-";
 
     @Test
     void aKilledGatewayProcessIsReplacedWhileTheOtherServesAndStatusTellsTheTruth(@TempDir Path home) throws Exception {
@@ -106,12 +108,12 @@ class GatewaySupervisionIT {
         return pids;
     }
 
-    /** The Vert.x event-loop threads a process runs (Linux: /proc/PID/task/TID/comm, cut to 15 characters). */
+    /** The event-loop threads a process runs (Linux: /proc/PID/task/TID/comm, cut to 15 characters). */
     private static long eventLoopThreads(long pid) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             return tasks.filter(task -> {
                 try {
-                    return Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo");
+                    return Files.readString(task.resolve("comm")).startsWith(GATEWAY_LOOP_THREADS);
                 } catch (IOException e) {
                     return false; // the thread ended meanwhile
                 }

@@ -7,23 +7,34 @@ import dev.apollo.routing.Decision.ToExternal;
 import dev.apollo.routing.ExternalEndpoint;
 import dev.apollo.routing.Reject;
 import dev.apollo.routing.Rejects;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ConnectTimeoutException;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
 /** Every error the gateway answers itself, as JSON that says what went wrong and what to do. */
 final class ErrorReplies {
-    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
-
     private ErrorReplies() {}
 
-    static void send(HttpServerResponse response, Reject reject) {
-        response.setStatusCode(reject.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-                .putHeader(HttpHeaders.DATE, HttpDate.now())
-                .end(render(reject));
+    /**
+     * The whole answer, always {@code HTTP/1.1} in its status line; {@code head}: the answer to a HEAD
+     * request, which says the body's length but carries none.
+     */
+    static FullHttpResponse response(Reject reject, boolean head) {
+        byte[] body = Rejects.json(reject).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reject.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.DATE, HttpDate.now());
+        return response;
     }
 
     /** Maps a failure to reach or hear from where a request was proxied. */
@@ -64,9 +75,5 @@ final class ErrorReplies {
             return Rejects.externalTimeout(env, endpoint.name(), endpoint.url());
         }
         return Rejects.externalFailed(env, endpoint.name(), endpoint.url(), failure.getMessage());
-    }
-
-    static Buffer render(Reject reject) {
-        return Buffer.buffer(Rejects.json(reject));
     }
 }

@@ -7,20 +7,14 @@ import dev.apollo.routing.RouteResolver;
 import dev.apollo.routing.RouteSnapshot;
 import dev.apollo.routing.RouteSubscription;
 import dev.apollo.routing.RpcResolver;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -32,9 +26,7 @@ import java.util.stream.Stream;
  * request sees half a table.
  */
 public final class Gateway implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-
-    private final Vertx vertx;
+    private final ProxyServer server;
     private final Balancer balancer;
     private final AtomicReference<RouteSnapshot> routes;
     private final int webPort;
@@ -43,9 +35,9 @@ public final class Gateway implements AutoCloseable {
     private final Optional<RoutesCache> cache;
     private final Optional<RouteSubscription> subscription;
 
-    private Gateway(GatewayConfig config, Vertx vertx, Balancer balancer, AtomicReference<RouteSnapshot> routes,
+    private Gateway(GatewayConfig config, ProxyServer server, Balancer balancer, AtomicReference<RouteSnapshot> routes,
             int webPort, OptionalInt rpcPort) {
-        this.vertx = vertx;
+        this.server = server;
         this.balancer = balancer;
         this.routes = routes;
         this.webPort = webPort;
@@ -68,35 +60,23 @@ public final class Gateway implements AutoCloseable {
         Optional<RouteTableView> cached = config.routesCache().flatMap(file -> new RoutesCache(file).load());
         cached.ifPresent(table -> routes.set(compileCached(table)));
 
-        // Native epoll where Netty has it (Linux): SO_REUSEPORT, which lets a second gateway process share the
-        // ports (see GatewayVerticle), and a leaner event loop than NIO's. Elsewhere NIO, one process per port.
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setPreferNativeTransport(true));
         Balancer balancer = new Balancer(System::nanoTime, config.ejection().toNanos());
         RouteResolver resolver = new RouteResolver(config.domain(), Gateway::newClientId);
         RpcResolver rpcResolver = new RpcResolver(config.rpcSuffix());
-        // A negative port asks Vert.x for one random port shared by all verticle instances (0 would give each
-        // its own); a different negative number is a different random port, hence -1 for web and -2 for RPC.
-        GatewayVerticle.Listen web = new GatewayVerticle.Listen(config.webHost(),
-                config.webPort() == 0 ? -1 : config.webPort(), "--web");
-        Optional<GatewayVerticle.Listen> rpc = config.rpcEnabled()
-                ? Optional.of(new GatewayVerticle.Listen(config.rpcHost(), config.rpcPort() == 0 ? -2 : config.rpcPort(), "--rpc"))
-                : Optional.empty();
-        List<GatewayVerticle> verticles = new ArrayList<>();
+        ProxyServer server = new ProxyServer(config);
+        Gateway gateway;
         try {
-            await(vertx.deployVerticle(() -> {
-                GatewayVerticle verticle = new GatewayVerticle(config, web, rpc, routes::get, resolver, rpcResolver, balancer);
-                synchronized (verticles) {
-                    verticles.add(verticle);
-                }
-                return verticle;
-            }, new DeploymentOptions().setInstances(config.eventLoops())));
-        } catch (GatewayException e) {
-            vertx.close(); // the verticle's message already names the listener, the port and the flag
+            int webPort = server.listen(new ProxyServer.Listen(config.webHost(), config.webPort(), "--web"),
+                    new GatewayHandler(routes::get, resolver), balancer);
+            OptionalInt rpcPort = config.rpcEnabled()
+                    ? OptionalInt.of(server.listen(new ProxyServer.Listen(config.rpcHost(), config.rpcPort(), "--rpc"),
+                            new RpcHandler(routes::get, rpcResolver), balancer))
+                    : OptionalInt.empty();
+            gateway = new Gateway(config, server, balancer, routes, webPort, rpcPort);
+        } catch (RuntimeException e) {
+            server.close(); // the message already names the listener, the port and the flag
             throw e;
         }
-        GatewayVerticle first = verticles.getFirst();
-        Gateway gateway = new Gateway(config, vertx, balancer, routes, first.webPort(),
-                rpc.isPresent() ? OptionalInt.of(first.rpcPort()) : OptionalInt.empty());
         gateway.writeState();
         gateway.subscription.ifPresent(RouteSubscription::start);
         return gateway;
@@ -148,11 +128,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         subscription.ifPresent(RouteSubscription::close);
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            System.err.println("apollo-gateway: incomplete shutdown: " + e);
-        }
+        server.close();
     }
 
     private void writeState() {
@@ -177,20 +153,5 @@ public final class Gateway implements AutoCloseable {
     private static String newClientId() {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GatewayException("interrupted while starting", e);
-        } catch (Exception e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof GatewayException gatewayException) {
-                throw gatewayException;
-            }
-            throw new GatewayException(String.valueOf(cause.getMessage()), cause);
-        }
     }
 }

@@ -148,6 +148,10 @@ public final class GatewayConfig {
         return connectTimeout;
     }
 
+    /**
+     * How many idle keep-alive connections each event loop keeps to one backend (or external); a request that
+     * finds none idle opens a new one, as nginx does, so this bounds what is kept, not what is used.
+     */
     public int poolSizePerBackend() {
         return poolSizePerBackend;
     }

@@ -3,6 +3,7 @@ package dev.apollo.gateway;
 import dev.apollo.process.CappedOutput;
 import dev.apollo.process.LogLimits;
 import dev.apollo.routing.GatewayException;
+import io.netty.util.ResourceLeakDetector;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +27,14 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
-        // Before anything logs: Vert.x's and our log handlers keep the stream they start with.
+        // Before anything logs: Netty's and our log handlers keep the stream they start with.
         CappedOutput.install(config.logs());
+        // Netty's leak detector samples buffers and records where each message went (touch) on every hop: a
+        // cost per request for a bug the tests' gateways (in-process, detector on) would show. Off in the process,
+        // unless asked for with -Dio.netty.leakDetection.level.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         Gateway gateway;
         try {
             gateway = Gateway.start(config);

@@ -2,60 +2,50 @@ package dev.apollo.gateway;
 
 import dev.apollo.routing.Reject;
 import dev.apollo.routing.Rejects;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Requests HTTP itself refuses, answered in our JSON (Vert.x alone would send an empty body), then
- * the connection closed: after a request it could not read, nothing on it can be trusted.
+ * Requests HTTP itself refuses, answered in our JSON (Netty alone would give us nothing to send),
+ * then the connection closed: after a request it could not read, nothing on it can be trusted.
  */
 final class ProtocolErrors {
     private ProtocolErrors() {}
 
-    /** Vert.x's invalid-request handler: a request line or headers that could not be parsed, or were too long. */
-    static void invalid(HttpServerRequest request) {
-        Throwable cause = request.decoderResult().cause();
-        Reject reject;
+    /** What a request the decoder could not read is answered: a request line or headers unparsable or too long. */
+    static Reject invalid(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
-            reject = Rejects.uriTooLong(8192);
-        } else if (cause instanceof StrictRequestDecoder.UnsupportedVersion unsupported) {
-            reject = Rejects.httpVersionNotSupported(unsupported.version());
-        } else if (cause instanceof TooLongHttpHeaderException) {
-            reject = Rejects.headersTooLarge("32768 bytes");
-        } else {
-            reject = Rejects.malformedRequest(cause == null || cause.getMessage() == null ? "" : cause.getMessage());
+            return Rejects.uriTooLong(StrictRequestDecoder.MAX_REQUEST_LINE);
         }
-        answerAndClose(request, reject);
+        if (cause instanceof StrictRequestDecoder.UnsupportedVersion unsupported) {
+            return Rejects.httpVersionNotSupported(unsupported.version());
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Rejects.headersTooLarge(StrictRequestDecoder.MAX_HEADERS + " bytes");
+        }
+        return Rejects.malformedRequest(cause == null || cause.getMessage() == null ? "" : cause.getMessage());
     }
 
     /**
-     * Whether the request names exactly one host, as HTTP/1.1 requires (RFC 9112 §3.2); if not, it is
-     * answered with a 400 and true is returned.
+     * Why an HTTP/1.1 request that does not name exactly one host (RFC 9112 §3.2) is refused; null
+     * when it names one, or is HTTP/1.0.
      */
-    static boolean refusedForHost(HttpServerRequest request) {
-        if (request.version() != HttpVersion.HTTP_1_1) {
-            return false;
+    static Reject hostProblem(HttpRequest request) {
+        if (request.protocolVersion() != HttpVersion.HTTP_1_1) {
+            return null;
         }
-        List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
-        if (hosts.size() == 1) {
-            return false;
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts == 1) {
+            return null;
         }
-        answerAndClose(request, reject(400, "bad_request", hosts.isEmpty()
+        return reject(400, "bad_request", hosts == 0
                 ? "an HTTP/1.1 request needs a Host header; send one naming the site (e.g. Host: apollo.localhost)"
-                : "the request has " + hosts.size() + " Host headers; send exactly one"));
-        return true;
-    }
-
-    private static void answerAndClose(HttpServerRequest request, Reject reject) {
-        request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-                .endHandler(ignored -> request.connection().close());
-        ErrorReplies.send(request.response(), reject);
+                : "the request has " + hosts + " Host headers; send exactly one");
     }
 
     private static Reject reject(int status, String error, String message) {

@@ -2,48 +2,95 @@ package dev.apollo.gateway;
 
 import dev.apollo.routing.Decision;
 import dev.apollo.routing.Decision.Proxied;
-import dev.apollo.routing.Reject;
 import dev.apollo.routing.RouteSnapshot;
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.function.Supplier;
 
 /**
- * Per request on a listener: resolve it against the current snapshot, then answer or proxy. The
- * web and RPC listeners differ only in what they read of a request and which resolver reads it.
+ * Per request on a listener: resolve it against the current snapshot. The web and RPC listeners
+ * differ only in what they read of a request and which resolver reads it.
  */
-abstract class RoutingHandler implements Handler<HttpServerRequest> {
+abstract class RoutingHandler {
     private final Supplier<RouteSnapshot> routes;
-    private final Forwarder forwarder;
 
-    RoutingHandler(Supplier<RouteSnapshot> routes, Forwarder forwarder) {
+    RoutingHandler(Supplier<RouteSnapshot> routes) {
         this.routes = routes;
-        this.forwarder = forwarder;
     }
 
-    @Override
-    public final void handle(HttpServerRequest request) {
-        if (ProtocolErrors.refusedForHost(request)) {
-            return;
-        }
-        switch (resolve(routes.get(), request)) {
-            case Reject reject -> ErrorReplies.send(request.response(), reject);
-            case Proxied proxied -> {
-                beforeProxying(request, proxied);
-                forwarder.forward(request, proxied);
-            }
-        }
+    final Decision resolve(HttpRequest request) {
+        return resolve(routes.get(), request);
     }
 
-    abstract Decision resolve(RouteSnapshot routes, HttpServerRequest request);
+    abstract Decision resolve(RouteSnapshot routes, HttpRequest request);
 
-    /** What the answer needs besides the backend's, set before the request leaves. */
-    void beforeProxying(HttpServerRequest request, Proxied decision) {}
+    /** A Set-Cookie the answer needs besides the backend's headers; null for none. */
+    String setCookie(Proxied decision) {
+        return null;
+    }
+
+    /** Whether WebSocket handshakes are passed through (web) or treated as plain requests (RPC). */
+    abstract boolean webSockets();
 
     /** The host the request is for, without port; "" when it names none. */
-    static String host(HttpServerRequest request) {
-        HostAndPort authority = request.authority();
-        return authority == null ? "" : authority.host();
+    static String host(HttpRequest request) {
+        String authority = authority(request);
+        if (authority == null || authority.isEmpty()) {
+            return "";
+        }
+        if (authority.charAt(0) == '[') {
+            int end = authority.indexOf(']');
+            return end < 0 ? authority : authority.substring(0, end + 1);
+        }
+        int colon = authority.lastIndexOf(':');
+        return colon < 0 ? authority : authority.substring(0, colon);
+    }
+
+    /** The Host header, or the authority of an absolute-form request target; null when neither. */
+    static String authority(HttpRequest request) {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null) {
+            return host;
+        }
+        String uri = request.uri();
+        int scheme = uri.indexOf("://");
+        if (scheme <= 0 || uri.charAt(0) == '/') {
+            return null;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+            end++;
+        }
+        return uri.substring(start, end);
+    }
+
+    /** The request target in origin form (an absolute-form one loses its scheme and authority). */
+    static String originForm(String uri) {
+        if (uri.isEmpty() || uri.charAt(0) == '/') {
+            return uri;
+        }
+        int scheme = uri.indexOf("://");
+        if (scheme <= 0) {
+            return uri;
+        }
+        int slash = uri.indexOf('/', scheme + 3);
+        int query = uri.indexOf('?', scheme + 3);
+        if (slash < 0 || (query >= 0 && query < slash)) {
+            return query < 0 ? "/" : "/" + uri.substring(query);
+        }
+        return uri.substring(slash);
+    }
+
+    /** The path of an origin-form target, without its query. */
+    static String path(String originForm) {
+        int query = originForm.indexOf('?');
+        return query < 0 ? originForm : originForm.substring(0, query);
+    }
+
+    /** The query of an origin-form target, without the '?'; null when it has none. */
+    static String query(String originForm) {
+        int query = originForm.indexOf('?');
+        return query < 0 ? null : originForm.substring(query + 1);
     }
 }

@@ -16,13 +16,15 @@
  * request facts, {@code RouteResolver} or {@code RpcResolver} (pure, from {@code dev.apollo.routing},
  * which the nginx renderer shares) decides against the current {@code RouteSnapshot} (compiled once
  * per table, swapped atomically), errors are answered as JSON by {@code ErrorReplies}, and
- * everything else is carried by the {@code Forwarder} as an {@code Exchange}: our own proxy on
- * Vert.x's HTTP client and server. It copies headers once, leaving out hop-by-hop ones and those the
- * Connection header names ({@code Headers}), adds X-Forwarded-* and Via, answers 100-continue, and
- * picks a backend with the {@code Balancer} ({@code BackendConnector}, which tries another when a
- * connection cannot be opened) or opens the external ({@code ExternalConnector}, no retry). A
- * backend that closed the connection before answering gets the request sent elsewhere only when it
- * is idempotent and has no body (see {@code Exchange}).
+ * everything else is carried as a {@code ProxyExchange}: our own proxy on Netty directly
+ * ({@code ProxyServer} listens; a {@code ClientConnection} per client connection serves its requests in
+ * order). Netty's decoded messages cross as they are: headers changed in place, hop-by-hop ones and
+ * those the Connection header names removed ({@code HopByHop}), X-Forwarded-* and Via added; bodies
+ * passed on as the buffers they came in, one flush per read batch. It answers 100-continue, picks a
+ * backend with the {@code Balancer} and takes a kept-alive connection to it from its event loop's
+ * {@code BackendPools} (or connects, trying another backend when a connection cannot be opened), or
+ * opens the external (TLS where its URL says, no retry). A backend that closed the connection before
+ * answering gets the request sent elsewhere only when it is idempotent and has no body.
  *
  * <p>Environments: web takes Host {@code E.<domain>} or {@code X-Apollo-Env}; RPC takes, first match
  * wins, {@code X-Apollo-Env} or baggage {@code apollo.env=E}, a {@code /_env/E/} path prefix, Host
