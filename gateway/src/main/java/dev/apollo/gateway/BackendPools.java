@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,15 +33,17 @@ final class BackendPools {
     private final int connectTimeoutMillis;
     private final int maxIdlePerAddress;
     private final SslContext tls;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
     private final Map<String, ArrayDeque<BackendConnection>> idle = new HashMap<>();
 
     BackendPools(EventLoop loop, Class<? extends Channel> channelType, int connectTimeoutMillis, int maxIdlePerAddress,
-            SslContext tls) {
+            SslContext tls, AddressResolverGroup<InetSocketAddress> resolver) {
         this.loop = loop;
         this.channelType = channelType;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.maxIdlePerAddress = maxIdlePerAddress;
         this.tls = tls;
+        this.resolver = resolver;
     }
 
     static String key(String host, int port, boolean tls) {
@@ -94,6 +98,7 @@ final class BackendPools {
         ChannelFuture connected = new Bootstrap()
                 .group(loop)
                 .channel(channelType)
+                .resolver(resolver)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -13,17 +13,21 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
@@ -48,6 +52,7 @@ final class ProxyServer implements AutoCloseable {
     private final boolean epoll;
     private final Map<EventLoop, BackendPools> pools = new IdentityHashMap<>();
     private final GatewayConfig config;
+    private final DnsAddressResolverGroup resolver;
 
     ProxyServer(GatewayConfig config) {
         this.config = config;
@@ -63,10 +68,13 @@ final class ProxyServer implements AutoCloseable {
             throw new GatewayException("cannot set up TLS for externals: " + e.getMessage(), e);
         }
         Class<? extends SocketChannel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        // /etc/hosts first, then the name servers of /etc/resolv.conf, as the system's resolver does.
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class));
         for (EventExecutor executor : group) {
             EventLoop loop = (EventLoop) executor;
             pools.put(loop, new BackendPools(loop, channelType, (int) config.connectTimeout().toMillis(),
-                    config.poolSizePerBackend(), tls));
+                    config.poolSizePerBackend(), tls, resolver));
             // Netty starts a loop's thread on its first task; started now, the process shows all its loops at once.
             loop.submit(() -> { }).syncUninterruptibly();
         }
@@ -109,6 +117,7 @@ final class ProxyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        resolver.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 }

@@ -83,7 +83,9 @@ class GatewayRpcTest {
                                 service("empty", "e1", List.of())),
                         List.of(external("payments", thirdPartyUrl("/live")),
                                 external("slowpoke", thirdPartyUrl("")),
-                                external("closed", "http://127.0.0.1:" + ExampleInstances.freePort() + "/x"))),
+                                external("closed", "http://127.0.0.1:" + ExampleInstances.freePort() + "/x"),
+                                external("named", "http://localhost:" + thirdParty.port() + "/live"),
+                                external("nowhere", "http://no-such-host.invalid/x"))),
                 rpcEnv("stage1", "production",
                         List.of(service("hello", "h2", List.of(backend("sh", stageHello.port())))),
                         List.of(external("payments", thirdPartyUrl("/sandbox/"))))));
@@ -156,6 +158,21 @@ class GatewayRpcTest {
 
         assertThat(rpc.post("/payments/charge", "{}", "X-Apollo-Env", "stage1").field("uri")).isEqualTo("/sandbox/charge");
         assertThat(rpc.post("/_env/stage1/payments/refund", "{}").field("uri")).isEqualTo("/sandbox/refund");
+    }
+
+    /** Names are resolved without holding the event loop (a slow DNS server must not stall other requests). */
+    @Test
+    void anExternalNamedByItsHostIsResolvedAndOneThatDoesNotResolveIs502() {
+        applyStandardTable();
+        Http.Reply named = rpc.post("/named/charge", "{}");
+        assertThat(named.status()).as(named.body()).isEqualTo(200);
+        assertThat(named.field("uri")).isEqualTo("/live/charge");
+        assertThat(named.field("host")).isEqualTo("localhost:" + thirdParty.port());
+
+        Http.Reply nowhere = rpc.post("/nowhere/x", "{}");
+        assertThat(nowhere.status()).as(nowhere.body()).isEqualTo(502);
+        assertThat(nowhere.field("error")).isEqualTo("external_unreachable");
+        assertThat(nowhere.field("message")).contains("no-such-host.invalid");
     }
 
     /** The 504 is the gateway's own: the external still holds the call, it never answered. */
