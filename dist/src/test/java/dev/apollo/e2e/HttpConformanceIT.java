@@ -337,6 +337,20 @@ class HttpConformanceIT {
         assertThat(get(Target.NGINX, "//apollo-error/400").text()).isEqualTo("no such path on the conformance backend");
     }
 
+    /**
+     * A gateway in front of its own services is no forward proxy: CONNECT (a tunnel to anywhere) and a target that
+     * is not a path (OPTIONS * too, as nginx does) are refused at once, in our JSON. The embedded gateway once routed
+     * "example.com:443" as a path, with the hint to add a route named so, and kept the connection open.
+     */
+    @Test
+    void connectAndTargetsThatAreNotPathsAreRefused() throws IOException {
+        for (Target target : gateways()) {
+            ourJsonError(rawOnce(target, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"), 400);
+            ourJsonError(rawOnce(target, "GET echo HTTP/1.1\r\nHost: apollo.localhost\r\n\r\n"), 400);
+            ourJsonError(rawOnce(target, "OPTIONS * HTTP/1.1\r\nHost: apollo.localhost\r\n\r\n"), 400);
+        }
+    }
+
     @Test
     void contentLengthWithTransferEncodingIsRefusedAndTheConnectionClosed() throws IOException {
         for (Target target : gateways()) {

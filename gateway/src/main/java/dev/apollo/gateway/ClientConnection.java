@@ -117,9 +117,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             answerAndClose(ProtocolErrors.invalid(request.decoderResult().cause()), request);
             return;
         }
-        Reject hostProblem = ProtocolErrors.hostProblem(request);
-        if (hostProblem != null) {
-            answerAndClose(hostProblem, request);
+        Reject refused = ProtocolErrors.hostProblem(request);
+        if (refused == null) {
+            refused = ProtocolErrors.targetProblem(request);
+        }
+        if (refused != null) {
+            answerAndClose(refused, request);
             return;
         }
         RoutingHandler router = listener.router();

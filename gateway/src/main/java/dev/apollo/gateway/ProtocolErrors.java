@@ -3,6 +3,7 @@ package dev.apollo.gateway;
 import dev.apollo.routing.Reject;
 import dev.apollo.routing.Rejects;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -46,6 +47,26 @@ final class ProtocolErrors {
         return reject(400, "bad_request", hosts == 0
                 ? "an HTTP/1.1 request needs a Host header; send one naming the site (e.g. Host: apollo.localhost)"
                 : "the request has " + hosts + " Host headers; send exactly one");
+    }
+
+    /**
+     * Why a request whose target is not a path (RFC 9112 §3.2: the origin form, or the absolute form proxies
+     * are sent) is refused, as nginx refuses it; null when it is one. CONNECT asks a forward proxy for a tunnel
+     * to anywhere, which a gateway in front of its own services never is; {@code OPTIONS *} asks about a server
+     * that has no options of its own (nginx refuses it too).
+     */
+    static Reject targetProblem(HttpRequest request) {
+        String target = request.uri();
+        if (request.method() == HttpMethod.CONNECT) {
+            return reject(400, "bad_request", "CONNECT asks for a tunnel to another host, and this gateway is not a forward"
+                    + " proxy: it serves its routes; send a request for a path instead (e.g. GET /a-path)");
+        }
+        if (target.startsWith("/") || target.startsWith("http://") || target.startsWith("https://")) {
+            return null;
+        }
+        String shown = target.length() > 100 ? target.substring(0, 100) + "..." : target;
+        return reject(400, "bad_request", "the request target '" + shown + "' is not a path; send one that starts"
+                + " with / (e.g. GET /a-path HTTP/1.1)");
     }
 
     private static Reject reject(int status, String error, String message) {

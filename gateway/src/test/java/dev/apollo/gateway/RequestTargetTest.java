@@ -65,4 +65,17 @@ class RequestTargetTest {
         assertThat(HopByHop.joined(headers, "x-kept")).isEqualTo("a, b");
         assertThat(HopByHop.joined(headers, "x-absent")).isNull();
     }
+
+    @Test
+    void connectAndTargetsThatAreNotPathsAreRefusedSayingWhatToSend() {
+        HttpRequest connect = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.CONNECT, "example.com:443");
+        assertThat(ProtocolErrors.targetProblem(connect).status()).isEqualTo(400);
+        assertThat(ProtocolErrors.targetProblem(connect).body().get("message")).contains("not a forward proxy");
+        assertThat(ProtocolErrors.targetProblem(request("echo")).body().get("message"))
+                .isEqualTo("the request target 'echo' is not a path; send one that starts with / (e.g. GET /a-path HTTP/1.1)");
+        assertThat(ProtocolErrors.targetProblem(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.OPTIONS, "*")))
+                .isNotNull();
+        assertThat(ProtocolErrors.targetProblem(request("/a?b"))).isNull();
+        assertThat(ProtocolErrors.targetProblem(request("http://apollo.localhost/a"))).isNull();
+    }
 }
