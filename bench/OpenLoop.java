@@ -29,10 +29,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * WARMUP_S (default 0) seconds at the same rate come first and are not recorded: they warm this JVM's
  * own JIT as much as the target. Prints a line for people, then one of key=value for scripts:
- * rate achieved sent ok non2xx io_errors unsent p50_ms p90_ms p99_ms p999_ms max_ms.
+ * rate achieved due sent ok non2xx io_errors unsent p50_ms p90_ms p99_ms p999_ms max_ms (due: the requests of the
+ * measured part, whether sent or not; sent: written to a connection).
  * A connection that fails (reset, closed, 10 s without an answer) counts an io_error and is opened
  * again for its next request; an answer other than 2xx counts non2xx (its latency is recorded too).
  * Requests still unsent DURATION_S after the end (a target far behind) are given up and count unsent.
+ * With --timeline, a line per second of the measured part after those (by intended send time): answered, failed (either kind),
+ * p99 and max ms of the answered ones,
+ * which shows when a stall began and how long it lasted (bench/gateway.sh's kill -9 rows).
  */
 public class OpenLoop {
     private static final int READ_TIMEOUT_MS = 10_000;
@@ -49,11 +53,13 @@ public class OpenLoop {
         int duration = positive(args[3], "DURATION_S");
         int warmup = 0;
         String body = null;
+        boolean timeline = false;
         List<String> headers = new ArrayList<>();
         for (int i = 4; i < args.length; i++) {
             switch (args[i]) {
                 case "--post" -> body = args[++i];
                 case "-H" -> headers.add(args[++i]);
+                case "--timeline" -> timeline = true;
                 default -> warmup = Integer.parseInt(args[i]);
             }
         }
@@ -80,9 +86,10 @@ public class OpenLoop {
             thread.join();
         }
 
-        long sent = 0, non2xx = 0, ioErrors = 0, unsent = 0, lastDone = measureFrom, recorded = 0;
+        long due = 0, sent = 0, non2xx = 0, ioErrors = 0, unsent = 0, lastDone = measureFrom, recorded = 0;
         String firstError = null;
         for (Connection c : all) {
+            due += c.due;
             sent += c.sent;
             non2xx += c.non2xx;
             ioErrors += c.ioErrors;
@@ -101,20 +108,48 @@ public class OpenLoop {
         }
         Arrays.sort(latencies);
         // Achieved: answers to the measured requests over the time from the first one due to the last answer.
-        double achieved = recorded / ((lastDone - measureFrom) / 1e9);
+        double achieved = recorded == 0 ? 0 : recorded / ((lastDone - measureFrom) / 1e9);
         long ok = recorded - non2xx;
         System.out.printf(Locale.ROOT, "%s: %d req/s over %d connections for %d s (after %d s unrecorded): achieved %.1f req/s;"
                         + " latency from the intended send time p50 %s, p90 %s, p99 %s, p99.9 %s, max %s ms;"
-                        + " %d sent, %d 2xx, %d other status, %d connection errors, %d unsent%n",
+                        + " %d due, %d sent, %d 2xx, %d other status, %d connection errors, %d unsent%n",
                 url, rate, connections, duration, warmup, achieved, ms(latencies, 0.50), ms(latencies, 0.90),
-                ms(latencies, 0.99), ms(latencies, 0.999), ms(latencies, 1.0), sent, ok, non2xx, ioErrors, unsent);
-        System.out.printf(Locale.ROOT, "rate=%d achieved=%.1f sent=%d ok=%d non2xx=%d io_errors=%d unsent=%d"
+                ms(latencies, 0.99), ms(latencies, 0.999), ms(latencies, 1.0), due, sent, ok, non2xx, ioErrors, unsent);
+        System.out.printf(Locale.ROOT, "rate=%d achieved=%.1f due=%d sent=%d ok=%d non2xx=%d io_errors=%d unsent=%d"
                         + " p50_ms=%s p90_ms=%s p99_ms=%s p999_ms=%s max_ms=%s%n",
-                rate, achieved, sent, ok, non2xx, ioErrors, unsent, ms(latencies, 0.50), ms(latencies, 0.90),
+                rate, achieved, due, sent, ok, non2xx, ioErrors, unsent, ms(latencies, 0.50), ms(latencies, 0.90),
                 ms(latencies, 0.99), ms(latencies, 0.999), ms(latencies, 1.0));
         if (firstError != null) {
             System.err.println("OpenLoop: first error: " + firstError);
         }
+        if (timeline) {
+            printTimeline(all, measureFrom, duration);
+        }
+    }
+
+    private static void printTimeline(Connection[] all, long measureFrom, int seconds) {
+        List<List<Long>> latencies = new ArrayList<>();
+        int[] failed = new int[seconds];
+        for (int i = 0; i < seconds; i++) {
+            latencies.add(new ArrayList<>());
+        }
+        for (Connection c : all) {
+            for (int i = 0; i < c.count; i++) {
+                latencies.get(second(c.intended[i], measureFrom, seconds)).add(c.latencies[i]);
+            }
+            for (int i = 0; i < c.failedCount; i++) {
+                failed[second(c.failedAt[i], measureFrom, seconds)]++;
+            }
+        }
+        for (int i = 0; i < seconds; i++) {
+            long[] sorted = latencies.get(i).stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf(Locale.ROOT, "second %d: %d answered, %d failed, p99 %s ms, max %s ms%n",
+                    i, sorted.length, failed[i], ms(sorted, 0.99), ms(sorted, 1.0));
+        }
+    }
+
+    private static int second(long intended, long measureFrom, int seconds) {
+        return (int) Math.min(seconds - 1, Math.max(0, (intended - measureFrom) / 1_000_000_000L));
     }
 
     private static int positive(String value, String what) {
@@ -177,8 +212,11 @@ public class OpenLoop {
         private final long start, measureFrom, end, giveUp;
         private final byte[] line = new byte[16 * 1024];
         long[] latencies;
+        long[] intended;   // of each recorded latency, for --timeline
         int count;
-        long sent, non2xx, ioErrors, unsent, lastDone;
+        long[] failedAt = new long[16];   // intended send times of the failed requests
+        int failedCount;
+        long due, sent, non2xx, ioErrors, unsent, lastDone;
         String firstError;
         private Socket socket;
         private InputStream in;
@@ -197,6 +235,7 @@ public class OpenLoop {
             this.end = end;
             this.giveUp = giveUp;
             this.latencies = new long[expected];
+            this.intended = new long[expected];
         }
 
         @Override
@@ -209,6 +248,7 @@ public class OpenLoop {
                 long now = System.nanoTime();
                 if (now > giveUp) {
                     if (intended >= measureFrom) {
+                        due++;
                         unsent++;
                     }
                     continue;
@@ -218,6 +258,9 @@ public class OpenLoop {
                     now = System.nanoTime();
                 }
                 boolean measured = intended >= measureFrom;
+                if (measured) {
+                    due++;
+                }
                 try {
                     if (socket == null) {
                         open();
@@ -233,14 +276,16 @@ public class OpenLoop {
                         if (status < 200 || status > 299) {
                             non2xx++;
                             note("status " + status);
+                            failedAt(intended);
                         }
-                        record(done - intended);
+                        record(intended, done - intended);
                         lastDone = done;
                     }
                 } catch (IOException e) {
                     if (measured) {
                         ioErrors++;
                         note(e.toString());
+                        failedAt(intended);
                     }
                     close();
                 }
@@ -254,10 +299,19 @@ public class OpenLoop {
             }
         }
 
-        private void record(long nanos) {
+        private void failedAt(long intendedAt) {
+            if (failedCount == failedAt.length) {
+                failedAt = Arrays.copyOf(failedAt, failedCount * 2);
+            }
+            failedAt[failedCount++] = intendedAt;
+        }
+
+        private void record(long intendedAt, long nanos) {
             if (count == latencies.length) {
                 latencies = Arrays.copyOf(latencies, count * 2);
+                intended = Arrays.copyOf(intended, count * 2);
             }
+            intended[count] = intendedAt;
             latencies[count++] = nanos;
         }
 

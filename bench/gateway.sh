@@ -204,11 +204,11 @@ open_loop() { # url name [POST body] -> "achieved p50 p90 p99 p99.9 max errors";
   "$JAVA_HOME/bin/java" -XX:+UseSerialGC "$root/bench/OpenLoop.java" "$1" "$rate" "$conns" "$open_duration" "$open_warmup" \
     "${post[@]}" -H 'X-Apollo-Env: production' > "$work/open-$2.out" 2> "$work/open-$2.err"
   cut -d' ' -f1 /proc/loadavg >> "$work/open-loads"
-  kv=$(tail -1 "$work/open-$2.out")
+  kv=$(grep '^rate=' "$work/open-$2.out" | tail -1)
   [[ $kv == rate=* ]] || { echo "? ? ? ? ? ? OpenLoop failed (see its stderr above)"; return; }
   get() { echo "$kv" | grep -o "\b$1=[^ ]*" | cut -d= -f2; }
   local failed=$(( $(get non2xx) + $(get io_errors) + $(get unsent) )) errors=none
-  ((failed == 0)) || errors="$failed of $(( $(get sent) + $(get unsent) )): $(get non2xx) not 2xx, $(get io_errors) connection errors, $(get unsent) unsent"
+  ((failed == 0)) || errors="$failed of $(get due): $(get non2xx) not 2xx, $(get io_errors) connection errors, $(get unsent) unsent"
   echo "$(get achieved) $(get p50_ms) $(get p90_ms) $(get p99_ms) $(get p999_ms) $(get max_ms) $errors"
 }
 read -r od_rps od_p50 od_p90 od_p99 od_p999 od_max od_err <<<"$(open_loop "http://$instance/" direct)"
@@ -239,16 +239,16 @@ until_true() { # seconds command... : polls every 100 ms; fails when it gave up
 kill_under_load() { # url name pid recovered-command -> "sent failed max_ms p999_ms recovered_ms"; OpenLoop's output stays in $work/kill-NAME.out
   local ol kv at back='not within 30 s'
   "$JAVA_HOME/bin/java" -XX:+UseSerialGC "$root/bench/OpenLoop.java" "$1" "$rate" "$conns" "$kill_duration" 1 \
-    -H 'X-Apollo-Env: production' > "$work/kill-$2.out" 2> "$work/kill-$2.err" &
+    --timeline -H 'X-Apollo-Env: production' > "$work/kill-$2.out" 2> "$work/kill-$2.err" &
   ol=$!
   sleep 5
   at=$(date +%s%N); kill -9 "$3"
   until_true 30 "$4" && back=$(( ($(date +%s%N) - at) / 1000000 ))
   wait "$ol" || true
-  kv=$(tail -1 "$work/kill-$2.out")
+  kv=$(grep '^rate=' "$work/kill-$2.out" | tail -1)
   [[ $kv == rate=* ]] || { echo "? ? ? ? $back"; return; }
   get() { echo "$kv" | grep -o "\b$1=[^ ]*" | cut -d= -f2; }
-  echo "$(( $(get sent) + $(get unsent) )) $(( $(get non2xx) + $(get io_errors) + $(get unsent) )) $(get max_ms) $(get p999_ms) $back"
+  echo "$(get due) $(( $(get non2xx) + $(get io_errors) + $(get unsent) )) $(get max_ms) $(get p999_ms) $back"
 }
 gateway_json() { api "$ehome" /v1/gateway; }
 restarts0=$(gateway_json | jq .restarts)
@@ -266,6 +266,7 @@ apollo "$ehome" scale web-service -n 2 >/dev/null
 until_true 60 two_healthy || echo "gateway.sh: web-service did not get 2 healthy instances" >&2
 killed_instance=$(healthy_addresses | grep -vx "$instance" | head -1)
 read -r ki_sent ki_failed ki_max ki_p999 ki_back <<<"$(kill_under_load "http://$gateway/" instance "$(listener_pid "$killed_instance")" instance_replaced)"
+per_second() { grep '^second ' "$work/kill-$1.out" | awk '{ printf "%s%s/%s", (NR > 1 ? ", " : ""), $11, $5 }'; }   # "max ms/failed" of each second
 for out in "$work"/kill-*.err; do [ -s "$out" ] && { echo "== $out"; cat "$out"; } >&2; done
 
 status() { api "$nhome" /v1/gateway; }   # the nginx gateway's view: reloads, appliedRoutesVersion, lastApplyMs
@@ -380,6 +381,9 @@ more restart; for the instance, two healthy instances of web-service, neither th
 | --- | --- | --- | --- | --- |
 | one of the embedded gateway's two processes | $kg_failed of $kg_sent | $kg_max | $kg_p999 | $kg_back |
 | one of two web-service instances (the newer one) | $ki_failed of $ki_sent | $ki_max | $ki_p999 | $ki_back |
+
+Each second of the measured part, by intended send time, the longest latency in ms / failed requests: gateway process killed
+$(per_second gateway); instance killed $(per_second instance).
 
 Peak RSS (VmHWM) after the wrk runs: $rss_line (each worker's figure includes pages it shares with the master).
 
