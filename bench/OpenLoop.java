@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * WARMUP_S (default 0) seconds at the same rate come first and are not recorded: they warm this JVM's
  * own JIT as much as the target. Prints a line for people, then one of key=value for scripts:
  * rate achieved due sent ok non2xx io_errors unsent p50_ms p90_ms p99_ms p999_ms max_ms (due: the requests of the
- * measured part, whether sent or not; sent: written to a connection).
+ * measured part, whether sent or not; sent: written to a connection) late_p50_ms late_p99_ms (how late this generator's
+ * threads woke for requests due on an idle connection: its own share of the latencies, on a busy machine).
  * A connection that fails (reset, closed, 10 s without an answer) counts an io_error and is opened
  * again for its next request; an answer other than 2xx counts non2xx (its latency is recorded too).
  * Requests still unsent DURATION_S after the end (a target far behind) are given up and count unsent.
@@ -107,18 +108,21 @@ public class OpenLoop {
             at += c.count;
         }
         Arrays.sort(latencies);
+        // The generator's own share: how late its threads woke for requests due on idle connections (a busy machine).
+        long[] late = Arrays.stream(all).flatMapToLong(c -> Arrays.stream(c.late, 0, c.lateCount)).sorted().toArray();
         // Achieved: answers to the measured requests over the time from the first one due to the last answer.
         double achieved = recorded == 0 ? 0 : recorded / ((lastDone - measureFrom) / 1e9);
         long ok = recorded - non2xx;
         System.out.printf(Locale.ROOT, "%s: %d req/s over %d connections for %d s (after %d s unrecorded): achieved %.1f req/s;"
                         + " latency from the intended send time p50 %s, p90 %s, p99 %s, p99.9 %s, max %s ms;"
-                        + " %d due, %d sent, %d 2xx, %d other status, %d connection errors, %d unsent%n",
+                        + " %d due, %d sent, %d 2xx, %d other status, %d connection errors, %d unsent;"
+                        + " this generator woke late by p50 %s, p99 %s ms%n",
                 url, rate, connections, duration, warmup, achieved, ms(latencies, 0.50), ms(latencies, 0.90),
-                ms(latencies, 0.99), ms(latencies, 0.999), ms(latencies, 1.0), due, sent, ok, non2xx, ioErrors, unsent);
+                ms(latencies, 0.99), ms(latencies, 0.999), ms(latencies, 1.0), due, sent, ok, non2xx, ioErrors, unsent, ms(late, 0.5), ms(late, 0.99));
         System.out.printf(Locale.ROOT, "rate=%d achieved=%.1f due=%d sent=%d ok=%d non2xx=%d io_errors=%d unsent=%d"
-                        + " p50_ms=%s p90_ms=%s p99_ms=%s p999_ms=%s max_ms=%s%n",
+                        + " p50_ms=%s p90_ms=%s p99_ms=%s p999_ms=%s max_ms=%s late_p50_ms=%s late_p99_ms=%s%n",
                 rate, achieved, due, sent, ok, non2xx, ioErrors, unsent, ms(latencies, 0.50), ms(latencies, 0.90),
-                ms(latencies, 0.99), ms(latencies, 0.999), ms(latencies, 1.0));
+                ms(latencies, 0.99), ms(latencies, 0.999), ms(latencies, 1.0), ms(late, 0.5), ms(late, 0.99));
         if (firstError != null) {
             System.err.println("OpenLoop: first error: " + firstError);
         }
@@ -214,6 +218,8 @@ public class OpenLoop {
         long[] latencies;
         long[] intended;   // of each recorded latency, for --timeline
         int count;
+        long[] late = new long[1024];   // how late this thread woke for a request due while its connection was idle
+        int lateCount;
         long[] failedAt = new long[16];   // intended send times of the failed requests
         int failedCount;
         long due, sent, non2xx, ioErrors, unsent, lastDone;
@@ -253,6 +259,7 @@ public class OpenLoop {
                     }
                     continue;
                 }
+                boolean idle = now < intended;
                 while (now < intended) {
                     LockSupport.parkNanos(intended - now);
                     now = System.nanoTime();
@@ -260,6 +267,9 @@ public class OpenLoop {
                 boolean measured = intended >= measureFrom;
                 if (measured) {
                     due++;
+                    if (idle) {
+                        wokeLate(now - intended);
+                    }
                 }
                 try {
                     if (socket == null) {
@@ -297,6 +307,13 @@ public class OpenLoop {
             if (firstError == null) {
                 firstError = error;
             }
+        }
+
+        private void wokeLate(long nanos) {
+            if (lateCount == late.length) {
+                late = Arrays.copyOf(late, lateCount * 2);
+            }
+            late[lateCount++] = nanos;
         }
 
         private void failedAt(long intendedAt) {

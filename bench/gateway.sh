@@ -197,7 +197,7 @@ rss_line="embedded gateway JVM $(hwm "$gpid") MiB; nginx gateway: master $(hwm "
 # after OPEN_WARMUP seconds of the same load, unrecorded (every target is warm from its wrk runs above already).
 rate=${RATE:-5000}; open_duration=${OPEN_DURATION:-15}; open_warmup=${OPEN_WARMUP:-5}
 : > "$work/open-loads"
-open_loop() { # url name [POST body] -> "achieved p50 p90 p99 p99.9 max errors"; OpenLoop's output stays in $work/open-NAME.out
+open_loop() { # url name [POST body] -> "achieved p50 p90 p99 p99.9 max generator-late-p99 errors"; OpenLoop's output stays in $work/open-NAME.out
   local post=() kv
   [ -n "${3:-}" ] && post=(--post "$3")
   cut -d' ' -f1 /proc/loadavg >> "$work/open-loads"
@@ -205,23 +205,23 @@ open_loop() { # url name [POST body] -> "achieved p50 p90 p99 p99.9 max errors";
     "${post[@]}" -H 'X-Apollo-Env: production' > "$work/open-$2.out" 2> "$work/open-$2.err"
   cut -d' ' -f1 /proc/loadavg >> "$work/open-loads"
   kv=$(grep '^rate=' "$work/open-$2.out" | tail -1)
-  [[ $kv == rate=* ]] || { echo "? ? ? ? ? ? OpenLoop failed (see its stderr above)"; return; }
+  [[ $kv == rate=* ]] || { echo "? ? ? ? ? ? ? OpenLoop failed (see its stderr above)"; return; }
   get() { echo "$kv" | grep -o "\b$1=[^ ]*" | cut -d= -f2; }
   local failed=$(( $(get non2xx) + $(get io_errors) + $(get unsent) )) errors=none
   ((failed == 0)) || errors="$failed of $(get due): $(get non2xx) not 2xx, $(get io_errors) connection errors, $(get unsent) unsent"
-  echo "$(get achieved) $(get p50_ms) $(get p90_ms) $(get p99_ms) $(get p999_ms) $(get max_ms) $errors"
+  echo "$(get achieved) $(get p50_ms) $(get p90_ms) $(get p99_ms) $(get p999_ms) $(get max_ms) $(get late_p99_ms) $errors"
 }
-read -r od_rps od_p50 od_p90 od_p99 od_p999 od_max od_err <<<"$(open_loop "http://$instance/" direct)"
-read -r og_rps og_p50 og_p90 og_p99 og_p999 og_max og_err <<<"$(open_loop "http://$gateway/" embedded)"
-read -r on_rps on_p50 on_p90 on_p99 on_p999 on_max on_err <<<"$(open_loop "http://127.0.0.1:$nport/" by-hand)"
-read -r od2_rps od2_p50 od2_p90 od2_p99 od2_p999 od2_max od2_err <<<"$(open_loop "http://$ninstance/" direct2)"
-read -r oa_rps oa_p50 oa_p90 oa_p99 oa_p999 oa_max oa_err <<<"$(open_loop "http://$ngateway/" nginx-gateway)"
+read -r od_rps od_p50 od_p90 od_p99 od_p999 od_max od_late od_err <<<"$(open_loop "http://$instance/" direct)"
+read -r og_rps og_p50 og_p90 og_p99 og_p999 og_max og_late og_err <<<"$(open_loop "http://$gateway/" embedded)"
+read -r on_rps on_p50 on_p90 on_p99 on_p999 on_max on_late on_err <<<"$(open_loop "http://127.0.0.1:$nport/" by-hand)"
+read -r od2_rps od2_p50 od2_p90 od2_p99 od2_p999 od2_max od2_late od2_err <<<"$(open_loop "http://$ninstance/" direct2)"
+read -r oa_rps oa_p50 oa_p90 oa_p99 oa_p999 oa_max oa_late oa_err <<<"$(open_loop "http://$ngateway/" nginx-gateway)"
 body='["bench"]'
-read -r ord_rps ord_p50 ord_p90 ord_p99 ord_p999 ord_max ord_err <<<"$(open_loop "http://$rinstance/sayHello" rpc-direct "$body")"
-read -r org_rps org_p50 org_p90 org_p99 org_p999 org_max org_err <<<"$(open_loop "http://$rgateway/rpc-service/sayHello" rpc-embedded "$body")"
-read -r orn_rps orn_p50 orn_p90 orn_p99 orn_p999 orn_max orn_err <<<"$(open_loop "http://127.0.0.1:$nport/rpc-service/sayHello" rpc-by-hand "$body")"
-read -r ord2_rps ord2_p50 ord2_p90 ord2_p99 ord2_p999 ord2_max ord2_err <<<"$(open_loop "http://$nrinstance/sayHello" rpc-direct2 "$body")"
-read -r ora_rps ora_p50 ora_p90 ora_p99 ora_p999 ora_max ora_err <<<"$(open_loop "http://$nrgateway/rpc-service/sayHello" rpc-nginx-gateway "$body")"
+read -r ord_rps ord_p50 ord_p90 ord_p99 ord_p999 ord_max ord_late ord_err <<<"$(open_loop "http://$rinstance/sayHello" rpc-direct "$body")"
+read -r org_rps org_p50 org_p90 org_p99 org_p999 org_max org_late org_err <<<"$(open_loop "http://$rgateway/rpc-service/sayHello" rpc-embedded "$body")"
+read -r orn_rps orn_p50 orn_p90 orn_p99 orn_p999 orn_max orn_late orn_err <<<"$(open_loop "http://127.0.0.1:$nport/rpc-service/sayHello" rpc-by-hand "$body")"
+read -r ord2_rps ord2_p50 ord2_p90 ord2_p99 ord2_p999 ord2_max ord2_late ord2_err <<<"$(open_loop "http://$nrinstance/sayHello" rpc-direct2 "$body")"
+read -r ora_rps ora_p50 ora_p90 ora_p99 ora_p999 ora_max ora_late ora_err <<<"$(open_loop "http://$nrgateway/rpc-service/sayHello" rpc-nginx-gateway "$body")"
 open_load_range=$(sort -n "$work/open-loads" | sed -n '1p;$p' | xargs | sed 's/ / to /')
 # The rate against the slowest target of the closed-loop runs above: below about half of it, every target has room.
 lowest_rps=$(printf '%s\n' "$d_rps" "$g_rps" "$n_rps" "$d2_rps" "$a_rps" "$rd_rps" "$rg_rps" "$rn_rps" "$rd2_rps" "$ra_rps" | sort -g | head -1)
@@ -353,19 +353,21 @@ each target can do with $conns connections, where queueing is most of the latenc
 steady ordinary load. The rate is fixed, not derived from the run, so that runs and rows compare: $rate req/s is
 $(ratio "$rate" "$lowest_rps") of the slowest wrk figure of this run ($lowest_rps req/s), below saturation for all eight targets.
 Same order as the wrk runs, right after them; load average (1 min) during these runs: $open_load_range. Latency in ms.
+Generator late: how late the generator's own threads woke for requests due on an idle connection (its share of every latency
+on these shared cores: the part a row's figures cannot tell from the target's).
 
-| open loop, $rate req/s | achieved req/s | p50 | p90 | p99 | p99.9 | max | failed |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-| web: instance directly | $od_rps | $od_p50 | $od_p90 | $od_p99 | $od_p999 | $od_max | $od_err |
-| web: Apollo embedded gateway | $og_rps | $og_p50 | $og_p90 | $og_p99 | $og_p999 | $og_max | $og_err |
-| web: nginx by hand, keep-alive upstream | $on_rps | $on_p50 | $on_p90 | $on_p99 | $on_p999 | $on_max | $on_err |
-| web: the nginx gateway's instance directly | $od2_rps | $od2_p50 | $od2_p90 | $od2_p99 | $od2_p999 | $od2_max | $od2_err |
-| web: Apollo nginx gateway | $oa_rps | $oa_p50 | $oa_p90 | $oa_p99 | $oa_p999 | $oa_max | $oa_err |
-| RPC: instance directly | $ord_rps | $ord_p50 | $ord_p90 | $ord_p99 | $ord_p999 | $ord_max | $ord_err |
-| RPC: Apollo embedded gateway | $org_rps | $org_p50 | $org_p90 | $org_p99 | $org_p999 | $org_max | $org_err |
-| RPC: nginx by hand, keep-alive upstream | $orn_rps | $orn_p50 | $orn_p90 | $orn_p99 | $orn_p999 | $orn_max | $orn_err |
-| RPC: the nginx gateway's instance directly | $ord2_rps | $ord2_p50 | $ord2_p90 | $ord2_p99 | $ord2_p999 | $ord2_max | $ord2_err |
-| RPC: Apollo nginx gateway | $ora_rps | $ora_p50 | $ora_p90 | $ora_p99 | $ora_p999 | $ora_max | $ora_err |
+| open loop, $rate req/s | achieved req/s | p50 | p90 | p99 | p99.9 | max | generator late, p99 | failed |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| web: instance directly | $od_rps | $od_p50 | $od_p90 | $od_p99 | $od_p999 | $od_max | $od_late | $od_err |
+| web: Apollo embedded gateway | $og_rps | $og_p50 | $og_p90 | $og_p99 | $og_p999 | $og_max | $og_late | $og_err |
+| web: nginx by hand, keep-alive upstream | $on_rps | $on_p50 | $on_p90 | $on_p99 | $on_p999 | $on_max | $on_late | $on_err |
+| web: the nginx gateway's instance directly | $od2_rps | $od2_p50 | $od2_p90 | $od2_p99 | $od2_p999 | $od2_max | $od2_late | $od2_err |
+| web: Apollo nginx gateway | $oa_rps | $oa_p50 | $oa_p90 | $oa_p99 | $oa_p999 | $oa_max | $oa_late | $oa_err |
+| RPC: instance directly | $ord_rps | $ord_p50 | $ord_p90 | $ord_p99 | $ord_p999 | $ord_max | $ord_late | $ord_err |
+| RPC: Apollo embedded gateway | $org_rps | $org_p50 | $org_p90 | $org_p99 | $org_p999 | $org_max | $org_late | $org_err |
+| RPC: nginx by hand, keep-alive upstream | $orn_rps | $orn_p50 | $orn_p90 | $orn_p99 | $orn_p999 | $orn_max | $orn_late | $orn_err |
+| RPC: the nginx gateway's instance directly | $ord2_rps | $ord2_p50 | $ord2_p90 | $ord2_p99 | $ord2_p999 | $ord2_max | $ord2_late | $ord2_err |
+| RPC: Apollo nginx gateway | $ora_rps | $ora_p50 | $ora_p90 | $ora_p99 | $ora_p999 | $ora_max | $ora_late | $ora_err |
 
 p99 at $rate req/s, embedded/nginx by hand: web $(ratio "$og_p99" "$on_p99"), RPC $(ratio "$org_p99" "$orn_p99"); Apollo nginx/nginx by hand: web $(ratio "$oa_p99" "$on_p99"), RPC $(ratio "$ora_p99" "$orn_p99").
 (Debian's wrk 4.1 is not quite blind to stalls either: before printing, it back-fills latencies longer than its mean interval per
