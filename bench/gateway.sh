@@ -230,7 +230,8 @@ for out in "$work"/open-*.err; do [ -s "$out" ] && { echo "== $out"; cat "$out";
 # kill -9 under load, with the same open loop at $rate req/s through the embedded gateway, KILL_DURATION seconds measured
 # after 1 s unrecorded; the kill lands about 3 s into the measured part (OpenLoop compiles and connects first, ~1-2 s).
 # (a) one of the gateway's two processes: the other serves while the control plane starts a replacement;
-# (b) one of two web-service instances (scaled from 1 to 2 first; the new one is killed, after the same warm-up).
+# (b) one of two web-service instances (scaled from 1 to 2 first, and the pair warmed up with wrk through the gateway as the
+# wrk rows were, for WARMUP; then the new one is killed).
 kill_duration=${KILL_DURATION:-10}
 until_true() { # seconds command... : polls every 100 ms; fails when it gave up
   local deadline=$((SECONDS + $1)); shift
@@ -264,6 +265,7 @@ instance_replaced() { [ "$(healthy_addresses | grep -cvx "$killed_instance")" -g
 read -r kg_sent kg_failed kg_max kg_p999 kg_back <<<"$(kill_under_load "http://$gateway/" gateway "$(field pid < "$ehome/gateway.json")" gateway_recovered)"
 apollo "$ehome" scale web-service -n 2 >/dev/null
 until_true 60 two_healthy || echo "gateway.sh: web-service did not get 2 healthy instances" >&2
+warm_up "http://$gateway/" two-instances ""   # the new instance is cold: its JIT, not the kill, would make the stall
 killed_instance=$(healthy_addresses | grep -vx "$instance" | head -1)
 read -r ki_sent ki_failed ki_max ki_p999 ki_back <<<"$(kill_under_load "http://$gateway/" instance "$(listener_pid "$killed_instance")" instance_replaced)"
 per_second() { grep '^second ' "$work/kill-$1.out" | awk '{ printf "%s%s/%s", (NR > 1 ? ", " : ""), $11, $5 }'; }   # "max ms/failed" of each second
@@ -382,7 +384,7 @@ more restart; for the instance, two healthy instances of web-service, neither th
 | kill -9 under load | failed | max ms | p99.9 ms | ms from the kill until recovered |
 | --- | --- | --- | --- | --- |
 | one of the embedded gateway's two processes | $kg_failed of $kg_sent | $kg_max | $kg_p999 | $kg_back |
-| one of two web-service instances (the newer one) | $ki_failed of $ki_sent | $ki_max | $ki_p999 | $ki_back |
+| one of two web-service instances (the newer one, after a warm-up of both with wrk through the gateway for $warmup) | $ki_failed of $ki_sent | $ki_max | $ki_p999 | $ki_back |
 
 Each second of the measured part, by intended send time, the longest latency in ms / failed requests: gateway process killed
 $(per_second gateway); instance killed $(per_second instance).
