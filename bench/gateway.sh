@@ -353,7 +353,9 @@ time, so a stall of the target counts against every request due during it; a con
 while its connection waits for an answer goes right after that answer, late). wrk above measures at saturation, the most
 each target can do with $conns connections, where queueing is most of the latency; these rows measure what a client sees at a
 steady ordinary load. The rate is fixed, not derived from the run, so that runs and rows compare: $rate req/s is
-$(ratio "$rate" "$lowest_rps") of the slowest wrk figure of this run ($lowest_rps req/s), below saturation for all eight targets.
+$(ratio "$rate" "$lowest_rps") of the slowest wrk figure of this run ($lowest_rps req/s), $(awk -v r="$rate" -v l="$lowest_rps" 'BEGIN {
+  if (l + 0 > 0 && r <= l / 2) print "at most half of what any of the eight targets did saturated: below saturation for all"
+  else print "MORE than half of what the slowest target did saturated: that row is near saturation, lower RATE" }').
 Same order as the wrk runs, right after them; load average (1 min) during these runs: $open_load_range. Latency in ms.
 Generator late: how late the generator's own threads woke for requests due on an idle connection (its share of every latency
 on these shared cores: the part a row's figures cannot tell from the target's).
