@@ -347,6 +347,7 @@ The nginx gateway's own RPC instance directly: $rd2_rps req/s, p50 $rd2_p50, p99
 Proxy CPU per request, embedded/nginx by hand: web $(ratio "$g_cpu" "$n_cpu"), RPC $(ratio "$rg_cpu" "$rn_cpu").
 Proxy CPU µs/req in each 5 s of the warm-up (a JVM's JIT at work): web embedded $(warm_curve embedded); nginx by hand
 $(warm_curve by-hand); Apollo nginx $(warm_curve nginx-gateway). RPC embedded $(warm_curve rpc-embedded); nginx by hand $(warm_curve rpc-by-hand).
+
 Open loop: $rate req/s, spread over $conns keep-alive connections, for ${open_duration} s after ${open_warmup} s of the same load unrecorded
 (bench/OpenLoop.java, a small wrk2: requests go out on a fixed schedule and each latency counts from the request's intended send
 time, so a stall of the target counts against every request due during it; a connection does not pipeline, so a request due
