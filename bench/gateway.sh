@@ -8,10 +8,12 @@
 # nginx workers, over the measured run, divided by its requests) and of the instance: a figure that
 # other load on the cores moves far less than req/s. Then, for both gateway modes, route propagation
 # (API change -> first request that sees it) and rollback switch time, and for the nginx mode what
-# its reloads cost (from its server.log) and how many there were. Writes a section of
+# its reloads cost (from its server.log) and how many there were. After the wrk runs, the same eight targets at a fixed
+# rate below saturation with an open-loop generator (bench/OpenLoop.java): p50 to max that wrk's closed loop hides. Writes a section of
 # docs/BENCHMARKS.md. Loopback only; every run is bounded.
 # Knobs: THREADS (2), CONNS (32), DURATION (15s), WARMUP (30s, in seconds: the same wrk before every measured run, in
 # 5 s slices whose proxy CPU per request is reported: the embedded gateway's JIT needs it), ROUNDS (20 propagation rounds per mode),
+# RATE (5000 req/s), OPEN_DURATION (15, seconds), OPEN_WARMUP (5, seconds): the open-loop rows (bench/OpenLoop.java) after the wrk ones,
 # KEEP=1 (leave the data dirs, logs and wrk/Propagation outputs in the work dir, for a closer look).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
+command -v jq >/dev/null || missing+=(jq)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if ((${#missing[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -188,6 +191,86 @@ npid=$(field pid < "$nhome/gateway.json")
 workers=$(ps -o pid= --ppid "$npid" | xargs)
 rss_line="embedded gateway JVM $(hwm "$gpid") MiB; nginx gateway: master $(hwm "$npid") MiB, workers $(for w in $workers; do printf '%s ' "$(hwm "$w")"; done | sed 's/ $//; s/ /, /g') MiB"
 
+# Open loop: latency at a fixed request rate below saturation, from bench/OpenLoop.java (wrk2's method: requests on a
+# schedule, each latency from its intended send time, so a stall counts against every request due during it; wrk's
+# closed loop measures at saturation, where queueing is the point). The same eight targets in the same order, each
+# after OPEN_WARMUP seconds of the same load, unrecorded (every target is warm from its wrk runs above already).
+rate=${RATE:-5000}; open_duration=${OPEN_DURATION:-15}; open_warmup=${OPEN_WARMUP:-5}
+: > "$work/open-loads"
+open_loop() { # url name [POST body] -> "achieved p50 p90 p99 p99.9 max generator-late-p99 errors"; OpenLoop's output stays in $work/open-NAME.out
+  local post=() kv
+  [ -n "${3:-}" ] && post=(--post "$3")
+  cut -d' ' -f1 /proc/loadavg >> "$work/open-loads"
+  "$JAVA_HOME/bin/java" -XX:+UseSerialGC "$root/bench/OpenLoop.java" "$1" "$rate" "$conns" "$open_duration" "$open_warmup" \
+    "${post[@]}" -H 'X-Apollo-Env: production' > "$work/open-$2.out" 2> "$work/open-$2.err"
+  cut -d' ' -f1 /proc/loadavg >> "$work/open-loads"
+  kv=$(grep '^rate=' "$work/open-$2.out" | tail -1)
+  [[ $kv == rate=* ]] || { echo "? ? ? ? ? ? ? OpenLoop failed (see its stderr above)"; return; }
+  get() { echo "$kv" | grep -o "\b$1=[^ ]*" | cut -d= -f2; }
+  local failed=$(( $(get non2xx) + $(get io_errors) + $(get unsent) )) errors=none
+  ((failed == 0)) || errors="$failed of $(get due): $(get non2xx) not 2xx, $(get io_errors) connection errors, $(get unsent) unsent"
+  echo "$(get achieved) $(get p50_ms) $(get p90_ms) $(get p99_ms) $(get p999_ms) $(get max_ms) $(get late_p99_ms) $errors"
+}
+read -r od_rps od_p50 od_p90 od_p99 od_p999 od_max od_late od_err <<<"$(open_loop "http://$instance/" direct)"
+read -r og_rps og_p50 og_p90 og_p99 og_p999 og_max og_late og_err <<<"$(open_loop "http://$gateway/" embedded)"
+read -r on_rps on_p50 on_p90 on_p99 on_p999 on_max on_late on_err <<<"$(open_loop "http://127.0.0.1:$nport/" by-hand)"
+read -r od2_rps od2_p50 od2_p90 od2_p99 od2_p999 od2_max od2_late od2_err <<<"$(open_loop "http://$ninstance/" direct2)"
+read -r oa_rps oa_p50 oa_p90 oa_p99 oa_p999 oa_max oa_late oa_err <<<"$(open_loop "http://$ngateway/" nginx-gateway)"
+body='["bench"]'
+read -r ord_rps ord_p50 ord_p90 ord_p99 ord_p999 ord_max ord_late ord_err <<<"$(open_loop "http://$rinstance/sayHello" rpc-direct "$body")"
+read -r org_rps org_p50 org_p90 org_p99 org_p999 org_max org_late org_err <<<"$(open_loop "http://$rgateway/rpc-service/sayHello" rpc-embedded "$body")"
+read -r orn_rps orn_p50 orn_p90 orn_p99 orn_p999 orn_max orn_late orn_err <<<"$(open_loop "http://127.0.0.1:$nport/rpc-service/sayHello" rpc-by-hand "$body")"
+read -r ord2_rps ord2_p50 ord2_p90 ord2_p99 ord2_p999 ord2_max ord2_late ord2_err <<<"$(open_loop "http://$nrinstance/sayHello" rpc-direct2 "$body")"
+read -r ora_rps ora_p50 ora_p90 ora_p99 ora_p999 ora_max ora_late ora_err <<<"$(open_loop "http://$nrgateway/rpc-service/sayHello" rpc-nginx-gateway "$body")"
+open_load_range=$(sort -n "$work/open-loads" | sed -n '1p;$p' | xargs | sed 's/ / to /')
+# The rate against the slowest target of the closed-loop runs above: below about half of it, every target has room.
+lowest_rps=$(printf '%s\n' "$d_rps" "$g_rps" "$n_rps" "$d2_rps" "$a_rps" "$rd_rps" "$rg_rps" "$rn_rps" "$rd2_rps" "$ra_rps" | sort -g | head -1)
+for out in "$work"/open-*.err; do [ -s "$out" ] && { echo "== $out"; cat "$out"; } >&2; done
+
+# kill -9 under load, with the same open loop at $rate req/s through the embedded gateway, KILL_DURATION seconds measured
+# after 1 s unrecorded; the kill lands about 3 s into the measured part (OpenLoop compiles and connects first, ~1-2 s).
+# (a) one of the gateway's two processes: the other serves while the control plane starts a replacement;
+# (b) one of two web-service instances (scaled from 1 to 2 first, and the pair warmed up with wrk through the gateway as the
+# wrk rows were, for WARMUP; then the new one is killed).
+kill_duration=${KILL_DURATION:-10}
+until_true() { # seconds command... : polls every 100 ms; fails when it gave up
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do ((SECONDS < deadline)) || return 1; sleep 0.1; done
+}
+kill_under_load() { # url name pid recovered-command -> "sent failed max_ms p999_ms recovered_ms"; OpenLoop's output stays in $work/kill-NAME.out
+  local ol kv at back='not within 30 s'
+  "$JAVA_HOME/bin/java" -XX:+UseSerialGC "$root/bench/OpenLoop.java" "$1" "$rate" "$conns" "$kill_duration" 1 \
+    --timeline -H 'X-Apollo-Env: production' > "$work/kill-$2.out" 2> "$work/kill-$2.err" &
+  ol=$!
+  sleep 5
+  at=$(date +%s%N); kill -9 "$3"
+  until_true 30 "$4" && back=$(( ($(date +%s%N) - at) / 1000000 ))
+  wait "$ol" || true
+  kv=$(grep '^rate=' "$work/kill-$2.out" | tail -1)
+  [[ $kv == rate=* ]] || { echo "? ? ? ? $back"; return; }
+  get() { echo "$kv" | grep -o "\b$1=[^ ]*" | cut -d= -f2; }
+  echo "$(get due) $(( $(get non2xx) + $(get io_errors) + $(get unsent) )) $(get max_ms) $(get p999_ms) $back"
+}
+gateway_json() { api "$ehome" /v1/gateway; }
+restarts0=$(gateway_json | jq .restarts)
+gateway_recovered() { # serving again with two live processes, one more restart than before the kill
+  local g pid; g=$(gateway_json) || return 1
+  [ "$(echo "$g" | jq -r .state)" = serving ] && [ "$(echo "$g" | jq .restarts)" -gt "$restarts0" ] || return 1
+  for pid in $(echo "$g" | jq '.pids[]'); do kill -0 "$pid" 2>/dev/null || return 1; done
+  [ "$(echo "$g" | jq '.pids | length')" = 2 ]
+}
+healthy_addresses() { api "$ehome" /v1/environments/production/services/web-service | jq -r '.instances[] | select(.health == "healthy") | .address'; }
+two_healthy() { [ "$(healthy_addresses | wc -l)" -ge 2 ]; }
+instance_replaced() { [ "$(healthy_addresses | grep -cvx "$killed_instance")" -ge 2 ]; }   # two healthy, neither the killed one
+read -r kg_sent kg_failed kg_max kg_p999 kg_back <<<"$(kill_under_load "http://$gateway/" gateway "$(field pid < "$ehome/gateway.json")" gateway_recovered)"
+apollo "$ehome" scale web-service -n 2 >/dev/null
+until_true 60 two_healthy || echo "gateway.sh: web-service did not get 2 healthy instances" >&2
+warm_up "http://$gateway/" two-instances ""   # the new instance is cold: its JIT, not the kill, would make the stall
+killed_instance=$(healthy_addresses | grep -vx "$instance" | head -1)
+read -r ki_sent ki_failed ki_max ki_p999 ki_back <<<"$(kill_under_load "http://$gateway/" instance "$(listener_pid "$killed_instance")" instance_replaced)"
+per_second() { grep '^second ' "$work/kill-$1.out" | awk '{ printf "%s%s/%s", (NR > 1 ? ", " : ""), $11, $5 }'; }   # "max ms/failed" of each second
+for out in "$work"/kill-*.err; do [ -s "$out" ] && { echo "== $out"; cat "$out"; } >&2; done
+
 status() { api "$nhome" /v1/gateway; }   # the nginx gateway's view: reloads, appliedRoutesVersion, lastApplyMs
 propagate() { # data-dir -> Propagation.java output
   apollo "$1" artifact-deploy web-service:2.0.0 -n 1 >/dev/null   # 1.0.0 stays warm as the previous release: rollback is a switch
@@ -264,6 +347,51 @@ The nginx gateway's own RPC instance directly: $rd2_rps req/s, p50 $rd2_p50, p99
 Proxy CPU per request, embedded/nginx by hand: web $(ratio "$g_cpu" "$n_cpu"), RPC $(ratio "$rg_cpu" "$rn_cpu").
 Proxy CPU µs/req in each 5 s of the warm-up (a JVM's JIT at work): web embedded $(warm_curve embedded); nginx by hand
 $(warm_curve by-hand); Apollo nginx $(warm_curve nginx-gateway). RPC embedded $(warm_curve rpc-embedded); nginx by hand $(warm_curve rpc-by-hand).
+
+Open loop: $rate req/s, spread over $conns keep-alive connections, for ${open_duration} s after ${open_warmup} s of the same load unrecorded
+(bench/OpenLoop.java, a small wrk2: requests go out on a fixed schedule and each latency counts from the request's intended send
+time, so a stall of the target counts against every request due during it; a connection does not pipeline, so a request due
+while its connection waits for an answer goes right after that answer, late). wrk above measures at saturation, the most
+each target can do with $conns connections, where queueing is most of the latency; these rows measure what a client sees at a
+steady ordinary load. The rate is fixed, not derived from the run, so that runs and rows compare: $rate req/s is
+$(ratio "$rate" "$lowest_rps") of the slowest wrk figure of this run ($lowest_rps req/s), $(awk -v r="$rate" -v l="$lowest_rps" 'BEGIN {
+  if (l + 0 > 0 && r <= l / 2) print "at most half of what any of the eight targets did saturated: below saturation for all"
+  else print "MORE than half of what the slowest target did saturated: that row is near saturation, lower RATE" }').
+Same order as the wrk runs, right after them; load average (1 min) during these runs: $open_load_range. Latency in ms.
+Generator late: how late the generator's own threads woke for requests due on an idle connection (its share of every latency
+on these shared cores: the part a row's figures cannot tell from the target's).
+
+| open loop, $rate req/s | achieved req/s | p50 | p90 | p99 | p99.9 | max | generator late, p99 | failed |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| web: instance directly | $od_rps | $od_p50 | $od_p90 | $od_p99 | $od_p999 | $od_max | $od_late | $od_err |
+| web: Apollo embedded gateway | $og_rps | $og_p50 | $og_p90 | $og_p99 | $og_p999 | $og_max | $og_late | $og_err |
+| web: nginx by hand, keep-alive upstream | $on_rps | $on_p50 | $on_p90 | $on_p99 | $on_p999 | $on_max | $on_late | $on_err |
+| web: the nginx gateway's instance directly | $od2_rps | $od2_p50 | $od2_p90 | $od2_p99 | $od2_p999 | $od2_max | $od2_late | $od2_err |
+| web: Apollo nginx gateway | $oa_rps | $oa_p50 | $oa_p90 | $oa_p99 | $oa_p999 | $oa_max | $oa_late | $oa_err |
+| RPC: instance directly | $ord_rps | $ord_p50 | $ord_p90 | $ord_p99 | $ord_p999 | $ord_max | $ord_late | $ord_err |
+| RPC: Apollo embedded gateway | $org_rps | $org_p50 | $org_p90 | $org_p99 | $org_p999 | $org_max | $org_late | $org_err |
+| RPC: nginx by hand, keep-alive upstream | $orn_rps | $orn_p50 | $orn_p90 | $orn_p99 | $orn_p999 | $orn_max | $orn_late | $orn_err |
+| RPC: the nginx gateway's instance directly | $ord2_rps | $ord2_p50 | $ord2_p90 | $ord2_p99 | $ord2_p999 | $ord2_max | $ord2_late | $ord2_err |
+| RPC: Apollo nginx gateway | $ora_rps | $ora_p50 | $ora_p90 | $ora_p99 | $ora_p999 | $ora_max | $ora_late | $ora_err |
+
+p99 at $rate req/s, embedded/nginx by hand: web $(ratio "$og_p99" "$on_p99"), RPC $(ratio "$org_p99" "$orn_p99"); Apollo nginx/nginx by hand: web $(ratio "$oa_p99" "$on_p99"), RPC $(ratio "$ora_p99" "$orn_p99").
+(Debian's wrk 4.1 is not quite blind to stalls either: before printing, it back-fills latencies longer than its mean interval per
+connection, its \`stats_correct\`; but it still measures at saturation.)
+
+kill -9 under load: the same open loop, $rate req/s over $conns connections through the embedded gateway (web), ${kill_duration} s
+measured after 1 s unrecorded, with a kill -9 about 3 s into the measured part. Failed: connection errors and answers other than
+2xx, of the requests due in the measured part. Max: the longest latency from a request's intended send time, failed ones aside.
+Recovered, polled every 100 ms through the API: for the gateway, \`GET /v1/gateway\` says serving, with two live processes and one
+more restart; for the instance, two healthy instances of web-service, neither the killed one.
+
+| kill -9 under load | failed | max ms | p99.9 ms | ms from the kill until recovered |
+| --- | --- | --- | --- | --- |
+| one of the embedded gateway's two processes | $kg_failed of $kg_sent | $kg_max | $kg_p999 | $kg_back |
+| one of two web-service instances (the newer one, after a warm-up of both with wrk through the gateway for $warmup) | $ki_failed of $ki_sent | $ki_max | $ki_p999 | $ki_back |
+
+Each second of the measured part, by intended send time, the longest latency in ms / failed requests: gateway process killed
+$(per_second gateway); instance killed $(per_second instance).
+
 Peak RSS (VmHWM) after the wrk runs: $rss_line (each worker's figure includes pages it shares with the master).
 
 Change propagation, from sending the API call to the first request through that gateway that sees the change; $rounds rounds per mode, one
