@@ -28,7 +28,8 @@ public final class DataDir implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
 
-    private static final String PEERS = "peers.json";
+    /** Where {@link #recordPeers} writes, in the data dir; the gateway is given its path. */
+    static final String PEERS = "peers.json";
     private static final String SQLITE_TMPDIR = "org.sqlite.tmpdir";
     /** A place the user chose for the library (-Dorg.sqlite.tmpdir) is kept. */
     private static final boolean SQLITE_TMPDIR_GIVEN = System.getProperty(SQLITE_TMPDIR) != null;
@@ -126,11 +127,6 @@ public final class DataDir implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + root.resolve(PEERS) + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Where {@link #recordPeers} writes, for the gateway's command line. */
-    public Path peersFile() {
-        return root.resolve(PEERS);
     }
 
     public void withdraw() {

@@ -57,7 +57,7 @@ final class GatewayProcess {
                 "--control-file", home.resolve("server.json").toAbsolutePath().toString(),
                 // The other control planes of a shared store (DataDir.recordPeers): the way to the leader once this
                 // data dir's control plane is gone.
-                "--peers-file", home.resolve("peers.json").toAbsolutePath().toString(),
+                "--peers-file", home.resolve(DataDir.PEERS).toAbsolutePath().toString(),
                 "--token-file", home.resolve("token").toAbsolutePath().toString(),
                 "--web", web,
                 "--rpc", rpc,
