@@ -38,6 +38,9 @@ public final class RouteFeed implements NginxGateway.Routes {
      * its own even when it is empty like the table of the start, so that whoever waits for a made table sees one.
      */
     boolean offer(List<EnvironmentRoutes> environments) {
+        if (published && environments.equals(current.environments())) {
+            return false; // every tick offers a table; only the controller's thread publishes, so no lock for a no-op
+        }
         lock.lock();
         try {
             boolean first = !published;
