@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,15 +120,7 @@ class RouteSubscriptionTest {
     void followsTheLeaderAStandbyNamesKeepsItsTableWhileTheLeaderIsGoneAndFindsTheNextOne() throws IOException {
         SseSource leader = new SseSource(0, "secret", to(1, blue));
         AtomicReference<String> leaderUrl = new AtomicReference<>("http://127.0.0.1:" + leader.port());
-        HttpServer standby = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        standby.createContext("/", exchange -> {
-            byte[] body = "{\"error\":\"not_leader\",\"message\":\"standby\"}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("X-Apollo-Leader", leaderUrl.get());
-            exchange.sendResponseHeaders(503, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        standby.start();
+        HttpServer standby = standbyNaming(leaderUrl::get);
         SseSource next = null;
         try (Gateway gateway = Gateway.start(GatewayConfig.builder()
                 .web("127.0.0.1", 0)
@@ -160,13 +153,7 @@ class RouteSubscriptionTest {
     @Test
     void turnsToThePeersItIsGivenWhenItsOwnControlPlaneDoesNotAnswer() throws IOException {
         SseSource leader = new SseSource(0, "secret", to(1, blue));
-        HttpServer standby = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        standby.createContext("/", exchange -> {
-            exchange.getResponseHeaders().set("X-Apollo-Leader", "http://127.0.0.1:" + leader.port());
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-        });
-        standby.start();
+        HttpServer standby = standbyNaming(() -> "http://127.0.0.1:" + leader.port());
         Path peers = dir.resolve("peers.json");
         URI killed = URI.create("http://127.0.0.1:" + ExampleInstances.freePort());
         SseSource next = null;
@@ -203,5 +190,19 @@ class RouteSubscriptionTest {
                 next.close();
             }
         }
+    }
+
+    /** A standby control plane: every request answered 503 not_leader, naming the leader of the moment. */
+    private static HttpServer standbyNaming(Supplier<String> leader) throws IOException {
+        HttpServer standby = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        standby.createContext("/", exchange -> {
+            byte[] body = "{\"error\":\"not_leader\",\"message\":\"standby\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("X-Apollo-Leader", leader.get());
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        standby.start();
+        return standby;
     }
 }
