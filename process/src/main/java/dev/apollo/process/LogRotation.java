@@ -1,6 +1,7 @@
 package dev.apollo.process;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +17,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class LogRotation {
     private static final int COPY_LOOKS = 4;
+    /** How far back from the copy's end a newline is looked for. */
+    private static final int TAIL_LOOK = 64 * 1024;
 
     private LogRotation() {}
 
@@ -77,7 +80,7 @@ public final class LogRotation {
         try (FileChannel channel = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (keep > 0) {
                 shiftCopies(log, keep);
-                try (FileChannel copy = FileChannel.open(copy(log, 1), StandardOpenOption.CREATE,
+                try (FileChannel copy = FileChannel.open(copy(log, 1), StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                     long copied = 0;
                     // A few looks: a writer that never pauses must not hold the rotation forever.
@@ -87,11 +90,30 @@ public final class LogRotation {
                             copied += channel.transferTo(copied, size - copied, copy);
                         }
                     }
+                    endAtWholeLine(copy);
                 }
             }
             channel.truncate(0);
         } catch (NoSuchFileException e) {
             // Gone already (removed by someone else): nothing to rotate.
+        }
+    }
+
+    /**
+     * Cuts a torn last line off the copy. A write that crosses a page boundary shows its first part
+     * in the file's size before the rest is written (the size grows page by page), so the last look
+     * may copy half a line, whose rest the truncation then drops: the line is lost either way, and
+     * dropped whole it does not leave a fragment in the copy. A copy without any newline is kept as it is.
+     */
+    private static void endAtWholeLine(FileChannel copy) throws IOException {
+        long size = copy.size();
+        ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size, TAIL_LOOK));
+        copy.read(tail, size - tail.capacity());
+        for (int i = tail.position() - 1; i >= 0; i--) {
+            if (tail.get(i) == '\n') {
+                copy.truncate(size - tail.capacity() + i + 1);
+                return;
+            }
         }
     }
 

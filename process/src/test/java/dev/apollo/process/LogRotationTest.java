@@ -41,6 +41,18 @@ class LogRotationTest {
     }
 
     @Test
+    void aLineCaughtHalfWrittenIsLeftOutOfTheCopyWholeRatherThanKeptTorn() throws IOException {
+        // What the copy sees when a write crosses a page boundary: the file has grown by the first part only.
+        Path log = dir.resolve("output.log");
+        Files.writeString(log, "line 1\nline 2\nli");
+
+        LogRotation.copyAndTruncate(log, 1);
+
+        assertThat(LogRotation.copy(log, 1)).hasContent("line 1\nline 2");
+        assertThat(log).isEmptyFile();
+    }
+
+    @Test
     void rotatingUnderABusyWriterKeepsItsLinesWholeInOrderAndNeverTwice() throws Exception {
         Path log = dir.resolve("output.log");
         AtomicBoolean stop = new AtomicBoolean();
