@@ -40,6 +40,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ProxyExchange tunnel;
     private ArrayDeque<HttpObject> waiting;
     private Channel flushTarget;
+    /** Inside a read batch from the client: what it writes elsewhere is flushed once, when the batch ends. */
+    private boolean reading;
     private int holds;
     private boolean closing;
 
@@ -75,6 +77,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         if (tunnel != null) {
             if (msg instanceof ByteBuf bytes) {
                 tunnel.tunnelFromClient(bytes);
@@ -139,10 +142,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** One read batch, one flush to the backend it went to. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
         flushNow();
     }
 
-    void flushLater(Channel target) {
+    /**
+     * Flushes {@code target} (a backend's connection) once the client's read batch has ended, or now
+     * outside one (a pipelined request served when the answer before it ended, a retry): a request's
+     * head and the body that came with it leave in one write, one segment for the backend to read.
+     */
+    void flushSoon(Channel target) {
+        if (!reading) {
+            target.flush();
+            return;
+        }
         if (flushTarget != null && flushTarget != target) {
             flushTarget.flush();
         }

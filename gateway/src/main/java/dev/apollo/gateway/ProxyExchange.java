@@ -241,7 +241,7 @@ final class ProxyExchange {
                 }
             }
         }
-        channel.flush();
+        client.flushSoon(channel);
         lastActivity = System.nanoTime();
         timer = channel.eventLoop().schedule(this::checkTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
     }
@@ -254,7 +254,7 @@ final class ProxyExchange {
         BackendConnection connection = backend;
         if (connection != null) {
             connection.channel.write(content, connection.channel.voidPromise());
-            client.flushLater(connection.channel);
+            client.flushSoon(connection.channel);
             lastActivity = System.nanoTime();
         } else if (over) {
             content.release();
@@ -278,7 +278,7 @@ final class ProxyExchange {
             return;
         }
         connection.channel.write(bytes, connection.channel.voidPromise());
-        client.flushLater(connection.channel);
+        client.flushSoon(connection.channel);
     }
 
     /** What the backend sent: the answer's head, pieces of its body, or (after a 101) raw bytes. */
