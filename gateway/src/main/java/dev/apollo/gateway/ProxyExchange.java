@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.ArrayDeque;
@@ -84,8 +83,9 @@ final class ProxyExchange {
     private boolean tunnel;
     private boolean clientGone;
     private boolean over;
-    private ScheduledFuture<?> timer;
-    private long lastActivity;
+    /** Something crossed since the backend connection's last look ({@link #look}): the exchange is not silent. */
+    private boolean active;
+    private int quietLooks;
 
     ProxyExchange(ClientConnection client, HttpRequest request, Proxied decision, String setCookie, boolean webSockets,
             long timeoutNanos) {
@@ -168,12 +168,13 @@ final class ProxyExchange {
     private void connectTo(Forward forward, Backend target, boolean mayTryAnother) {
         tried.add(target);
         BackendPools pools = client.pools();
-        BackendConnection pooled = pools.poll(BackendPools.key(target.host(), target.port(), false));
+        String key = target.address(); // the table's own string: its hash is computed once, not per request
+        BackendConnection pooled = pools.poll(key);
         if (pooled != null) {
             attach(pooled, target.address());
             return;
         }
-        ChannelFuture connecting = pools.connect(target.host(), target.port(), false);
+        ChannelFuture connecting = pools.connect(key, target.host(), target.port(), false);
         connecting.addListener(done -> {
             if (done.isSuccess()) {
                 connected(connecting.channel(), target.address());
@@ -196,12 +197,13 @@ final class ProxyExchange {
     private void openExternal(ExternalEndpoint endpoint) {
         String hostHeader = endpoint.port() == (endpoint.tls() ? 443 : 80) ? endpoint.host() : endpoint.host() + ":" + endpoint.port();
         BackendPools pools = client.pools();
-        BackendConnection pooled = pools.poll(BackendPools.key(endpoint.host(), endpoint.port(), endpoint.tls()));
+        String key = BackendPools.key(endpoint.host(), endpoint.port(), endpoint.tls());
+        BackendConnection pooled = pools.poll(key);
         if (pooled != null) {
             attach(pooled, hostHeader);
             return;
         }
-        ChannelFuture connecting = pools.connect(endpoint.host(), endpoint.port(), endpoint.tls());
+        ChannelFuture connecting = pools.connect(key, endpoint.host(), endpoint.port(), endpoint.tls());
         connecting.addListener(done -> {
             if (done.isSuccess()) {
                 connected(connecting.channel(), hostHeader);
@@ -242,8 +244,8 @@ final class ProxyExchange {
             }
         }
         client.flushSoon(channel);
-        lastActivity = System.nanoTime();
-        timer = channel.eventLoop().schedule(this::checkTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
+        active = true;
+        connection.watch(timeoutNanos);
     }
 
     /** A piece of the request's body from the client. */
@@ -255,7 +257,7 @@ final class ProxyExchange {
         if (connection != null) {
             connection.channel.write(content, connection.channel.voidPromise());
             client.flushSoon(connection.channel);
-            lastActivity = System.nanoTime();
+            active = true;
         } else if (over) {
             content.release();
         } else {
@@ -296,7 +298,7 @@ final class ProxyExchange {
             ReferenceCountUtil.release(msg);
             return;
         }
-        lastActivity = System.nanoTime();
+        active = true;
         if (object.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             Throwable cause = object.decoderResult().cause();
@@ -373,7 +375,7 @@ final class ProxyExchange {
 
     /** A WebSocket the backend accepted: from now on raw bytes both ways until either side closes. */
     private void tunnel(BackendConnection connection, HttpResponse response) {
-        cancelTimer();
+        connection.stopWatching(); // a WebSocket may be quiet as long as it likes
         responseStarted = true;
         HttpHeaders headers = response.headers();
         String upgrade = headers.get(HttpHeaderNames.UPGRADE);
@@ -400,7 +402,6 @@ final class ProxyExchange {
     }
 
     private void responseEnded(BackendConnection connection) {
-        cancelTimer();
         backend = null;
         over = true;
         if (backendKeepAlive && requestDone) {
@@ -418,7 +419,6 @@ final class ProxyExchange {
             return;
         }
         backend = null;
-        cancelTimer();
         if (tunnel) {
             client.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -460,15 +460,22 @@ final class ProxyExchange {
         client.answerWithError(this, ErrorReplies.proxyFailure(decision, failure), setCookie);
     }
 
-    private void checkTimeout() {
-        timer = null;
-        BackendConnection connection = backend;
-        if (connection == null || over) {
+    /**
+     * The backend connection's look at this exchange, {@link BackendConnection#LOOKS_PER_TIMEOUT} times
+     * per timeout: after that many looks in a row with nothing crossing, it has been silent for at least
+     * the timeout (and at most a look longer), and fails. A look costs nothing per request, where a timer
+     * per request, and the clock read on every message to restart it, were a measurable part of its CPU.
+     */
+    void look(BackendConnection connection) {
+        if (over || tunnel || connection != backend) {
             return;
         }
-        long silent = System.nanoTime() - lastActivity;
-        if (silent < timeoutNanos) {
-            timer = connection.channel.eventLoop().schedule(this::checkTimeout, timeoutNanos - silent, TimeUnit.NANOSECONDS);
+        if (active) {
+            active = false;
+            quietLooks = 0;
+            return;
+        }
+        if (++quietLooks < BackendConnection.LOOKS_PER_TIMEOUT) {
             return;
         }
         backend = null;
@@ -477,19 +484,10 @@ final class ProxyExchange {
         failed(new TimeoutException("no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
     }
 
-    private void cancelTimer() {
-        ScheduledFuture<?> pending = timer;
-        if (pending != null) {
-            timer = null;
-            pending.cancel(false);
-        }
-    }
-
     /** The client's connection closed: the backend need not go on for nobody. */
     void clientGone() {
         clientGone = true;
         over = true;
-        cancelTimer();
         releasePendingBody();
         BackendConnection connection = backend;
         if (connection != null) {

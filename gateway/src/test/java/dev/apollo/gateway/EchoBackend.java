@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 /**
  * An in-process backend that tells who it is and what it received: {@code /slow} never answers
  * (it holds the request until the backend closes), {@code /upload} echoes the body as it streams in,
+ * {@code /trickle} answers a byte every 300 ms for 2.4 s,
  * anything else answers JSON with its name,
  * the method, the URI, the forwarding headers, {@code X-Apollo-Env} and the request body, with the
  * status of a {@code status=N} query parameter (200 without) and an {@code X-Backend} header.
@@ -74,6 +75,10 @@ public final class EchoBackend implements AutoCloseable {
             echo(exchange);
             return;
         }
+        if (path.equals("/trickle")) {
+            trickle(exchange);
+            return;
+        }
         String requestBody;
         try (InputStream in = exchange.getRequestBody()) {
             requestBody = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -97,6 +102,20 @@ public final class EchoBackend implements AutoCloseable {
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    /** Never silent for long, but longer in all than the tests' backend timeout. */
+    private static void trickle(HttpExchange exchange) throws IOException {
+        exchange.sendResponseHeaders(200, 0); // chunked
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 8; i++) {
+                out.write('x');
+                out.flush();
+                Thread.sleep(300);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

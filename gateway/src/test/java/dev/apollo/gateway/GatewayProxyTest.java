@@ -152,6 +152,15 @@ class GatewayProxyTest {
     }
 
     /** The 504 is the gateway's own: the backend still holds the request, it never answered. */
+    /** The timeout is for silence: an answer that keeps coming may take longer in all. */
+    @Test
+    void aBackendThatKeepsAnsweringIsNotCutByTheTimeout() {
+        applyStandardTable();
+        Http.Reply reply = http.get("/trickle", "Host", "apollo.localhost");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("xxxxxxxx");
+    }
+
     @Test
     void silentBackendIs504() {
         applyStandardTable();
