@@ -91,18 +91,26 @@ http {
   upstream rpc_instance { server $rinstance; keepalive 64; }
   server {
     listen 127.0.0.1:$nport;
+    # The same request headers as Apollo's gateways send the instance (X-Forwarded-*, Via), so that the instance
+    # does the same work behind each proxy: its CPU per request is in every row.
     location / {
       proxy_pass http://instance;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$host;
+      proxy_set_header Via "1.1 nginx";
     }
     location /rpc-service/ {
       proxy_pass http://rpc_instance/;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$host;
+      proxy_set_header Via "1.1 nginx";
     }
   }
 }
