@@ -173,7 +173,7 @@ public final class ControlPlane implements AutoCloseable {
             }
             LeadershipView term = election.view();
             events.publish(Event.about(clock.instant(), EventType.LEADER_ELECTED, EnvironmentName.PRODUCTION,
-                    Optional.empty(), "control plane " + term.id() + " at " + url() + " leads (epoch " + term.epoch() + "); it "
+                    Optional.empty(), "control plane " + term.id() + " at " + advertisedUrl() + " leads (epoch " + term.epoch() + "); it "
                     + found + "."));
             controller.start(); // its first job is loading the desired state: every command comes after it
             taking = false;
@@ -250,12 +250,12 @@ public final class ControlPlane implements AutoCloseable {
         }
         plane.api.start();
         plane.sharedLeadership.ifPresent(l -> {
-            l.advertise(plane.url());
+            l.advertise(plane.advertisedUrl());
             if (config.gateway().isPresent() && config.gatewayKind() == ServerConfig.GatewayKind.NGINX) {
                 plane.followLeaderRoutes(); // before campaigning: a term won at once closes it again
             }
             plane.election.start();
-            PeerList peers = new PeerList(l, plane.id, plane.url(), plane.dataDir::recordPeers);
+            PeerList peers = new PeerList(l, plane.id, plane.advertisedUrl(), plane.dataDir::recordPeers);
             plane.peers = Optional.of(peers);
             peers.start();
         });
@@ -282,6 +282,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public String url() {
         return "http://" + api.address().getHostString() + ":" + api.address().getPort();
+    }
+
+    /** Where the other control planes of a shared store, and the CLIs and gateways they send, reach this one. */
+    public String advertisedUrl() {
+        return config.advertise().map(a -> a.url(api.address().getPort())).orElseGet(this::url);
     }
 
     private ServerInfo info() {

@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param lease how long the leadership of control planes sharing a {@code postgresql://} store lasts
  *     unless renewed: the most a standby waits after the leader dies
  * @param apiLimits what one API client may hold: timeouts and the connection cap
+ * @param advertise where the other control planes of a shared store reach this one; empty: its
+ *     {@code listen} address as it is bound
  */
 public record ServerConfig(
         Path home,
@@ -56,7 +58,8 @@ public record ServerConfig(
         LogLimits logs,
         Optional<Path> storePasswordFile,
         Duration lease,
-        ApiLimits apiLimits) {
+        ApiLimits apiLimits,
+        Optional<AdvertisedAddress> advertise) {
 
     public static final int DEFAULT_PORT = 7700;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
@@ -91,6 +94,7 @@ public record ServerConfig(
             throw new ApolloException.Invalid("lease: " + lease.toMillis() + " ms (expected: >= 500 ms)");
         }
         Objects.requireNonNull(apiLimits, "apiLimits");
+        Objects.requireNonNull(advertise, "advertise");
         if (maxInstances < 1) {
             throw new ApolloException.Invalid("max instances: " + maxInstances + " (expected: >= 1)");
         }
@@ -101,7 +105,7 @@ public record ServerConfig(
                 Duration.ofSeconds(120), 128, Optional.empty(), "127.0.0.1:9090", Duration.ofSeconds(1),
                 Duration.ofMinutes(5), Optional.of("127.0.0.1:8080"), "apollo.localhost", GatewayKind.EMBEDDED, Optional.empty(),
                 Backends.DEFAULT_SCHEDULER, Backends.DEFAULT_STORE, LogLimits.DEFAULT, Optional.empty(), DEFAULT_LEASE,
-                ApiLimits.DEFAULT);
+                ApiLimits.DEFAULT, Optional.empty());
     }
 
     Builder toBuilder() {
@@ -133,6 +137,7 @@ public record ServerConfig(
         Optional<Path> storePasswordFile;
         Duration lease;
         ApiLimits apiLimits;
+        Optional<AdvertisedAddress> advertise;
 
         private Builder(ServerConfig c) {
             home = c.home;
@@ -155,12 +160,13 @@ public record ServerConfig(
             storePasswordFile = c.storePasswordFile;
             lease = c.lease;
             apiLimits = c.apiLimits;
+            advertise = c.advertise;
         }
 
         ServerConfig build() {
             return new ServerConfig(home, listen, maxInstances, stopGrace, deployTimeout, defaultMemoryMb, mavenRemote, rpc,
                     drainDelay, rollbackWindow, gateway, domain, gatewayKind, nginx, scheduler, store, logs,
-                    storePasswordFile, lease, apiLimits);
+                    storePasswordFile, lease, apiLimits, advertise);
         }
     }
 }

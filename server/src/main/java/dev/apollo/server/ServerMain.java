@@ -58,7 +58,8 @@ public final class ServerMain {
             sayStopped.run();
         }, "apollo-signal"));
         System.out.println("Apollo control plane listening on " + plane.url() + " (data dir " + config.home() + ", pid "
-                + ProcessHandle.current().pid() + ")");
+                + ProcessHandle.current().pid() + ")"
+                + (config.advertise().isPresent() ? "; the other control planes reach it at " + plane.advertisedUrl() : ""));
         System.out.println(logs(config));
         plane.awaitStopped();
         sayStopped.run();
@@ -103,6 +104,7 @@ public final class ServerMain {
             switch (flag) {
                 case "--home" -> config.home = Path.of(value).toAbsolutePath();
                 case "--listen" -> config.listen = listen(value);
+                case "--advertise" -> config.advertise = Optional.of(AdvertisedAddress.parse(value));
                 case "--max-instances" -> config.maxInstances = number(flag, value);
                 case "--stop-grace" -> config.stopGrace = Duration.ofSeconds(number(flag, value));
                 case "--maven-remote" -> config.mavenRemote = Optional.of(URI.create(value));
@@ -127,7 +129,7 @@ public final class ServerMain {
                         Duration.ofMillis(atLeast(flag, value, 1)), config.apiLimits.maxConnections());
                 case "--api-max-connections" -> config.apiLimits = new ApiLimits(config.apiLimits.headerTimeout(),
                         config.apiLimits.idleTimeout(), atLeast(flag, value, ApiLimits.MIN_CONNECTIONS));
-                default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen,"
+                default -> throw new ApolloException.Invalid("unknown flag " + flag + " (known: --home, --listen, --advertise,"
                         + " --max-instances, --stop-grace, --maven-remote, --drain-ms, --rollback-window, --web, --rpc,"
                         + " --gateway, --nginx, --scheduler, --store, --store-password-file, --lease-ms, --log-max-size,"
                         + " --log-keep, --api-header-timeout-ms, --api-idle-timeout-ms, --api-max-connections; in "
@@ -150,6 +152,18 @@ public final class ServerMain {
             throw new ApolloException.Invalid("--lease-ms only applies to control planes sharing a postgresql:// store"
                     + " (a SQLite store has one control plane and no standby); add --store postgresql://HOST:PORT/DB?user=U"
                     + " (or store = ... in " + CONFIG_FILE + "), or drop --lease-ms.");
+        }
+        boolean shared = built.store() instanceof Backends.StoreChoice.Postgres;
+        if (built.advertise().isPresent() && !shared) {
+            throw new ApolloException.Invalid("--advertise only applies to control planes sharing a postgresql:// store"
+                    + " (it is what the others are told to reach this one at); add --store postgresql://HOST:PORT/DB?user=U"
+                    + " (or store = ... in " + CONFIG_FILE + "), or drop --advertise.");
+        }
+        if (shared && built.advertise().isEmpty() && AdvertisedAddress.isWildcard(built.listen().getHostString())) {
+            // Advertised as it is, a wildcard leads the other control planes' CLIs and gateways nowhere.
+            throw new ApolloException.Invalid("--listen " + built.listen().getHostString() + ":" + built.listen().getPort()
+                    + " names no host the other control planes of the postgresql:// store can reach this one at; add"
+                    + " --advertise HOST[:PORT] with this host's address (e.g. --advertise 10.0.0.5), or listen on that address.");
         }
         return built;
     }

@@ -132,6 +132,36 @@ class ServerMainTest {
     }
 
     @Test
+    void aWildcardListenOnASharedStoreNeedsAnAdvertisedAddress() throws IOException {
+        String store = "postgresql://db.internal:5432/apollo?user=apollo";
+        assertThatThrownBy(() -> parse("--store", store, "--listen", "0.0.0.0:7700")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--listen 0.0.0.0:7700 names no host the other control planes")
+                .hasMessageContaining("add --advertise HOST[:PORT]");
+
+        ServerConfig config = parse("--store", store, "--listen", "0.0.0.0:7700", "--advertise", "10.0.0.5");
+        assertThat(config.advertise()).contains(new AdvertisedAddress("10.0.0.5", java.util.OptionalInt.empty()));
+        assertThat(config.advertise().orElseThrow().url(7700)).isEqualTo("http://10.0.0.5:7700");
+        Files.writeString(home.resolve("apollo.conf"), "store = " + store + "\nlisten = 0.0.0.0:0\nadvertise = apollo-1.internal:7701\n");
+        assertThat(parse().advertise().orElseThrow().url(40123)).isEqualTo("http://apollo-1.internal:7701");
+    }
+
+    @Test
+    void anAdvertisedAddressWithoutASharedStoreOrThatNamesNoHostIsRefused() {
+        assertThatThrownBy(() -> parse("--advertise", "10.0.0.5")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("--advertise only applies to control planes sharing a postgresql:// store");
+        String store = "postgresql://db.internal:5432/apollo?user=apollo";
+        assertThatThrownBy(() -> parse("--store", store, "--advertise", "0.0.0.0:7700")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessage("--advertise '0.0.0.0:7700': 0.0.0.0 names no host: give this host's address, as 10.0.0.5.");
+        assertThatThrownBy(() -> parse("--store", store, "--advertise", "10.0.0.5:99999")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("port 99999 (expected 1..65535)");
+        assertThatThrownBy(() -> parse("--store", store, "--advertise", "http://10.0.0.5")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("expected HOST or HOST:PORT");
+        assertThatThrownBy(() -> parse("--store", store, "--advertise", "2001:db8::1")).isInstanceOf(ApolloException.Invalid.class)
+                .hasMessageContaining("an IPv6 address goes in brackets");
+        assertThat(AdvertisedAddress.parse("[2001:db8::1]").url(7700)).isEqualTo("http://[2001:db8::1]:7700");
+    }
+
+    @Test
     void anUnknownBackendIsRefusedFromAFlagOrTheConfigFile() throws IOException {
         assertThatThrownBy(() -> parse("--store", "postgres:db/apollo")).isInstanceOf(ApolloException.Invalid.class)
                 .hasMessageStartingWith("unknown store 'postgres:db/apollo': known stores are sqlite:PATH and postgresql://");

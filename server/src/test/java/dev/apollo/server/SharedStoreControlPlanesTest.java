@@ -83,10 +83,31 @@ class SharedStoreControlPlanesTest {
         assertThat(get(b, "/v1/environments").body()).contains("stage1").contains("stage2");
     }
 
+    /** Listening on every interface, a control plane tells the others the address it was given to advertise. */
+    @Test
+    void aControlPlaneListeningOnEveryInterfaceIsNamedByItsAdvertisedAddress() throws Exception {
+        ControlPlane a = start("a", "0.0.0.0", Optional.of(AdvertisedAddress.parse("127.0.0.1")));
+        await().atMost(PATIENCE).until(() -> leadership(a).path("mode").asText().equals("leader"));
+        ControlPlane b = start("b");
+        String advertised = "http://127.0.0.1:" + URI.create(a.url()).getPort();
+        assertThat(a.url()).startsWith("http://0.0.0.0:");
+        assertThat(a.advertisedUrl()).isEqualTo(advertised);
+
+        await().atMost(PATIENCE).until(() -> leadership(b).path("leaderAddress").asText().equals(advertised));
+        assertThat(post(b, "/v1/environments", "{\"name\":\"stage1\"}").headers().firstValue("X-Apollo-Leader"))
+                .contains(advertised);
+        await().atMost(PATIENCE).until(() -> peers("b").equals(List.of(advertised)));
+    }
+
     private ControlPlane start(String name) throws IOException {
+        return start(name, "127.0.0.1", Optional.empty());
+    }
+
+    private ControlPlane start(String name, String host, Optional<AdvertisedAddress> advertise) throws IOException {
         Path home = Files.createDirectories(dir.resolve(name));
         ServerConfig.Builder config = ServerConfig.defaults(home).toBuilder();
-        config.listen = new InetSocketAddress("127.0.0.1", 0);
+        config.listen = new InetSocketAddress(host, 0);
+        config.advertise = advertise;
         config.gateway = Optional.empty();
         config.store = new Backends.StoreChoice.Postgres(location);
         config.storePasswordFile = Optional.of(passwordFile);

@@ -92,6 +92,12 @@ public final class UpCommand implements Callable<Integer> {
                     + " the longest a standby waits after the leader dies (default: 5000).")
     private Integer leaseMs;
 
+    @Option(names = "--advertise", paramLabel = "HOST[:PORT]",
+            description = "Where the other control planes on one postgresql:// store, and the CLIs and gateways they send,"
+                    + " reach this one, when --listen names no host they can reach (0.0.0.0) or is translated"
+                    + " (default: the --listen address; PORT: the one it is bound to).")
+    private String advertise;
+
     // What one API client may hold; the server's ApiLimits has the same bounds, for apollo.conf's keys.
     @Option(names = "--api-header-timeout-ms", paramLabel = "MS",
             description = "How long a client has, from connecting, to send its first request's headers (default: 10000).")
@@ -198,6 +204,7 @@ public final class UpCommand implements Callable<Integer> {
                 .add("--log-keep", logKeep)
                 .add("--store-password-file", storePasswordFile == null ? null : storePasswordFile.toAbsolutePath())
                 .add("--lease-ms", leaseMs)
+                .add("--advertise", advertise)
                 .add("--api-header-timeout-ms", apiHeaderTimeoutMs)
                 .add("--api-idle-timeout-ms", apiIdleTimeoutMs)
                 .add("--api-max-connections", apiMaxConnections)

@@ -63,6 +63,13 @@ class UpCommandTest {
     }
 
     @Test
+    void theSharedStoreOptionsAreHandedToTheServerAsTyped() {
+        // The server checks them against the store (apollo.conf may choose it) and refuses what does not apply.
+        assertThat(serverFlags(Map.of(), "up", "--listen", "0.0.0.0:7700", "--lease-ms", "3000", "--advertise", "10.0.0.5"))
+                .containsExactly("--lease-ms", "3000", "--advertise", "10.0.0.5");
+    }
+
+    @Test
     void logLimitsAreHandedToTheServerAndNonsenseIsAUsageError() {
         assertThat(serverFlags(Map.of(), "up", "--log-max-size", "512K", "--log-keep", "0"))
                 .containsExactly("--log-max-size", "512K", "--log-keep", "0");
