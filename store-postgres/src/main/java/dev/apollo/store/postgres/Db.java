@@ -1,17 +1,13 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.ApolloException;
 import dev.apollo.store.jdbc.StoreException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -42,23 +38,13 @@ final class Db {
         T run(Connection connection) throws SQLException;
     }
 
-    @FunctionalInterface
-    interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
 
-    @FunctionalInterface
-    interface RowMapper<T> {
-        T map(ResultSet row) throws SQLException;
-    }
 
     /** Checked inside every write transaction, before its work: throws to refuse the write (a fencing token). */
     @FunctionalInterface
     interface Guard {
         void check(Connection connection) throws SQLException;
     }
-
-    static final Binder NO_PARAMETERS = statement -> {};
 
     private final DataSource source;
     private final String where;
@@ -138,7 +124,7 @@ final class Db {
             try (Connection connection = source.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
-                    query(connection, "SELECT pg_advisory_xact_lock(?)", s -> s.setLong(1, WRITE_LOCK), row -> null);
+                    Jdbc.list(connection, "SELECT pg_advisory_xact_lock(?)", s -> s.setLong(1, WRITE_LOCK), row -> true);
                     guard.check(connection);
                     T result = work.run(connection);
                     committing = true;
@@ -242,45 +228,5 @@ final class Db {
         }
     }
 
-    // --- The little JDBC the row classes share, so each of them is only SQL and mapping ---
 
-    static int update(Connection connection, String sql, Binder binder) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            return statement.executeUpdate();
-        }
-    }
-
-    static <T> List<T> query(Connection connection, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<T> result = new ArrayList<>();
-                while (rows.next()) {
-                    result.add(map(rows, mapper));
-                }
-                return result;
-            }
-        }
-    }
-
-    static <T> Optional<T> first(Connection connection, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
-        return query(connection, sql, binder, mapper).stream().findFirst();
-    }
-
-    static long singleLong(Connection connection, String sql, Binder binder) throws SQLException {
-        return first(connection, sql, binder, row -> row.getLong(1)).orElseThrow();
-    }
-
-    /**
-     * A row the domain records reject (hand-edited, or written by a newer Apollo) is a storage
-     * problem, not the caller's invalid input, so it surfaces as an SQLException.
-     */
-    private static <T> T map(ResultSet row, RowMapper<T> mapper) throws SQLException {
-        try {
-            return mapper.map(row);
-        } catch (RuntimeException e) {
-            throw new SQLException("a stored row cannot be read: " + e.getMessage(), e);
-        }
-    }
 }

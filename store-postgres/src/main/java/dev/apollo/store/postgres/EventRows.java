@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.store.jdbc.EventColumns;
@@ -17,8 +18,8 @@ final class EventRows {
 
     /** Appends the event under the next id (any id it carries is ignored) and returns it with that id. */
     static Event append(Connection connection, Event event) throws SQLException {
-        long id = Db.singleLong(connection, "UPDATE event_sequence SET last_id = last_id + 1 RETURNING last_id", Db.NO_PARAMETERS);
-        Db.update(connection, INSERT, s -> {
+        long id = Jdbc.singleLong(connection, "UPDATE event_sequence SET last_id = last_id + 1 RETURNING last_id", Jdbc.NO_PARAMETERS);
+        Jdbc.update(connection, INSERT, s -> {
             s.setLong(1, id);
             EventColumns.bind(s, 2, event);
         });
@@ -26,27 +27,27 @@ final class EventRows {
     }
 
     static List<Event> after(Connection connection, long afterId, int limit) throws SQLException {
-        return List.copyOf(Db.query(connection, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", s -> {
+        return Jdbc.list(connection, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", s -> {
             s.setLong(1, afterId);
             s.setInt(2, limit);
-        }, EventColumns::read));
+        }, EventColumns::read);
     }
 
     static List<Event> of(Connection connection, ReleaseId release) throws SQLException {
-        return List.copyOf(Db.query(connection, "SELECT * FROM events WHERE release_id = ? ORDER BY id",
-                s -> s.setLong(1, release.value()), EventColumns::read));
+        return Jdbc.list(connection, "SELECT * FROM events WHERE release_id = ? ORDER BY id",
+                s -> s.setLong(1, release.value()), EventColumns::read);
     }
 
     /** The newest id handed out: events are pruned, the sequence never goes back. */
     static long lastId(Connection connection) throws SQLException {
-        return Db.singleLong(connection, "SELECT last_id FROM event_sequence", Db.NO_PARAMETERS);
+        return Jdbc.singleLong(connection, "SELECT last_id FROM event_sequence", Jdbc.NO_PARAMETERS);
     }
 
     /** Keeps the newest {@code keep} events; ids have no gaps, so this is a range delete on the key. */
     static void prune(Connection connection, long keep) throws SQLException {
         long newest = lastId(connection);
         if (newest > keep) {
-            Db.update(connection, "DELETE FROM events WHERE id <= ?", s -> s.setLong(1, newest - keep));
+            Jdbc.update(connection, "DELETE FROM events WHERE id <= ?", s -> s.setLong(1, newest - keep));
         }
     }
 }

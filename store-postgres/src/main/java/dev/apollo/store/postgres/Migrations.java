@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.store.jdbc.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,7 @@ final class Migrations {
     static void apply(Connection connection, String where) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            Db.query(connection, "SELECT pg_advisory_xact_lock(?)", s -> s.setLong(1, MIGRATION_LOCK), row -> null);
+            Jdbc.list(connection, "SELECT pg_advisory_xact_lock(?)", s -> s.setLong(1, MIGRATION_LOCK), row -> true);
             execute(connection, "CREATE TABLE IF NOT EXISTS apollo_schema ("
                     + " only_row integer PRIMARY KEY CHECK (only_row = 1), version integer NOT NULL)");
             execute(connection, "INSERT INTO apollo_schema (only_row, version) VALUES (1, 0) ON CONFLICT DO NOTHING");
@@ -39,7 +40,7 @@ final class Migrations {
             for (int target = current + 1; target <= SCRIPTS.size(); target++) {
                 execute(connection, load(SCRIPTS.get(target - 1)));
                 int reached = target;
-                Db.update(connection, "UPDATE apollo_schema SET version = ?", s -> s.setInt(1, reached));
+                Jdbc.update(connection, "UPDATE apollo_schema SET version = ?", s -> s.setInt(1, reached));
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {
@@ -51,7 +52,7 @@ final class Migrations {
     }
 
     static int version(Connection connection) throws SQLException {
-        return (int) Db.singleLong(connection, "SELECT version FROM apollo_schema", Db.NO_PARAMETERS);
+        return (int) Jdbc.singleLong(connection, "SELECT version FROM apollo_schema", Jdbc.NO_PARAMETERS);
     }
 
     private static void requireKnown(int version, String where) {

@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.ApolloException;
 import dev.apollo.core.port.Leadership;
 import java.sql.Connection;
@@ -70,7 +71,7 @@ public final class PostgresLeadership implements Leadership {
     public synchronized Round campaign() {
         long sentAt = System.nanoTime();
         return db.once("campaign for the leadership", c -> {
-            Db.update(c, "INSERT INTO control_planes (id, address, started_at, seen_at) VALUES (?, ?, ?, clock_timestamp())"
+            Jdbc.update(c, "INSERT INTO control_planes (id, address, started_at, seen_at) VALUES (?, ?, ?, clock_timestamp())"
                     + " ON CONFLICT (id) DO UPDATE SET address = excluded.address, seen_at = excluded.seen_at", s -> {
                         s.setString(1, id);
                         s.setString(2, address);
@@ -82,7 +83,7 @@ public final class PostgresLeadership implements Leadership {
     }
 
     private Change renew(Connection c, long sentAt) throws SQLException {
-        int renewed = Db.update(c, "UPDATE leadership SET renewed_at = clock_timestamp(),"
+        int renewed = Jdbc.update(c, "UPDATE leadership SET renewed_at = clock_timestamp(),"
                 + " expires_at = clock_timestamp() + ? * interval '1 millisecond'"
                 + " WHERE only_row = 1 AND epoch = ? AND holder = ? AND expires_at > clock_timestamp()", s -> {
                     s.setLong(1, lease.toMillis());
@@ -99,7 +100,7 @@ public final class PostgresLeadership implements Leadership {
     }
 
     private Change tryTake(Connection c, long sentAt) throws SQLException {
-        Optional<Long> won = Db.first(c, "UPDATE leadership SET epoch = epoch + 1, holder = ?, address = ?,"
+        Optional<Long> won = Jdbc.first(c, "UPDATE leadership SET epoch = epoch + 1, holder = ?, address = ?,"
                 + " acquired_at = clock_timestamp(), renewed_at = clock_timestamp(),"
                 + " expires_at = clock_timestamp() + ? * interval '1 millisecond'"
                 + " WHERE only_row = 1 AND expires_at <= clock_timestamp() RETURNING epoch", s -> {
@@ -133,7 +134,7 @@ public final class PostgresLeadership implements Leadership {
             return;
         }
         holding = false;
-        db.once("resign the leadership", c -> Db.update(c, "UPDATE leadership SET expires_at = clock_timestamp()"
+        db.once("resign the leadership", c -> Jdbc.update(c, "UPDATE leadership SET expires_at = clock_timestamp()"
                 + " WHERE only_row = 1 AND epoch = ? AND holder = ?", s -> {
                     s.setLong(1, epoch);
                     s.setString(2, id);
@@ -143,11 +144,11 @@ public final class PostgresLeadership implements Leadership {
 
     @Override
     public List<Member> members() {
-        return db.read("list the control planes", c -> List.copyOf(Db.query(c,
+        return db.read("list the control planes", c -> Jdbc.list(c,
                 "SELECT id, address, started_at, seen_at FROM control_planes"
-                        + " WHERE seen_at > clock_timestamp() - interval '1 hour' ORDER BY id", Db.NO_PARAMETERS,
+                        + " WHERE seen_at > clock_timestamp() - interval '1 hour' ORDER BY id", Jdbc.NO_PARAMETERS,
                 row -> new Member(row.getString("id"), row.getString("address"), instant(row, "started_at"),
-                        instant(row, "seen_at")))));
+                        instant(row, "seen_at"))));
     }
 
     /**
@@ -155,15 +156,15 @@ public final class PostgresLeadership implements Leadership {
      * they share outside it (the Swarm scheduler's namespace) derives from it, not from a data dir.
      */
     public String clusterId() {
-        return db.read("read the cluster's identity", c -> Db.first(c, "SELECT id FROM cluster WHERE only_row = 1",
-                Db.NO_PARAMETERS, row -> row.getString(1)).orElseThrow());
+        return db.read("read the cluster's identity", c -> Jdbc.first(c, "SELECT id FROM cluster WHERE only_row = 1",
+                Jdbc.NO_PARAMETERS, row -> row.getString(1)).orElseThrow());
     }
 
     /** Where the last leader's local scheduler keeps its instances; empty before any leader recorded it. */
     public Optional<InstancesPlace> instancesPlace() {
-        return db.read("read where the instances are kept", c -> Db.first(c,
+        return db.read("read where the instances are kept", c -> Jdbc.first(c,
                 "SELECT instances_machine, instances_home, instances_epoch FROM cluster WHERE only_row = 1"
-                        + " AND instances_machine <> ''", Db.NO_PARAMETERS,
+                        + " AND instances_machine <> ''", Jdbc.NO_PARAMETERS,
                 row -> new InstancesPlace(row.getString(1), row.getString(2), row.getLong(3))));
     }
 
@@ -173,7 +174,7 @@ public final class PostgresLeadership implements Leadership {
      */
     public void placeInstances(String machine, String home) {
         long mine = epoch();
-        db.write("record where the instances are kept", c -> Db.update(c,
+        db.write("record where the instances are kept", c -> Jdbc.update(c,
                 "UPDATE cluster SET instances_machine = ?, instances_home = ?, instances_epoch = ? WHERE only_row = 1", s -> {
                     s.setString(1, machine);
                     s.setString(2, home);
@@ -209,7 +210,7 @@ public final class PostgresLeadership implements Leadership {
     public void close() {
         try {
             resign();
-            db.once("leave the control planes", c -> Db.update(c, "DELETE FROM control_planes WHERE id = ?",
+            db.once("leave the control planes", c -> Jdbc.update(c, "DELETE FROM control_planes WHERE id = ?",
                     s -> s.setString(1, id)));
         } catch (RuntimeException e) {
             LOG.warning("could not resign cleanly (" + e.getMessage() + "); the lease will simply expire");
@@ -222,7 +223,7 @@ public final class PostgresLeadership implements Leadership {
         synchronized (this) {
             mine = holding ? epoch : 0;
         }
-        Fence current = Db.first(c, TERM + " FOR SHARE", Db.NO_PARAMETERS,
+        Fence current = Jdbc.first(c, TERM + " FOR SHARE", Jdbc.NO_PARAMETERS,
                 row -> new Fence(row.getLong("epoch"), row.getString("holder"), row.getString("address"), row.getBoolean("valid")))
                 .orElseThrow();
         if (mine != 0 && current.epoch() == mine && current.valid()) {
@@ -240,7 +241,7 @@ public final class PostgresLeadership implements Leadership {
     private record Fence(long epoch, String holder, String address, boolean valid) {}
 
     private static Term term(Connection c) throws SQLException {
-        return Db.first(c, TERM, Db.NO_PARAMETERS, row -> new Term(row.getLong("epoch"), row.getString("holder"),
+        return Jdbc.first(c, TERM, Jdbc.NO_PARAMETERS, row -> new Term(row.getLong("epoch"), row.getString("holder"),
                 row.getString("address"), instant(row, "expires_at"))).orElseThrow();
     }
 

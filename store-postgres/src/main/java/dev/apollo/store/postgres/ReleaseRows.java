@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import static java.util.stream.Collectors.joining;
 
 import dev.apollo.core.model.EnvironmentName;
@@ -33,30 +34,30 @@ final class ReleaseRows {
     private ReleaseRows() {}
 
     static ReleaseId nextId(Connection connection) throws SQLException {
-        return new ReleaseId(Db.singleLong(connection,
-                "UPDATE release_sequence SET last_id = last_id + 1 RETURNING last_id", Db.NO_PARAMETERS));
+        return new ReleaseId(Jdbc.singleLong(connection,
+                "UPDATE release_sequence SET last_id = last_id + 1 RETURNING last_id", Jdbc.NO_PARAMETERS));
     }
 
     static Optional<Release> find(Connection connection, ReleaseId id) throws SQLException {
-        return Db.first(connection, SELECT + " WHERE id = ?", s -> s.setLong(1, id.value()), ReleaseColumns::read);
+        return Jdbc.first(connection, SELECT + " WHERE id = ?", s -> s.setLong(1, id.value()), ReleaseColumns::read);
     }
 
     static List<Release> history(Connection connection, EnvironmentName environment, ServiceName service)
             throws SQLException {
-        return List.copyOf(Db.query(connection, SELECT + " WHERE env = ? AND service = ? ORDER BY id DESC", s -> {
+        return Jdbc.list(connection, SELECT + " WHERE env = ? AND service = ? ORDER BY id DESC", s -> {
             s.setString(1, environment.value());
             s.setString(2, service.value());
-        }, ReleaseColumns::read));
+        }, ReleaseColumns::read);
     }
 
     static List<Release> active(Connection connection) throws SQLException {
-        return List.copyOf(Db.query(connection, SELECT + " WHERE state = ANY (?) ORDER BY id",
-                s -> s.setArray(1, connection.createArrayOf("text", ACTIVE)), ReleaseColumns::read));
+        return Jdbc.list(connection, SELECT + " WHERE state = ANY (?) ORDER BY id",
+                s -> s.setArray(1, connection.createArrayOf("text", ACTIVE)), ReleaseColumns::read);
     }
 
     static List<Release> latest(Connection connection) throws SQLException {
-        return List.copyOf(Db.query(connection, SELECT + " WHERE id IN (SELECT max(id) FROM releases GROUP BY env, service)"
-                + " ORDER BY id", s -> { }, ReleaseColumns::read));
+        return Jdbc.list(connection, SELECT + " WHERE id IN (SELECT max(id) FROM releases GROUP BY env, service)"
+                + " ORDER BY id", s -> { }, ReleaseColumns::read);
     }
 
     static List<Release> activeIn(Connection connection, EnvironmentName environment) throws SQLException {
@@ -68,8 +69,8 @@ final class ReleaseRows {
      * written with an id the sequence did not hand out cannot collide with a later one.
      */
     static void upsert(Connection connection, Release release) throws SQLException {
-        Db.update(connection, UPSERT, s -> ReleaseColumns.bind(s, release));
-        Db.update(connection, "UPDATE release_sequence SET last_id = greatest(last_id, ?)",
+        Jdbc.update(connection, UPSERT, s -> ReleaseColumns.bind(s, release));
+        Jdbc.update(connection, "UPDATE release_sequence SET last_id = greatest(last_id, ?)",
                 s -> s.setLong(1, release.id().value()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.config.SecretInfo;
 import dev.apollo.core.config.VariableName;
 import dev.apollo.core.model.EnvironmentName;
@@ -29,7 +30,7 @@ final class SettingRows {
     static SortedMap<VariableName, String> configuration(Connection connection, EnvironmentName environment,
             ServiceName service) throws SQLException {
         SortedMap<VariableName, String> variables = new TreeMap<>();
-        Db.query(connection, "SELECT name, value FROM configuration WHERE env = ? AND service = ?", s -> {
+        Jdbc.list(connection, "SELECT name, value FROM configuration WHERE env = ? AND service = ?", s -> {
             s.setString(1, environment.value());
             s.setString(2, service.value());
         }, row -> Map.entry(VariableName.of(row.getString("name")), row.getString("value")))
@@ -40,14 +41,14 @@ final class SettingRows {
     static void changeConfiguration(Connection connection, EnvironmentName environment, ServiceName service,
             Map<VariableName, String> set, Set<VariableName> unset) throws SQLException {
         for (VariableName name : unset) {
-            Db.update(connection, "DELETE FROM configuration WHERE env = ? AND service = ? AND name = ?", s -> {
+            Jdbc.update(connection, "DELETE FROM configuration WHERE env = ? AND service = ? AND name = ?", s -> {
                 s.setString(1, environment.value());
                 s.setString(2, service.value());
                 s.setString(3, name.value());
             });
         }
         for (Map.Entry<VariableName, String> variable : set.entrySet()) {
-            Db.update(connection, "INSERT INTO configuration (env, service, name, value) VALUES (?, ?, ?, ?)"
+            Jdbc.update(connection, "INSERT INTO configuration (env, service, name, value) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (env, service, name) DO UPDATE SET value = excluded.value", s -> {
                         s.setString(1, environment.value());
                         s.setString(2, service.value());
@@ -59,22 +60,22 @@ final class SettingRows {
 
     static List<SecretInfo> currentSecrets(Connection connection, EnvironmentName environment, ServiceName service)
             throws SQLException {
-        return List.copyOf(Db.query(connection, CURRENT_SECRETS, s -> {
+        return Jdbc.list(connection, CURRENT_SECRETS, s -> {
             s.setString(1, environment.value());
             s.setString(2, service.value());
         }, row -> new SecretInfo(VariableName.of(row.getString("name")), row.getInt("version"),
-                Instant.parse(row.getString("set_at")))));
+                Instant.parse(row.getString("set_at"))));
     }
 
     static SecretInfo addSecret(Connection connection, EnvironmentName environment, ServiceName service, VariableName name,
             byte[] sealed, Instant at) throws SQLException {
-        int version = (int) Db.singleLong(connection, "SELECT coalesce(max(version), 0) + 1 FROM secrets"
+        int version = (int) Jdbc.singleLong(connection, "SELECT coalesce(max(version), 0) + 1 FROM secrets"
                 + " WHERE env = ? AND service = ? AND name = ?", s -> {
                     s.setString(1, environment.value());
                     s.setString(2, service.value());
                     s.setString(3, name.value());
                 });
-        Db.update(connection, "INSERT INTO secrets (env, service, name, version, sealed, set_at) VALUES (?, ?, ?, ?, ?, ?)",
+        Jdbc.update(connection, "INSERT INTO secrets (env, service, name, version, sealed, set_at) VALUES (?, ?, ?, ?, ?, ?)",
                 s -> {
                     s.setString(1, environment.value());
                     s.setString(2, service.value());
@@ -89,7 +90,7 @@ final class SettingRows {
     /** Marks the current version removed; false when the name has no current version. */
     static boolean removeSecret(Connection connection, EnvironmentName environment, ServiceName service, VariableName name)
             throws SQLException {
-        return Db.update(connection, "UPDATE secrets SET removed = true WHERE env = ? AND service = ? AND name = ?"
+        return Jdbc.update(connection, "UPDATE secrets SET removed = true WHERE env = ? AND service = ? AND name = ?"
                 + " AND NOT removed AND version = (SELECT max(version) FROM secrets WHERE env = ? AND service = ? AND name = ?)",
                 s -> {
                     for (int offset : new int[] {0, 3}) {
@@ -102,7 +103,7 @@ final class SettingRows {
 
     static Optional<byte[]> sealedSecret(Connection connection, EnvironmentName environment, ServiceName service,
             VariableName name, int version) throws SQLException {
-        return Db.first(connection, "SELECT sealed FROM secrets WHERE env = ? AND service = ? AND name = ? AND version = ?",
+        return Jdbc.first(connection, "SELECT sealed FROM secrets WHERE env = ? AND service = ? AND name = ? AND version = ?",
                 s -> {
                     s.setString(1, environment.value());
                     s.setString(2, service.value());

@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.External;
@@ -22,17 +23,17 @@ final class TopologyRows {
     private TopologyRows() {}
 
     static List<Environment> environments(Connection connection) throws SQLException {
-        return List.copyOf(Db.query(connection, ENVIRONMENTS + " ORDER BY name", Db.NO_PARAMETERS, TopologyRows::environment));
+        return Jdbc.list(connection, ENVIRONMENTS + " ORDER BY name", Jdbc.NO_PARAMETERS, TopologyRows::environment);
     }
 
     static Optional<Environment> environment(Connection connection, EnvironmentName name) throws SQLException {
-        return Db.first(connection, ENVIRONMENTS + " WHERE name = ?", s -> s.setString(1, name.value()),
+        return Jdbc.first(connection, ENVIRONMENTS + " WHERE name = ?", s -> s.setString(1, name.value()),
                 TopologyRows::environment);
     }
 
     /** Inserts unless an environment of that name exists. */
     static void insertIfAbsent(Connection connection, Environment environment) throws SQLException {
-        Db.update(connection, "INSERT INTO environments (name, fallback, created_at) VALUES (?, ?, ?)"
+        Jdbc.update(connection, "INSERT INTO environments (name, fallback, created_at) VALUES (?, ?, ?)"
                 + " ON CONFLICT (name) DO NOTHING", s -> {
                     s.setString(1, environment.name().value());
                     s.setString(2, environment.fallback().map(EnvironmentName::value).orElse(null));
@@ -41,12 +42,12 @@ final class TopologyRows {
     }
 
     static void deleteEnvironment(Connection connection, EnvironmentName name) throws SQLException {
-        Db.update(connection, "DELETE FROM environments WHERE name = ?", s -> s.setString(1, name.value()));
+        Jdbc.update(connection, "DELETE FROM environments WHERE name = ?", s -> s.setString(1, name.value()));
     }
 
     /** Every route, by environment then longest path first (the order {@link Route} sorts in). */
     static List<Route> routes(Connection connection) throws SQLException {
-        return Db.query(connection, "SELECT env, path, service, created_at FROM routes", Db.NO_PARAMETERS,
+        return Jdbc.list(connection, "SELECT env, path, service, created_at FROM routes", Jdbc.NO_PARAMETERS,
                 row -> new Route(EnvironmentName.of(row.getString("env")), RoutePath.of(row.getString("path")),
                         ServiceName.of(row.getString("service")), Instant.parse(row.getString("created_at"))))
                 .stream()
@@ -55,7 +56,7 @@ final class TopologyRows {
     }
 
     static void upsertRoute(Connection connection, Route route) throws SQLException {
-        Db.update(connection, "INSERT INTO routes (env, path, service, created_at) VALUES (?, ?, ?, ?)"
+        Jdbc.update(connection, "INSERT INTO routes (env, path, service, created_at) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (env, path) DO UPDATE SET service = excluded.service, created_at = excluded.created_at", s -> {
                     s.setString(1, route.environment().value());
                     s.setString(2, route.path().value());
@@ -65,21 +66,21 @@ final class TopologyRows {
     }
 
     static boolean deleteRoute(Connection connection, EnvironmentName environment, RoutePath path) throws SQLException {
-        return Db.update(connection, "DELETE FROM routes WHERE env = ? AND path = ?", s -> {
+        return Jdbc.update(connection, "DELETE FROM routes WHERE env = ? AND path = ?", s -> {
             s.setString(1, environment.value());
             s.setString(2, path.value());
         }) == 1;
     }
 
     static List<External> externals(Connection connection) throws SQLException {
-        return List.copyOf(Db.query(connection, "SELECT env, name, url, created_at FROM externals ORDER BY env, name",
-                Db.NO_PARAMETERS, row -> new External(EnvironmentName.of(row.getString("env")),
+        return Jdbc.list(connection, "SELECT env, name, url, created_at FROM externals ORDER BY env, name",
+                Jdbc.NO_PARAMETERS, row -> new External(EnvironmentName.of(row.getString("env")),
                         ServiceName.of(row.getString("name")), URI.create(row.getString("url")),
-                        Instant.parse(row.getString("created_at")))));
+                        Instant.parse(row.getString("created_at"))));
     }
 
     static void upsertExternal(Connection connection, External external) throws SQLException {
-        Db.update(connection, "INSERT INTO externals (env, name, url, created_at) VALUES (?, ?, ?, ?)"
+        Jdbc.update(connection, "INSERT INTO externals (env, name, url, created_at) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (env, name) DO UPDATE SET url = excluded.url, created_at = excluded.created_at", s -> {
                     s.setString(1, external.environment().value());
                     s.setString(2, external.name().value());
@@ -89,7 +90,7 @@ final class TopologyRows {
     }
 
     static boolean deleteExternal(Connection connection, EnvironmentName environment, ServiceName name) throws SQLException {
-        return Db.update(connection, "DELETE FROM externals WHERE env = ? AND name = ?", s -> {
+        return Jdbc.update(connection, "DELETE FROM externals WHERE env = ? AND name = ?", s -> {
             s.setString(1, environment.value());
             s.setString(2, name.value());
         }) == 1;

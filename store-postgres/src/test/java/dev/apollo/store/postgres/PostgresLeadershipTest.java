@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import static dev.apollo.testkit.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -173,7 +174,7 @@ class PostgresLeadershipTest {
     }
 
     private Instant databaseNow() {
-        return storeA.db().read("read the database's clock", c -> Db.first(c, "SELECT clock_timestamp()", Db.NO_PARAMETERS,
+        return storeA.db().read("read the database's clock", c -> Jdbc.first(c, "SELECT clock_timestamp()", Jdbc.NO_PARAMETERS,
                 row -> row.getObject(1, java.time.OffsetDateTime.class).toInstant()).orElseThrow());
     }
 

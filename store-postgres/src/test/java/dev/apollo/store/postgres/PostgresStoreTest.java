@@ -1,5 +1,6 @@
 package dev.apollo.store.postgres;
 
+import dev.apollo.store.jdbc.Jdbc;
 import static dev.apollo.testkit.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +50,7 @@ class PostgresStoreTest {
         PostgresLocation location = freshDatabase();
         try (PostgresStore store = open(location, Duration.ofSeconds(10))) {
             assertThat(store.schemaVersion()).isEqualTo(Migrations.latestVersion());
-            store.db().read("pretend a newer Apollo migrated", c -> Db.update(c, "UPDATE apollo_schema SET version = 99", Db.NO_PARAMETERS));
+            store.db().read("pretend a newer Apollo migrated", c -> Jdbc.update(c, "UPDATE apollo_schema SET version = 99", Jdbc.NO_PARAMETERS));
         }
 
         assertRefused(() -> open(location, Duration.ofSeconds(10)), StoreException.class, "schema version 99",

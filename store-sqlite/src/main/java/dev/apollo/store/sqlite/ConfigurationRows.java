@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.config.VariableName;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.ServiceName;
@@ -17,7 +18,7 @@ final class ConfigurationRows {
     static SortedMap<VariableName, String> of(Connection connection, EnvironmentName environment, ServiceName service)
             throws SQLException {
         SortedMap<VariableName, String> variables = new TreeMap<>();
-        Sql.list(connection, "SELECT name, value FROM configuration WHERE env = ? AND service = ?", s -> {
+        Jdbc.list(connection, "SELECT name, value FROM configuration WHERE env = ? AND service = ?", s -> {
             s.setString(1, environment.value());
             s.setString(2, service.value());
         }, row -> Map.entry(VariableName.of(row.getString("name")), row.getString("value")))
@@ -28,14 +29,14 @@ final class ConfigurationRows {
     static void change(Connection connection, EnvironmentName environment, ServiceName service,
             Map<VariableName, String> set, Set<VariableName> unset) throws SQLException {
         for (VariableName name : unset) {
-            Sql.update(connection, "DELETE FROM configuration WHERE env = ? AND service = ? AND name = ?", s -> {
+            Jdbc.update(connection, "DELETE FROM configuration WHERE env = ? AND service = ? AND name = ?", s -> {
                 s.setString(1, environment.value());
                 s.setString(2, service.value());
                 s.setString(3, name.value());
             });
         }
         for (Map.Entry<VariableName, String> variable : set.entrySet()) {
-            Sql.update(connection, "INSERT INTO configuration (env, service, name, value) VALUES (?, ?, ?, ?)"
+            Jdbc.update(connection, "INSERT INTO configuration (env, service, name, value) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (env, service, name) DO UPDATE SET value = excluded.value", s -> {
                         s.setString(1, environment.value());
                         s.setString(2, service.value());

@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.model.Environment;
 import dev.apollo.core.model.EnvironmentName;
 import java.sql.Connection;
@@ -15,16 +16,16 @@ final class EnvironmentRows {
     private EnvironmentRows() {}
 
     static List<Environment> all(Connection connection) throws SQLException {
-        return Sql.list(connection, SELECT + " ORDER BY name", Sql.NO_PARAMETERS, EnvironmentRows::read);
+        return Jdbc.list(connection, SELECT + " ORDER BY name", Jdbc.NO_PARAMETERS, EnvironmentRows::read);
     }
 
     static Optional<Environment> find(Connection connection, EnvironmentName name) throws SQLException {
-        return Sql.first(connection, SELECT + " WHERE name = ?", s -> s.setString(1, name.value()), EnvironmentRows::read);
+        return Jdbc.first(connection, SELECT + " WHERE name = ?", s -> s.setString(1, name.value()), EnvironmentRows::read);
     }
 
     /** Inserts unless an environment of that name exists; returns whether it inserted. */
     static boolean insertIfAbsent(Connection connection, Environment environment) throws SQLException {
-        return Sql.update(connection,
+        return Jdbc.update(connection,
                 "INSERT INTO environments (name, fallback, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
                 s -> {
                     s.setString(1, environment.name().value());
@@ -35,12 +36,12 @@ final class EnvironmentRows {
 
     /** The environments that fall back to {@code name}. */
     static List<EnvironmentName> fallingBackTo(Connection connection, EnvironmentName name) throws SQLException {
-        return Sql.list(connection, "SELECT name FROM environments WHERE fallback = ? ORDER BY name",
+        return Jdbc.list(connection, "SELECT name FROM environments WHERE fallback = ? ORDER BY name",
                 s -> s.setString(1, name.value()), row -> EnvironmentName.of(row.getString(1)));
     }
 
     static void delete(Connection connection, EnvironmentName name) throws SQLException {
-        Sql.update(connection, "DELETE FROM environments WHERE name = ?", s -> s.setString(1, name.value()));
+        Jdbc.update(connection, "DELETE FROM environments WHERE name = ?", s -> s.setString(1, name.value()));
     }
 
     private static Environment read(ResultSet row) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.model.Event;
 import dev.apollo.core.model.ReleaseId;
 import dev.apollo.store.jdbc.EventColumns;
@@ -17,12 +18,12 @@ final class EventRows {
 
     /** Appends the event under a new id (any id it carries is ignored) and returns it with that id. */
     static Event append(Connection connection, Event event) throws SQLException {
-        Sql.update(connection, INSERT, s -> EventColumns.bind(s, 1, event));
-        return event.withId(Sql.singleLong(connection, "SELECT last_insert_rowid()"));
+        Jdbc.update(connection, INSERT, s -> EventColumns.bind(s, 1, event));
+        return event.withId(Jdbc.singleLong(connection, "SELECT last_insert_rowid()", Jdbc.NO_PARAMETERS));
     }
 
     static List<Event> after(Connection connection, long afterId, int limit) throws SQLException {
-        return Sql.list(connection, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", s -> {
+        return Jdbc.list(connection, "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", s -> {
             s.setLong(1, afterId);
             s.setInt(2, limit);
         }, EventColumns::read);
@@ -30,12 +31,12 @@ final class EventRows {
 
     /** Every event about a release that is still kept, oldest first. */
     static List<Event> of(Connection connection, ReleaseId release) throws SQLException {
-        return Sql.list(connection, "SELECT * FROM events WHERE release_id = ? ORDER BY id",
+        return Jdbc.list(connection, "SELECT * FROM events WHERE release_id = ? ORDER BY id",
                 s -> s.setLong(1, release.value()), EventColumns::read);
     }
 
     static long lastId(Connection connection) throws SQLException {
-        return Sql.singleLong(connection, "SELECT coalesce(max(id), 0) FROM events");
+        return Jdbc.singleLong(connection, "SELECT coalesce(max(id), 0) FROM events", Jdbc.NO_PARAMETERS);
     }
 
     /**
@@ -45,7 +46,7 @@ final class EventRows {
     static void prune(Connection connection, long keep) throws SQLException {
         long newest = lastId(connection);
         if (newest > keep) {
-            Sql.update(connection, "DELETE FROM events WHERE id <= ?", s -> s.setLong(1, newest - keep));
+            Jdbc.update(connection, "DELETE FROM events WHERE id <= ?", s -> s.setLong(1, newest - keep));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.External;
 import dev.apollo.core.model.ServiceName;
@@ -14,12 +15,12 @@ final class ExternalRows {
     private ExternalRows() {}
 
     static List<External> all(Connection connection) throws SQLException {
-        return Sql.list(connection, "SELECT env, name, url, created_at FROM externals ORDER BY env, name", Sql.NO_PARAMETERS,
+        return Jdbc.list(connection, "SELECT env, name, url, created_at FROM externals ORDER BY env, name", Jdbc.NO_PARAMETERS,
                 ExternalRows::read);
     }
 
     static void upsert(Connection connection, External external) throws SQLException {
-        Sql.update(connection, "INSERT INTO externals (env, name, url, created_at) VALUES (?, ?, ?, ?)"
+        Jdbc.update(connection, "INSERT INTO externals (env, name, url, created_at) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (env, name) DO UPDATE SET url = excluded.url, created_at = excluded.created_at", s -> {
                     s.setString(1, external.environment().value());
                     s.setString(2, external.name().value());
@@ -29,7 +30,7 @@ final class ExternalRows {
     }
 
     static boolean delete(Connection connection, EnvironmentName environment, ServiceName name) throws SQLException {
-        return Sql.update(connection, "DELETE FROM externals WHERE env = ? AND name = ?", s -> {
+        return Jdbc.update(connection, "DELETE FROM externals WHERE env = ? AND name = ?", s -> {
             s.setString(1, environment.value());
             s.setString(2, name.value());
         }) == 1;

@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.store.jdbc.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,7 @@ final class Migrations {
     }
 
     static int userVersion(Connection connection) throws SQLException {
-        return (int) Sql.singleLong(connection, "PRAGMA user_version");
+        return (int) Jdbc.singleLong(connection, "PRAGMA user_version", Jdbc.NO_PARAMETERS);
     }
 
     private static void requireKnown(int version, Path file) {

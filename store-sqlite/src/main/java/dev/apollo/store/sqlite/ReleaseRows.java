@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import static java.util.stream.Collectors.joining;
 
 import dev.apollo.core.model.EnvironmentName;
@@ -31,16 +32,16 @@ final class ReleaseRows {
 
     static ReleaseId nextId(Connection connection) throws SQLException {
         Sql.execute(connection, "UPDATE release_sequence SET last_id = last_id + 1");
-        return new ReleaseId(Sql.singleLong(connection, "SELECT last_id FROM release_sequence"));
+        return new ReleaseId(Jdbc.singleLong(connection, "SELECT last_id FROM release_sequence", Jdbc.NO_PARAMETERS));
     }
 
     static Optional<Release> find(Connection connection, ReleaseId id) throws SQLException {
-        return Sql.first(connection, SELECT + " WHERE id = ?", s -> s.setLong(1, id.value()), ReleaseColumns::read);
+        return Jdbc.first(connection, SELECT + " WHERE id = ?", s -> s.setLong(1, id.value()), ReleaseColumns::read);
     }
 
     static List<Release> history(Connection connection, EnvironmentName environment, ServiceName service)
             throws SQLException {
-        return Sql.list(connection, SELECT + " WHERE env = ? AND service = ? ORDER BY id DESC", s -> {
+        return Jdbc.list(connection, SELECT + " WHERE env = ? AND service = ? ORDER BY id DESC", s -> {
             s.setString(1, environment.value());
             s.setString(2, service.value());
         }, ReleaseColumns::read);
@@ -48,7 +49,7 @@ final class ReleaseRows {
 
     static List<Release> active(Connection connection) throws SQLException {
         String placeholders = String.join(", ", Collections.nCopies(ACTIVE.size(), "?"));
-        return Sql.list(connection, SELECT + " WHERE state IN (" + placeholders + ") ORDER BY id", s -> {
+        return Jdbc.list(connection, SELECT + " WHERE state IN (" + placeholders + ") ORDER BY id", s -> {
             for (int i = 0; i < ACTIVE.size(); i++) {
                 s.setString(i + 1, ACTIVE.get(i).name());
             }
@@ -56,7 +57,7 @@ final class ReleaseRows {
     }
 
     static List<Release> latest(Connection connection) throws SQLException {
-        return Sql.list(connection, SELECT + " WHERE id IN (SELECT max(id) FROM releases GROUP BY env, service) ORDER BY id",
+        return Jdbc.list(connection, SELECT + " WHERE id IN (SELECT max(id) FROM releases GROUP BY env, service) ORDER BY id",
                 s -> { }, ReleaseColumns::read);
     }
 
@@ -69,8 +70,8 @@ final class ReleaseRows {
      * written with an id the sequence did not hand out cannot collide with a later one.
      */
     static void upsert(Connection connection, Release release) throws SQLException {
-        Sql.update(connection, UPSERT, s -> ReleaseColumns.bind(s, release));
-        Sql.update(connection, "UPDATE release_sequence SET last_id = max(last_id, ?)",
+        Jdbc.update(connection, UPSERT, s -> ReleaseColumns.bind(s, release));
+        Jdbc.update(connection, "UPDATE release_sequence SET last_id = max(last_id, ?)",
                 s -> s.setLong(1, release.id().value()));
     }
 }

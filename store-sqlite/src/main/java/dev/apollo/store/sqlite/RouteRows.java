@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.model.EnvironmentName;
 import dev.apollo.core.model.Route;
 import dev.apollo.core.model.RoutePath;
@@ -15,14 +16,14 @@ final class RouteRows {
     private RouteRows() {}
 
     static List<Route> all(Connection connection) throws SQLException {
-        return Sql.list(connection, "SELECT env, path, service, created_at FROM routes", Sql.NO_PARAMETERS, RouteRows::read)
+        return Jdbc.list(connection, "SELECT env, path, service, created_at FROM routes", Jdbc.NO_PARAMETERS, RouteRows::read)
                 .stream()
                 .sorted(Comparator.comparing(Route::environment).thenComparing(Route::path))
                 .toList();
     }
 
     static void upsert(Connection connection, Route route) throws SQLException {
-        Sql.update(connection, "INSERT INTO routes (env, path, service, created_at) VALUES (?, ?, ?, ?)"
+        Jdbc.update(connection, "INSERT INTO routes (env, path, service, created_at) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (env, path) DO UPDATE SET service = excluded.service, created_at = excluded.created_at", s -> {
                     s.setString(1, route.environment().value());
                     s.setString(2, route.path().value());
@@ -32,7 +33,7 @@ final class RouteRows {
     }
 
     static boolean delete(Connection connection, EnvironmentName environment, RoutePath path) throws SQLException {
-        return Sql.update(connection, "DELETE FROM routes WHERE env = ? AND path = ?", s -> {
+        return Jdbc.update(connection, "DELETE FROM routes WHERE env = ? AND path = ?", s -> {
             s.setString(1, environment.value());
             s.setString(2, path.value());
         }) == 1;

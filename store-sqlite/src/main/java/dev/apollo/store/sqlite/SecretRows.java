@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import dev.apollo.core.config.SecretInfo;
 import dev.apollo.core.config.VariableName;
 import dev.apollo.core.model.EnvironmentName;
@@ -24,7 +25,7 @@ final class SecretRows {
 
     static List<SecretInfo> current(Connection connection, EnvironmentName environment, ServiceName service)
             throws SQLException {
-        return Sql.list(connection, CURRENT, s -> {
+        return Jdbc.list(connection, CURRENT, s -> {
             s.setString(1, environment.value());
             s.setString(2, service.value());
         }, row -> new SecretInfo(VariableName.of(row.getString("name")), row.getInt("version"),
@@ -33,13 +34,13 @@ final class SecretRows {
 
     static SecretInfo add(Connection connection, EnvironmentName environment, ServiceName service, VariableName name,
             byte[] sealed, Instant at) throws SQLException {
-        int version = Sql.first(connection, "SELECT coalesce(max(version), 0) + 1 FROM secrets"
+        int version = Jdbc.first(connection, "SELECT coalesce(max(version), 0) + 1 FROM secrets"
                 + " WHERE env = ? AND service = ? AND name = ?", s -> {
                     s.setString(1, environment.value());
                     s.setString(2, service.value());
                     s.setString(3, name.value());
                 }, row -> row.getInt(1)).orElse(1);
-        Sql.update(connection, "INSERT INTO secrets (env, service, name, version, sealed, set_at) VALUES (?, ?, ?, ?, ?, ?)",
+        Jdbc.update(connection, "INSERT INTO secrets (env, service, name, version, sealed, set_at) VALUES (?, ?, ?, ?, ?, ?)",
                 s -> {
                     s.setString(1, environment.value());
                     s.setString(2, service.value());
@@ -54,7 +55,7 @@ final class SecretRows {
     /** Marks the current version removed; false when the name has no current version. */
     static boolean remove(Connection connection, EnvironmentName environment, ServiceName service, VariableName name)
             throws SQLException {
-        return Sql.update(connection, "UPDATE secrets SET removed = 1 WHERE env = ? AND service = ? AND name = ?"
+        return Jdbc.update(connection, "UPDATE secrets SET removed = 1 WHERE env = ? AND service = ? AND name = ?"
                 + " AND removed = 0 AND version = (SELECT max(version) FROM secrets WHERE env = ? AND service = ? AND name = ?)",
                 s -> {
                     for (int offset : new int[] {0, 3}) {
@@ -67,7 +68,7 @@ final class SecretRows {
 
     static Optional<byte[]> sealed(Connection connection, EnvironmentName environment, ServiceName service,
             VariableName name, int version) throws SQLException {
-        return Sql.first(connection, "SELECT sealed FROM secrets WHERE env = ? AND service = ? AND name = ? AND version = ?",
+        return Jdbc.first(connection, "SELECT sealed FROM secrets WHERE env = ? AND service = ? AND name = ? AND version = ?",
                 s -> {
                     s.setString(1, environment.value());
                     s.setString(2, service.value());

@@ -1,16 +1,11 @@
 package dev.apollo.store.sqlite;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
-/** The little JDBC the row classes share, so each of them is only SQL and mapping. */
+/** SQLite's transactions for the row classes (their statements go through {@link dev.apollo.store.jdbc.Jdbc}). */
 final class Sql {
     private Sql() {}
 
@@ -19,17 +14,7 @@ final class Sql {
         T run(Connection connection) throws SQLException;
     }
 
-    @FunctionalInterface
-    interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
 
-    @FunctionalInterface
-    interface RowMapper<T> {
-        T map(ResultSet row) throws SQLException;
-    }
-
-    static final Binder NO_PARAMETERS = statement -> {};
 
     /**
      * Runs {@code work} in one transaction, rolled back if anything in it throws. IMMEDIATE takes
@@ -59,52 +44,11 @@ final class Sql {
         }
     }
 
-    static int update(Connection connection, String sql, Binder binder) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            return statement.executeUpdate();
-        }
-    }
-
-    static <T> List<T> list(Connection connection, String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<T> result = new ArrayList<>();
-                while (rows.next()) {
-                    result.add(map(rows, mapper));
-                }
-                return List.copyOf(result);
-            }
-        }
-    }
-
-    static <T> Optional<T> first(Connection connection, String sql, Binder binder, RowMapper<T> mapper)
-            throws SQLException {
-        return list(connection, sql, binder, mapper).stream().findFirst();
-    }
-
-    static long singleLong(Connection connection, String sql) throws SQLException {
-        return first(connection, sql, NO_PARAMETERS, row -> row.getLong(1)).orElseThrow();
-    }
-
     static String text(Instant instant) {
         return instant.toString();
     }
 
     static Instant instant(String text) {
         return Instant.parse(text);
-    }
-
-    /**
-     * A row the domain records reject (hand-edited, or written by a newer Apollo) is a storage
-     * problem, not the caller's invalid input, so it surfaces as an SQLException.
-     */
-    private static <T> T map(ResultSet row, RowMapper<T> mapper) throws SQLException {
-        try {
-            return mapper.map(row);
-        } catch (RuntimeException e) {
-            throw new SQLException("a stored row cannot be read: " + e.getMessage(), e);
-        }
     }
 }

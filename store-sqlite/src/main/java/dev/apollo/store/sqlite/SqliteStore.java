@@ -1,5 +1,6 @@
 package dev.apollo.store.sqlite;
 
+import dev.apollo.store.jdbc.Jdbc;
 import static java.util.stream.Collectors.joining;
 
 import dev.apollo.core.ApolloException;
@@ -306,7 +307,7 @@ public final class SqliteStore implements Store {
 
     /** Reads the connection's setting of a PRAGMA; for tests that check how the file is opened. */
     String pragma(String name) {
-        return run("read PRAGMA " + name, c -> Sql.first(c, "PRAGMA " + name, Sql.NO_PARAMETERS, row -> row.getString(1))
+        return run("read PRAGMA " + name, c -> Jdbc.first(c, "PRAGMA " + name, Jdbc.NO_PARAMETERS, row -> row.getString(1))
                 .orElse(""));
     }
 
