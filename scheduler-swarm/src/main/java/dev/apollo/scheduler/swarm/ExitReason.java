@@ -1,14 +1,10 @@
 package dev.apollo.scheduler.swarm;
 
-import java.util.Map;
+import dev.apollo.core.port.ExitWords;
 
 /** The sentences people read when a task ends, worded as the local scheduler words a process's end. */
 final class ExitReason {
-    static final String STOPPED = "stopped by the platform";
-
-    private static final Map<Integer, String> SIGNALS = Map.of(
-            1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 4, "SIGILL", 6, "SIGABRT",
-            8, "SIGFPE", 9, "SIGKILL", 11, "SIGSEGV", 13, "SIGPIPE", 15, "SIGTERM");
+    static final String STOPPED = ExitWords.STOPPED;
 
     private ExitReason() {}
 
@@ -24,15 +20,10 @@ final class ExitReason {
         if (code == 137 && task.error().contains("OOM")) {
             return "killed by the engine: out of memory (raise --memory)";
         }
-        if (code > 128 && code < 160) {
-            int signal = code - 128;
-            String name = SIGNALS.get(signal);
-            return "killed by signal " + signal + (name == null ? "" : " (" + name + ")");
-        }
-        return "exited with code " + code;
+        return ExitWords.ofCode(code);
     }
 
     static String couldNotStart(String why) {
-        return "could not start: " + why;
+        return ExitWords.couldNotStart(why);
     }
 }
