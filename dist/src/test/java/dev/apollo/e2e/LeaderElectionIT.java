@@ -169,6 +169,19 @@ class LeaderElectionIT {
         assertThat(versionOf(c.viaGateway("/"))).isEqualTo("2.0.0");
         Apollo.Result status = c.ok("status");
         assertThat(status.out()).contains("is leader").contains("CONTROL PLANE").contains("silent");
+
+        // The nginx of a control plane that stepped down serves the next leader's table, not its last one: c is paused
+        // past its lease in turn, a fourth control plane takes over, and a route it removes is gone from c's nginx too.
+        Apollo d = start("d", store, password);
+        awaitMode(d, "standby");
+        signal(pid(c), "STOP");
+        awaitMode(d, "leader");
+        signal(pid(c), "CONT");
+        awaitMode(c, "stepped-down");
+        assertThat(versionOf(c.viaGateway("/"))).as("its last table meanwhile").isEqualTo("2.0.0");
+        // Refused for the moment d takes over the instances, then done.
+        await().atMost(PATIENCE).until(() -> d.cli("route", "remove", "/").exit() == 0);
+        await().atMost(PATIENCE).until(() -> c.viaGateway("/").statusCode() == 404);
     }
 
     /** The route-table version a gateway process serves, from its state file (-1 before it wrote one). */

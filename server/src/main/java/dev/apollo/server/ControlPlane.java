@@ -191,9 +191,16 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** A term that is over: let go of the instances, so the new leader on this machine can open them. */
+    /**
+     * A term that is over: let go of the instances, so the new leader on this machine can open them; an nginx
+     * managed from here serves the new leader's table from now on, as a standby's does, not this term's last one.
+     */
     private void stepDown() {
         sharedScheduler.ifPresent(SharedScheduler::close);
+        if (config.gateway().isPresent() && config.gatewayKind() == ServerConfig.GatewayKind.NGINX) {
+            routes.handOver();
+            followLeaderRoutes();
+        }
     }
 
     /** Unique per process: a restarted control plane is a new candidate and never renews its predecessor's lease. */

@@ -81,6 +81,23 @@ public final class RouteFeed implements NginxGateway.Routes {
     }
 
     /**
+     * This control plane's controller makes no more tables (its term is over: it stepped down). The current table
+     * stays, still made, for the nginx it manages to go on serving, and the leader's tables replace it from here on
+     * ({@link #mirror}), as on a standby.
+     */
+    public void handOver() {
+        lock.lock();
+        try {
+            if (published) {
+                published = false;
+                mirrored = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Whether this control plane's controller has published a table yet: until then the current one is the
      * empty table of the start, which a gateway must never be given in place of the table it serves (a
      * standby that just took over answers gateways before its first tick).

@@ -52,6 +52,23 @@ class RouteFeedTest {
     }
 
     @Test
+    void afterItsTermTheLastTableStaysMadeAndTheNextLeadersTablesReplaceIt() {
+        RouteFeed feed = new RouteFeed(CLOCK);
+        feed.offer(environments("production"));
+        long last = feed.current().version();
+
+        feed.handOver();
+
+        assertThat(feed.made()).as("the nginx it manages keeps being given its table").isTrue();
+        assertThat(feed.current().version()).isEqualTo(last);
+        feed.mirror(new RouteTableView(3, CLOCK.instant(), environments("production")));
+        assertThat(feed.current().version()).as("the same content: no new version").isEqualTo(last);
+        feed.mirror(new RouteTableView(4, CLOCK.instant(), environments("production", "stage1")));
+        assertThat(feed.current().version()).isEqualTo(last + 1);
+        assertThat(feed.current().environments()).isEqualTo(environments("production", "stage1"));
+    }
+
+    @Test
     void theTableOfTheStartIsNotMadeAndTheFirstPublishedOneHasAVersionOfItsOwnEvenWhenEmpty() {
         RouteFeed feed = new RouteFeed(CLOCK);
         long start = feed.current().version();
