@@ -53,33 +53,39 @@ abstract class RoutingHandler {
             return host;
         }
         String uri = request.uri();
-        int scheme = uri.indexOf("://");
-        if (scheme <= 0 || uri.charAt(0) == '/') {
-            return null;
-        }
-        int start = scheme + 3;
-        int end = start;
-        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
-            end++;
-        }
-        return uri.substring(start, end);
+        int start = authorityStart(uri);
+        return start < 0 ? null : uri.substring(start, authorityEnd(uri, start));
     }
 
     /** The request target in origin form (an absolute-form one loses its scheme and authority). */
     static String originForm(String uri) {
-        if (uri.isEmpty() || uri.charAt(0) == '/') {
+        int start = authorityStart(uri);
+        if (start < 0) {
             return uri;
+        }
+        int end = authorityEnd(uri, start);
+        if (end == uri.length()) {
+            return "/";
+        }
+        return uri.charAt(end) == '?' ? "/" + uri.substring(end) : uri.substring(end);
+    }
+
+    /** Where the authority of an absolute-form target ({@code http://host:port/path}) starts; -1 for any other. */
+    private static int authorityStart(String uri) {
+        if (uri.isEmpty() || uri.charAt(0) == '/') {
+            return -1;
         }
         int scheme = uri.indexOf("://");
-        if (scheme <= 0) {
-            return uri;
+        return scheme <= 0 ? -1 : scheme + 3;
+    }
+
+    /** Where that authority ends: at the path, the query or the end of the target. */
+    private static int authorityEnd(String uri, int start) {
+        int end = start;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+            end++;
         }
-        int slash = uri.indexOf('/', scheme + 3);
-        int query = uri.indexOf('?', scheme + 3);
-        if (slash < 0 || (query >= 0 && query < slash)) {
-            return query < 0 ? "/" : "/" + uri.substring(query);
-        }
-        return uri.substring(slash);
+        return end;
     }
 
     /** The path of an origin-form target, without its query. */
