@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * One request carried to where its routing decision says, and its answer carried back, streaming
@@ -167,23 +168,8 @@ final class ProxyExchange {
     /** {@code mayTryAnother}: a failed connect is tried once more on another backend, as nothing was sent. */
     private void connectTo(Forward forward, Backend target, boolean mayTryAnother) {
         tried.add(target);
-        BackendPools pools = client.pools();
-        String key = target.address(); // the table's own string: its hash is computed once, not per request
-        BackendConnection pooled = pools.poll(key);
-        if (pooled != null) {
-            attach(pooled, target.address());
-            return;
-        }
-        ChannelFuture connecting = pools.connect(key, target.host(), target.port(), false);
-        connecting.addListener(done -> {
-            if (done.isSuccess()) {
-                connected(connecting.channel(), target.address());
-                return;
-            }
-            if (clientGone) {
-                return;
-            }
-            Throwable failure = done.cause();
+        // The table's own address string is the pool's key: its hash is computed once, not per request.
+        reach(target.address(), target.host(), target.port(), false, target.address(), failure -> {
             noteFailure(target, failure);
             Backend other = mayTryAnother ? client.balancer().pickOther(forward.pool(), tried) : null;
             if (other == null) {
@@ -196,19 +182,27 @@ final class ProxyExchange {
 
     private void openExternal(ExternalEndpoint endpoint) {
         String hostHeader = endpoint.port() == (endpoint.tls() ? 443 : 80) ? endpoint.host() : endpoint.host() + ":" + endpoint.port();
+        reach(BackendPools.key(endpoint.host(), endpoint.port(), endpoint.tls()), endpoint.host(), endpoint.port(), endpoint.tls(),
+                hostHeader, failure -> answerWithError(new ExternalUnreachable(endpoint, failure)));
+    }
+
+    /**
+     * Attaches to an idle pooled connection to {@code key} at once, else to a new one once connected;
+     * {@code failed} is told why none could be had, unless the client has gone meanwhile.
+     */
+    private void reach(String key, String host, int port, boolean tls, String hostHeader, Consumer<Throwable> failed) {
         BackendPools pools = client.pools();
-        String key = BackendPools.key(endpoint.host(), endpoint.port(), endpoint.tls());
         BackendConnection pooled = pools.poll(key);
         if (pooled != null) {
             attach(pooled, hostHeader);
             return;
         }
-        ChannelFuture connecting = pools.connect(key, endpoint.host(), endpoint.port(), endpoint.tls());
+        ChannelFuture connecting = pools.connect(key, host, port, tls);
         connecting.addListener(done -> {
             if (done.isSuccess()) {
                 connected(connecting.channel(), hostHeader);
             } else if (!clientGone) {
-                answerWithError(new ExternalUnreachable(endpoint, done.cause()));
+                failed.accept(done.cause());
             }
         });
     }
