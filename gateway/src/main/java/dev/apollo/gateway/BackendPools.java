@@ -89,8 +89,9 @@ final class BackendPools {
     }
 
     /**
-     * A new connection to {@code host:port}, pooled under {@code key} once released, TLS-handshaken (with the host named, SNI, and its
-     * certificate checked against it) when {@code useTls}; the promise fails with why it could not be had.
+     * A new connection to {@code host:port}, pooled under {@code key} once released; TLS-handshaken
+     * (with the host named, SNI, and its certificate checked against it) when {@code useTls}. The
+     * promise fails with why it could not be had.
      */
     ChannelFuture connect(String key, String host, int port, boolean useTls) {
         BackendConnection handler = new BackendConnection(this, key);

@@ -53,7 +53,7 @@ final class GatewayProcess {
                 "-Xmx256m",
                 // One event loop thread per process and a live set of a few MB: the serial collector's young pauses
                 // are short, and its write barrier is cheaper than G1's on every reference the proxy stores
-                // (~0.9 µs of user CPU per request, BENCHMARKS.md).
+                // (~0.9 µs of user CPU per request: docs/ARCHITECTURE.md, the embedded gateway's step 6).
                 "-XX:+UseSerialGC",
                 // Netty's native transport (SO_REUSEPORT, epoll) is a JNI library.
                 "--enable-native-access=ALL-UNNAMED",
