@@ -306,18 +306,24 @@ final class Apollo implements AutoCloseable {
             cli("down");
         }
         instanceProcesses().forEach(ProcessHandle::destroyForcibly);
-        // An nginx gateway left behind (a test that killed the control plane): its workers first, they outlive the master.
-        ProcessHandle.allProcesses()
-                .filter(p -> commandLine(p).contains(home.resolve("nginx").toString()))
-                .forEach(master -> {
-                    master.children().forEach(ProcessHandle::destroyForcibly);
-                    master.destroyForcibly();
-                });
+        // An nginx gateway left behind (a test that killed the control plane): the master first, since a master whose
+        // worker dies starts another, then the workers it had, which outlive it.
+        nginxMasters().forEach(master -> {
+            List<ProcessHandle> workers = master.children().toList();
+            master.destroyForcibly();
+            master.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> master).join();
+            workers.forEach(ProcessHandle::destroyForcibly);
+        });
         ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("--home " + home)
                         || String.join(" ", a).contains(home.resolve("gateway.json").toString())
                         || String.join(" ", a).contains(home.resolve("gateway-2.json").toString())).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The nginx masters of this data dir's nginx gateway. */
+    List<ProcessHandle> nginxMasters() {
+        return ProcessHandle.allProcesses().filter(p -> commandLine(p).contains(home.resolve("nginx").toString())).toList();
     }
 
     /** As /proc shows it: nginx rewrites its argv into one line ("nginx: master process ... -c FILE"). */

@@ -182,6 +182,10 @@ class LeaderElectionIT {
         // Refused for the moment d takes over the instances, then done.
         await().atMost(PATIENCE).until(() -> d.cli("route", "remove", "/").exit() == 0);
         await().atMost(PATIENCE).until(() -> c.viaGateway("/").statusCode() == 404);
+        // apollo down there stops its gateway too; the instances stay with the leader.
+        c.ok("down");
+        await().atMost(PATIENCE).until(() -> c.nginxMasters().isEmpty());
+        assertThat(d.awaitHealthy("web-service", 3).instances()).hasSize(3);
     }
 
     /** The route-table version a gateway process serves, from its state file (-1 before it wrote one). */

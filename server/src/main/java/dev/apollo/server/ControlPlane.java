@@ -305,8 +305,11 @@ public final class ControlPlane implements AutoCloseable {
     /** `apollo down`: stop every instance, wait for them, then stop the control plane itself. */
     private void shutdown() {
         if (election.mode() != Election.Mode.SOLO && election.mode() != Election.Mode.LEADER) {
-            LOG.info("shutdown: this control plane does not lead; it stops alone and the instances stay with the leader");
-            // Nothing to stop first, unlike a leader: give the 202 a moment to reach the caller before the API closes.
+            LOG.info("shutdown: this control plane does not lead; it stops with its gateway, and the instances stay with"
+                    + " the leader");
+            // The gateway is this host's, not the term's: down takes it down too (a leader's stops at the end, below).
+            gateway.ifPresent(g -> g.stop(Duration.ofSeconds(5)));
+            // Give the 202 a moment to reach the caller before the API closes.
             LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
             close();
             return;
