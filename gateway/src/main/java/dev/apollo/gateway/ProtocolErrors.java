@@ -8,8 +8,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Requests HTTP itself refuses, answered in our JSON (Netty alone would give us nothing to send),
@@ -44,7 +42,7 @@ final class ProtocolErrors {
         if (hosts == 1) {
             return null;
         }
-        return reject(400, "bad_request", hosts == 0
+        return Rejects.badRequest(hosts == 0
                 ? "an HTTP/1.1 request needs a Host header; send one naming the site (e.g. Host: apollo.localhost)"
                 : "the request has " + hosts + " Host headers; send exactly one");
     }
@@ -58,21 +56,14 @@ final class ProtocolErrors {
     static Reject targetProblem(HttpRequest request) {
         String target = request.uri();
         if (request.method() == HttpMethod.CONNECT) {
-            return reject(400, "bad_request", "CONNECT asks for a tunnel to another host, and this gateway is not a forward"
+            return Rejects.badRequest("CONNECT asks for a tunnel to another host, and this gateway is not a forward"
                     + " proxy: it serves its routes; send a request for a path instead (e.g. GET /a-path)");
         }
         if (target.startsWith("/") || target.startsWith("http://") || target.startsWith("https://")) {
             return null;
         }
         String shown = target.length() > 100 ? target.substring(0, 100) + "..." : target;
-        return reject(400, "bad_request", "the request target '" + shown + "' is not a path; send one that starts"
+        return Rejects.badRequest("the request target '" + shown + "' is not a path; send one that starts"
                 + " with / (e.g. GET /a-path HTTP/1.1)");
-    }
-
-    private static Reject reject(int status, String error, String message) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("message", message);
-        return new Reject(status, body);
     }
 }

@@ -79,7 +79,12 @@ public final class Rejects {
 
     /** A request that is not valid HTTP/1.x (a request line or header that does not parse, no Host or two). */
     public static Reject malformedRequest(String detail) {
-        return Reject.of(400, "bad_request", "message", "the request is not valid HTTP/1.1" + (detail.isEmpty() ? "" : " (" + detail + ")"));
+        return badRequest("the request is not valid HTTP/1.1" + (detail.isEmpty() ? "" : " (" + detail + ")"));
+    }
+
+    /** A request HTTP allows but this gateway refuses, {@code message} saying why and what to send instead. */
+    public static Reject badRequest(String message) {
+        return Reject.of(400, "bad_request", "message", message);
     }
 
     /** The request line is longer than the gateway reads; {@code limit} in bytes. */
