@@ -334,16 +334,7 @@ final class ProxyExchange {
         responseStarted = true;
         backendKeepAlive = HttpUtil.isKeepAlive(response);
         HttpHeaders headers = response.headers();
-        String priorVia = HopByHop.joined(headers, HttpHeaderNames.VIA);
-        HopByHop.strip(headers);
-        if (priorVia == null) {
-            headers.set(HttpHeaderNames.VIA, OUR_VIA_VALUE);
-        } else {
-            headers.set(HttpHeaderNames.VIA, priorVia + ", " + OUR_VIA);
-        }
-        if (!headers.contains(HttpHeaderNames.DATE)) {
-            headers.set(HttpHeaderNames.DATE, HttpDate.now());
-        }
+        passOn(response);
         if (setCookie != null) {
             headers.add(HttpHeaderNames.SET_COOKIE, setCookie);
         }
@@ -362,9 +353,23 @@ final class ProxyExchange {
         } else if (http10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
         client.channel().write(response, client.channel().voidPromise());
         connection.flushTarget = client.channel();
+    }
+
+    /**
+     * What every answer from a backend gets on its way to the client: its hop-by-hop headers gone (read
+     * what is needed of them first), this gateway in Via, a Date when it has none, an HTTP/1.1 status line.
+     */
+    private static void passOn(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        String priorVia = HopByHop.joined(headers, HttpHeaderNames.VIA);
+        HopByHop.strip(headers);
+        headers.set(HttpHeaderNames.VIA, priorVia == null ? OUR_VIA_VALUE : priorVia + ", " + OUR_VIA);
+        if (!headers.contains(HttpHeaderNames.DATE)) {
+            headers.set(HttpHeaderNames.DATE, HttpDate.now());
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
     /** A WebSocket the backend accepted: from now on raw bytes both ways until either side closes. */
@@ -373,17 +378,11 @@ final class ProxyExchange {
         responseStarted = true;
         HttpHeaders headers = response.headers();
         String upgrade = headers.get(HttpHeaderNames.UPGRADE);
-        String priorVia = HopByHop.joined(headers, HttpHeaderNames.VIA);
-        HopByHop.strip(headers);
+        passOn(response);
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         if (upgrade != null) {
             headers.set(HttpHeaderNames.UPGRADE, upgrade);
         }
-        headers.set(HttpHeaderNames.VIA, priorVia == null ? OUR_VIA : priorVia + ", " + OUR_VIA);
-        if (!headers.contains(HttpHeaderNames.DATE)) {
-            headers.set(HttpHeaderNames.DATE, HttpDate.now());
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
         tunnel = true;
         // The 101 goes out through the HTTP encoder, then both sides drop their HTTP codecs: what either decoder
         // still holds comes out as raw bytes, to the other side.
