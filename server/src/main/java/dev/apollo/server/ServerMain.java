@@ -142,22 +142,19 @@ public final class ServerMain {
             throw new ApolloException.Invalid("--nginx only applies to the nginx gateway; add --gateway nginx (or gateway = nginx"
                     + " in " + CONFIG_FILE + "), or drop --nginx.");
         }
-        if (built.storePasswordFile().isPresent() && !(built.store() instanceof Backends.StoreChoice.Postgres)) {
-            throw new ApolloException.Invalid("--store-password-file only applies to a postgresql:// store; add --store"
-                    + " postgresql://HOST:PORT/DB?user=U (or store = ... in " + CONFIG_FILE + "), or drop --store-password-file.");
+        boolean shared = built.store() instanceof Backends.StoreChoice.Postgres;
+        if (built.storePasswordFile().isPresent() && !shared) {
+            throw onlyForPostgres("--store-password-file", "a postgresql:// store");
         }
-        if (leaseGiven && !(built.store() instanceof Backends.StoreChoice.Postgres)) {
+        if (leaseGiven && !shared) {
             // Refused rather than ignored: whoever sets a lease expects a standby to take over, and a SQLite
             // store has no standby (one control plane opens the file).
-            throw new ApolloException.Invalid("--lease-ms only applies to control planes sharing a postgresql:// store"
-                    + " (a SQLite store has one control plane and no standby); add --store postgresql://HOST:PORT/DB?user=U"
-                    + " (or store = ... in " + CONFIG_FILE + "), or drop --lease-ms.");
+            throw onlyForPostgres("--lease-ms", "control planes sharing a postgresql:// store (a SQLite store has one control"
+                    + " plane and no standby)");
         }
-        boolean shared = built.store() instanceof Backends.StoreChoice.Postgres;
         if (built.advertise().isPresent() && !shared) {
-            throw new ApolloException.Invalid("--advertise only applies to control planes sharing a postgresql:// store"
-                    + " (it is what the others are told to reach this one at); add --store postgresql://HOST:PORT/DB?user=U"
-                    + " (or store = ... in " + CONFIG_FILE + "), or drop --advertise.");
+            throw onlyForPostgres("--advertise", "control planes sharing a postgresql:// store (it is what the others are"
+                    + " told to reach this one at)");
         }
         if (shared && built.advertise().isEmpty() && AdvertisedAddress.isWildcard(built.listen().getHostString())) {
             // Advertised as it is, a wildcard leads the other control planes' CLIs and gateways nowhere.
@@ -166,6 +163,12 @@ public final class ServerMain {
                     + " --advertise HOST[:PORT] with this host's address (e.g. --advertise 10.0.0.5), or listen on that address.");
         }
         return built;
+    }
+
+    /** An option of a postgresql:// store given without one: refused with how to give the store, or to drop it. */
+    private static ApolloException onlyForPostgres(String flag, String appliesTo) {
+        return new ApolloException.Invalid(flag + " only applies to " + appliesTo + "; add --store"
+                + " postgresql://HOST:PORT/DB?user=U (or store = ... in " + CONFIG_FILE + "), or drop " + flag + ".");
     }
 
     /** The config file as flags; {@code #} starts a comment. No file is no flags. */
