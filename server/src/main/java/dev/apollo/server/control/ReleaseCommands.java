@@ -250,8 +250,13 @@ final class ReleaseCommands {
         }
     }
 
-    private static ApolloException notDeployed(EnvironmentName environment, ServiceName service) {
+    /** Names what is live there, so that a misspelt service shows at once. */
+    private ApolloException notDeployed(EnvironmentName environment, ServiceName service) {
+        List<String> live = desired.active().stream()
+                .filter(r -> r.environment().equals(environment) && r.state() == ReleaseState.LIVE)
+                .map(r -> r.service().value()).distinct().sorted().toList();
         return new ApolloException.NotFound("service " + service + " has no live release in " + environment
-                + "; deploy it first: apollo artifact-deploy " + service + ":VERSION -e " + environment);
+                + "; deploy it first: apollo artifact-deploy " + service + ":VERSION -e " + environment
+                + (live.isEmpty() ? "" : " (live in " + environment + ": " + String.join(", ", live) + ")"));
     }
 }

@@ -170,6 +170,16 @@ class ControllerTest {
     }
 
     @Test
+    void scalingAServiceWithNoLiveReleaseNamesWhatIsLiveThereSoATypoShows() {
+        liveAt("1.0.0", 1);
+
+        assertThatThrownBy(() -> controller.scale(PRODUCTION, ServiceName.of("web-servce"), 2))
+                .isInstanceOf(ApolloException.NotFound.class)
+                .hasMessage("service web-servce has no live release in production; deploy it first: apollo artifact-deploy"
+                        + " web-servce:VERSION -e production (live in production: web-service)");
+    }
+
+    @Test
     void aDeployGoesLiveOnceEveryInstanceIsHealthyWithTheVariablesItWasGiven() {
         Release release = deploy("1.0.0", 2);
 
