@@ -18,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -209,6 +213,16 @@ final class Apollo implements AutoCloseable {
             request.header("Authorization", "Bearer " + token());
         }
         return send(request.build());
+    }
+
+    /** The platform's latest events, one line each with its local time: what a failed load test is read against. */
+    String recentEvents() {
+        HttpResponse<String> response = api("GET", "/v1/dashboard/recent-events?limit=200", null, true);
+        StringBuilder lines = new StringBuilder();
+        json(response.body()).path("events").forEach(event -> lines.append(LocalTime.ofInstant(
+                Instant.parse(event.path("at").asText()), ZoneId.systemDefault()).truncatedTo(ChronoUnit.MILLIS)).append(' ')
+                .append(event.path("type").asText()).append(' ').append(event.path("message").asText()).append('\n'));
+        return lines.toString();
     }
 
     Optional<ServiceStatus> status(String service) {

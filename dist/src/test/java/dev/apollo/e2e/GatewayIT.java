@@ -128,7 +128,8 @@ class GatewayIT {
 
                 assertThat(after.restarts()).isEqualTo(1);
                 await().atMost(Duration.ofSeconds(30)).until(() -> apollo.instanceProcess(sick).isEmpty());
-                assertThat(load.failures()).as("failed requests of %d", load.requests()).isEmpty();
+                assertThat(load.failures()).as(() -> "failed requests of " + load.requests() + "; the platform's events:\n"
+                        + apollo.recentEvents()).isEmpty();
             }
         }
     }

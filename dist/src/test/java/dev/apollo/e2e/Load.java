@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -89,7 +91,7 @@ final class Load implements AutoCloseable {
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                     record(response.statusCode(), response.body(), versions);
                 } catch (IOException e) {
-                    failures.add("keep-alive: " + e);
+                    fail("keep-alive: " + e);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -112,7 +114,7 @@ final class Load implements AutoCloseable {
                 int status = response.startsWith("HTTP/1.1 ") ? Integer.parseInt(response.substring(9, 12)) : -1;
                 record(status, response, versions);
             } catch (IOException | RuntimeException e) {
-                failures.add("new connection: " + e);
+                fail("new connection: " + e);
             }
         }
     }
@@ -139,7 +141,7 @@ final class Load implements AutoCloseable {
                     open = !Pattern.compile("(?im)^connection:\\s*close").matcher(head).find();
                 }
             } catch (IOException | RuntimeException e) {
-                failures.add("strict keep-alive: " + e);
+                fail("strict keep-alive: " + e);
             }
         }
     }
@@ -159,10 +161,14 @@ final class Load implements AutoCloseable {
         return head.toString();
     }
 
+    private void fail(String what) {
+        failures.add(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + what);
+    }
+
     private void record(int status, String body, List<String> versions) {
         requests.incrementAndGet();
         if (status != 200) {
-            failures.add("status " + status + ": " + body.substring(0, Math.min(200, body.length())));
+            fail("status " + status + ": " + body.substring(0, Math.min(200, body.length())));
             return;
         }
         Matcher m = VERSION.matcher(body);
@@ -189,6 +195,7 @@ final class Load implements AutoCloseable {
         return this;
     }
 
+    /** Each failed request, led by the time it failed (to line up with the platform's events). */
     List<String> failures() {
         return List.copyOf(failures);
     }
