@@ -13,21 +13,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The local scheduler keeps the scheduler contract with real processes of the example web service. */
 class ProcessSchedulerContractTest extends SchedulerContract {
     private static final ProcessScheduler.Options OPTIONS = ProcessScheduler.Options.defaults()
             .withLogCheckInterval(Duration.ofMillis(200));
 
+    /** Removed by JUnit after the contract's own clean-up has closed the scheduler. */
+    @TempDir
     private Path stateDir;
 
     @Override
     protected Scheduler open() {
-        try {
-            stateDir = Files.createTempDirectory("apollo-scheduler-contract");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         return ProcessScheduler.open(stateDir, OPTIONS);
     }
 
