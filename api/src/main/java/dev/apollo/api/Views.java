@@ -220,7 +220,7 @@ public final class Views {
     public record LogLines(String instance, List<String> lines) {}
 
     /**
-     * The gateway in front of the instances. {@code kind} is "embedded" (Apollo's own, Vert.x) or
+     * The gateway in front of the instances. {@code kind} is "embedded" (Apollo's own, on Netty) or
      * "nginx" (a real nginx whose nginx.conf Apollo renders); {@code web} and {@code rpc} are where
      * it listens (HOST:PORT, null when it runs none). The rest is about an nginx gateway and null
      * for the embedded one: which binary and version, the route-table version and config digest
@@ -228,12 +228,14 @@ public final class Views {
      * long the last one took (validate + reload + new workers answering), how many old workers are
      * still finishing their requests, and the last error (a config nginx refused), if it stands.
      *
-     * <p>{@code state}, {@code pids} and {@code restarts} tell whether it serves right now, for the
-     * embedded gateway (null for nginx): it runs as several processes on the same ports, and the
-     * control plane starts a new one as soon as one dies. {@code state} is "serving" (all of them
-     * run), "degraded" (some run and serve while the others are started again) or "down" (none
-     * runs); {@code pids} are those running; {@code restarts} how many were started again since
-     * this control plane started; {@code lastError} then says which one died last, while it stands.
+     * <p>{@code state}, {@code pids}, {@code serving} and {@code restarts} tell whether it serves
+     * right now, for the embedded gateway (null for nginx): it runs as two processes on the same
+     * listening sockets, one serving and one standing by to take over, and the control plane starts a
+     * new one as soon as one dies. {@code state} is "serving" (both run, one serves), "degraded" (one
+     * runs and serves while the other is started again) or "down" (none runs); {@code pids} are those
+     * running, {@code serving} the one of them that accepts connections (0: none yet); {@code restarts}
+     * how many were started again since this control plane started; {@code lastError} then says which
+     * one died last, while it stands.
      */
     public record GatewayView(
             String kind,
@@ -251,13 +253,14 @@ public final class Views {
             Instant lastErrorAt,
             String state,
             List<Long> pids,
+            Long serving,
             Integer restarts) {
         /** A view without the process fields (nginx's). */
         public GatewayView(String kind, String web, String rpc, String binary, String engineVersion, Long appliedRoutesVersion,
                 String appliedConfig, Instant appliedAt, Long reloads, Long lastApplyMs, Integer retiringWorkers,
                 String lastError, Instant lastErrorAt) {
             this(kind, web, rpc, binary, engineVersion, appliedRoutesVersion, appliedConfig, appliedAt, reloads, lastApplyMs,
-                    retiringWorkers, lastError, lastErrorAt, null, null, null);
+                    retiringWorkers, lastError, lastErrorAt, null, null, null, null);
         }
     }
 

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded gateway is supervised: it runs as two processes on the same ports, and the control
- * plane starts another as soon as one dies. kill -9 of one under load costs at most the requests in
- * flight on it, new connections are served at once, and the API and CLI say what is going on.
+ * The embedded gateway is supervised: it runs as two processes on the same listening sockets, one
+ * serving and one standing by, and the control plane starts another as soon as one dies. kill -9 of
+ * the serving one under load costs at most the requests in flight on it, the standby serves new
+ * connections at once, and the API and CLI say what is going on.
  */
 class GatewaySupervisionIT {
     private static final String ENV = "X-Apollo-Env";
@@ -38,22 +39,28 @@ class GatewaySupervisionIT {
             JsonNode before = gateway(apollo);
             assertThat(before.path("state").asText()).isEqualTo("serving");
             assertThat(pids(before)).hasSize(2).contains(apollo.gatewayPid());
-            // The two processes share the cores: together one event loop per core (one each on 2 cores), not one per
-            // core each, which ran twice as many loops as cores and cost CPU per request (BENCHMARKS.md).
-            int perProcess = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+            // One process serves, with an event loop per two cores (the instances share the machine); the other stands
+            // by with as many, idle, and the same listening sockets: one socket, held by both.
+            long killed = before.path("serving").asLong();
+            long standby = pids(before).stream().filter(pid -> pid != killed).findFirst().orElseThrow();
+            assertThat(pids(before)).contains(killed);
+            int loops = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
             for (long pid : pids(before)) {
-                assertThat(eventLoopThreads(pid)).as("event loops of gateway process %d", pid).isEqualTo(perProcess);
+                assertThat(eventLoopThreads(pid)).as("event loops of gateway process %d", pid).isEqualTo(loops);
             }
-            assertThat(apollo.ok("gateway", "status").out()).contains("state:", "serving", "processes");
+            String port = apollo.gateway().substring(apollo.gateway().lastIndexOf(':') + 1);
+            assertThat(listeningSockets(killed, port)).as("sockets listening on %s", port).hasSize(1)
+                    .isEqualTo(listeningSockets(standby, port));
+            assertThat(apollo.ok("gateway", "status").out()).contains("state:", "serving",
+                    "process " + killed + " serves", standby + " stands by");
 
-            long killed = apollo.gatewayPid();
             try (Load load = Load.start(apollo.gateway(), "/", 4, 2)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 200);
                 int clients = 6;
                 ProcessHandle.of(killed).orElseThrow().destroyForcibly();
                 await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(killed).map(p -> !p.isAlive()).orElse(true));
 
-                // From now on, while the replacement starts, the other process serves every new connection.
+                // From now on, while the replacement starts, the standby serves every new connection.
                 for (int i = 0; i < 20; i++) {
                     assertThat(freshConnectionStatus(apollo.gateway())).as("request %d right after the kill", i).isEqualTo(200);
                 }
@@ -77,6 +84,7 @@ class GatewaySupervisionIT {
             JsonNode after = gateway(apollo);
             assertThat(after.path("restarts").asInt()).isEqualTo(1);
             assertThat(pids(after)).hasSize(2).doesNotContain(killed);
+            assertThat(after.path("serving").asLong()).as("the standby took over; its replacement stands by").isEqualTo(standby);
             assertThat(apollo.gatewayPid()).isNotEqualTo(killed);
             // `apollo up` on a running platform tells how its gateway is doing.
             assertThat(apollo.ok("up", "--detach").out()).contains("already running", "serving", "1 restart");
@@ -108,6 +116,37 @@ class GatewaySupervisionIT {
         List<Long> pids = new ArrayList<>();
         gateway.path("pids").forEach(p -> pids.add(p.asLong()));
         return pids;
+    }
+
+    /**
+     * The inodes of the sockets a process holds that listen on {@code port} (Linux: /proc/net/tcp and
+     * tcp6, state 0A, matched against the process's descriptors).
+     */
+    private static List<String> listeningSockets(long pid, String port) throws IOException {
+        String hexPort = String.format(":%04X", Integer.parseInt(port));
+        List<String> listening = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields[1].endsWith(hexPort) && fields[3].equals("0A")) {
+                    listening.add(fields[9]);
+                }
+            }
+        }
+        List<String> held = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[") && listening.contains(target.substring(8, target.length() - 1))) {
+                        held.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return held;
     }
 
     /** The event-loop threads a process runs (Linux: /proc/PID/task/TID/comm, cut to 15 characters). */

@@ -30,6 +30,9 @@ public final class GatewayConfig {
     private final Duration ejection;
     private final LogLimits logs;
     private final boolean sharedPorts;
+    private final Path servingLock;
+    private final Path handOff;
+    private final Path handOffFrom;
 
     private GatewayConfig(Builder b) {
         control = b.control;
@@ -53,6 +56,9 @@ public final class GatewayConfig {
         ejection = b.ejection;
         logs = b.logs;
         sharedPorts = b.sharedPorts;
+        servingLock = b.servingLock;
+        handOff = b.handOff;
+        handOffFrom = b.handOffFrom;
     }
 
     /** How large its own log (its standard output, when that is a file: gateway.log) may grow, and the copies kept. */
@@ -170,6 +176,24 @@ public final class GatewayConfig {
         return sharedPorts;
     }
 
+    /**
+     * Of the gateway processes naming this file, only the one holding its lock serves; the others
+     * stand by and the first to get the lock takes over. Absent: it serves at once.
+     */
+    public Optional<Path> servingLock() {
+        return Optional.ofNullable(servingLock);
+    }
+
+    /** A Unix socket where it offers its listening sockets to a gateway process that starts beside it. */
+    public Optional<Path> handOff() {
+        return Optional.ofNullable(handOff);
+    }
+
+    /** The other process's {@link #handOff()}: where it takes listening sockets from at start, if that one runs. */
+    public Optional<Path> handOffFrom() {
+        return Optional.ofNullable(handOffFrom);
+    }
+
     public static final class Builder {
         private URI control;
         private Path controlFile;
@@ -192,8 +216,29 @@ public final class GatewayConfig {
         private Duration ejection = Duration.ofSeconds(5);
         private LogLimits logs = LogLimits.DEFAULT;
         private boolean sharedPorts;
+        private Path servingLock;
+        private Path handOff;
+        private Path handOffFrom;
 
         private Builder() {}
+
+        /** See {@link GatewayConfig#servingLock()}. */
+        public Builder servingLock(Path file) {
+            this.servingLock = Objects.requireNonNull(file, "servingLock");
+            return this;
+        }
+
+        /** See {@link GatewayConfig#handOff()}. */
+        public Builder handOff(Path socket) {
+            this.handOff = Objects.requireNonNull(socket, "handOff").toAbsolutePath();
+            return this;
+        }
+
+        /** See {@link GatewayConfig#handOffFrom()}. */
+        public Builder handOffFrom(Path socket) {
+            this.handOffFrom = Objects.requireNonNull(socket, "handOffFrom").toAbsolutePath();
+            return this;
+        }
 
         /** See {@link GatewayConfig#sharedPorts()}. */
         public Builder sharedPorts(boolean shared) {

@@ -48,7 +48,7 @@ public final class GatewayMain {
             gateway.close();
             stopped.countDown();
         }, "apollo-gateway-shutdown"));
-        System.err.println("apollo-gateway: web on " + config.webHost() + ":" + gateway.webPort() + " for *." + config.domain()
+        System.err.println("apollo-gateway: " + (gateway.serving() ? "" : "standing by to serve ") + "web on " + config.webHost() + ":" + gateway.webPort() + " for *." + config.domain()
                 + (config.rpcEnabled()
                         ? ", RPC on " + config.rpcHost() + ":" + gateway.rpcPort() + " for *." + config.rpcSuffix() : "")
                 + (config.control().map(c -> ", routes from " + c).orElse("")));
@@ -97,6 +97,9 @@ public final class GatewayMain {
                 case "--log-max-size" -> builder.logMaxBytes(LogLimits.parseSize(value));
                 case "--log-keep" -> builder.logKeep(integer(flag, value));
                 case "--shared-ports" -> builder.sharedPorts(bool(flag, value));
+                case "--serving-lock" -> builder.servingLock(Path.of(value));
+                case "--hand-off" -> builder.handOff(Path.of(value));
+                case "--hand-off-from" -> builder.handOffFrom(Path.of(value));
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
@@ -154,6 +157,7 @@ public final class GatewayMain {
                 usage: GatewayMain [--control URL | --control-file PATH] [--peers-file PATH] [--token-file PATH] [--web HOST:PORT] [--domain D]
                                    [--rpc HOST:PORT|none] [--rpc-suffix S] [--external-timeout DURATION]
                                    [--state-file PATH] [--routes-cache PATH] [--event-loops N] [--shared-ports true]
+                                   [--serving-lock PATH] [--hand-off PATH] [--hand-off-from PATH]
                                    [--log-max-size SIZE] [--log-keep N]
                   --control           control plane base URL (routes are followed from URL/v1/routes/stream)
                   --control-file      the control plane's server.json: its url is read again before every connection
@@ -172,6 +176,11 @@ public final class GatewayMain {
                   --event-loops       threads serving requests (default: one per core)
                   --shared-ports      true: other gateway processes may listen on the same ports (SO_REUSEPORT, Linux),
                                       the kernel spreading connections over them (default false)
+                  --serving-lock      of the processes naming this file, the one holding its lock serves; the others
+                                      stand by and take over the moment it is released (the holder exits)
+                  --hand-off          a Unix socket where it offers its listening sockets to a process starting beside it
+                  --hand-off-from     the other process's --hand-off: its listening sockets are taken from there at
+                                      start, so no connection is refused while one process replaces another (Linux)
                   --log-max-size      when its output goes to a file: rotate it past SIZE, e.g. 10MiB (default 10MiB)
                   --log-keep          rotated copies of that file kept (default 2)""";
     }

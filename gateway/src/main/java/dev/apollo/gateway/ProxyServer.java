@@ -10,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -32,14 +31,16 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
  * The gateway's HTTP listeners and their event loops, on Netty directly. Native epoll where Netty
- * has it (Linux): SO_REUSEPORT, which lets a second gateway process share the ports, and a leaner
- * event loop than NIO's; elsewhere NIO, one process per port.
+ * has it (Linux): a leaner event loop than NIO's, and listening sockets that can be handed to
+ * another gateway process ({@link SocketHandOff}); elsewhere NIO.
  */
 final class ProxyServer implements AutoCloseable {
     /** A kept-alive client connection idle this long is closed. */
@@ -53,6 +54,7 @@ final class ProxyServer implements AutoCloseable {
     private final Map<EventLoop, BackendPools> pools = new IdentityHashMap<>();
     private final GatewayConfig config;
     private final DnsAddressResolverGroup resolver;
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
 
     ProxyServer(GatewayConfig config) {
         this.config = config;
@@ -82,13 +84,39 @@ final class ProxyServer implements AutoCloseable {
 
     /** Listens on {@code where} with {@code router}; returns the bound port. */
     int listen(Listen where, RoutingHandler router, Balancer balancer) {
-        Listener listener = new Listener(router, pools, balancer, config.backendTimeout().toNanos(), config.externalTimeout().toNanos());
-        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channel(serverType)
+        ServerBootstrap bootstrap = serving(router, balancer)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_REUSEADDR, true);
+        if (epoll && config.sharedPorts()) {
+            // Another gateway process may bind the port too (one of an Apollo that shared ports that way); the control
+            // plane checks itself that no one else holds it.
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        ChannelFuture bound = bootstrap.bind(where.host(), where.port()).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            Throwable failure = bound.cause();
+            throw new GatewayException("cannot listen on " + where.host() + ":" + where.port() + " (" + failure.getMessage()
+                    + "); is another gateway running? Choose another port with " + where.flag() + " HOST:PORT", failure);
+        }
+        listeners.add(bound.channel());
+        return ((InetSocketAddress) bound.channel().localAddress()).getPort();
+    }
+
+    /** Serves {@code router} on a socket that listens already (one taken from another gateway process). */
+    void serve(EpollServerSocketChannel listening, RoutingHandler router, Balancer balancer) {
+        ChannelFuture registered = serving(router, balancer).channelFactory(() -> listening).register().awaitUninterruptibly();
+        if (!registered.isSuccess()) {
+            throw new GatewayException("cannot serve on " + listening.localAddress() + ": " + registered.cause().getMessage(),
+                    registered.cause());
+        }
+        listeners.add(listening);
+    }
+
+    private ServerBootstrap serving(RoutingHandler router, Balancer balancer) {
+        Listener listener = new Listener(router, pools, balancer, config.backendTimeout().toNanos(), config.externalTimeout().toNanos());
+        return new ServerBootstrap()
+                .group(group)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -100,19 +128,29 @@ final class ProxyServer implements AutoCloseable {
                                 .addLast("client", new ClientConnection(listener));
                     }
                 });
-        if (epoll && config.sharedPorts()) {
-            // Several gateway processes may listen on one port, the kernel spreading connections among them: the
-            // control plane runs two, so one keeps serving while a dead one is replaced.
-            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-        }
-        ChannelFuture bound = bootstrap.bind(where.host(), where.port()).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            Throwable failure = bound.cause();
-            throw new GatewayException("cannot listen on " + where.host() + ":" + where.port() + " (" + failure.getMessage()
-                    + "); is another gateway running? Choose another port with " + where.flag() + " HOST:PORT", failure);
-        }
-        Channel server = bound.channel();
-        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Whether listening sockets can be handed to and taken from other processes (Netty's epoll transport). */
+    boolean handsOffSockets() {
+        return epoll;
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    /**
+     * The descriptors of the sockets it listens on, in the order they were opened: what it hands to
+     * a process that starts beside it.
+     */
+    List<Integer> listeningSockets() {
+        return listeners.stream().filter(c -> c instanceof EpollServerSocketChannel)
+                .map(c -> ((EpollServerSocketChannel) c).fd().intValue()).toList();
+    }
+
+    /** Stops accepting: another process holding the same listening sockets takes the connections that queue. */
+    void closeListeners() {
+        listeners.forEach(listening -> listening.close().awaitUninterruptibly(2, TimeUnit.SECONDS));
     }
 
     @Override

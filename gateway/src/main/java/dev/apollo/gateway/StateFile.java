@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code {"pid":N,"web":"HOST:PORT","rpc":"HOST:PORT","routesVersion":V}}: how the control plane
+ * {@code {"pid":N,"web":"HOST:PORT","rpc":"HOST:PORT","routesVersion":V,"serving":true}}: how the control plane
  * and tests find and check us. {@code rpc} is absent when the gateway runs without an RPC listener.
  */
 final class StateFile {
@@ -29,12 +29,14 @@ final class StateFile {
         return (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + port;
     }
 
-    void write(long routesVersion) throws IOException {
+    /** @param serving false while it stands by for another gateway process */
+    void write(long routesVersion, boolean serving) throws IOException {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("pid", ProcessHandle.current().pid());
         state.put("web", web);
         rpc.ifPresent(address -> state.put("rpc", address));
         state.put("routesVersion", routesVersion);
+        state.put("serving", serving);
         AtomicFiles.write(file, Json.mapper().writeValueAsBytes(state));
     }
 }

@@ -39,7 +39,8 @@ final class EmbeddedFront implements Front {
     public GatewayView view() {
         GatewaySupervisor.Status status = process.status();
         return new GatewayView("embedded", process.webAddress(), process.rpcAddress(), null, null, null, null, null, null, null,
-                null, status.lastError(), status.lastErrorAt(), status.state(), status.pids(), status.restarts());
+                null, status.lastError(), status.lastErrorAt(), status.state(), status.pids(), status.serving(),
+                status.restarts());
     }
 
     @Override

@@ -28,8 +28,10 @@ final class GatewayProcess {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** Its output, in the data dir; the gateway keeps it under the control plane's log limits. */
     static final String LOG_FILE = "gateway.log";
-    /** How many gateway processes share the cores (see {@link GatewaySupervisor}). */
+    /** How many gateway processes run: one serves, one stands by (see {@link GatewaySupervisor}). */
     static final int PROCESSES = 2;
+    /** Of the processes, the one holding this file's lock serves. */
+    private static final String SERVING_LOCK = "gateway.lock";
 
     private final Path stateFile;
     private final ProcessHandle process;
@@ -46,9 +48,12 @@ final class GatewayProcess {
 
     /**
      * Starts a gateway process listening on {@code web} and {@code rpc} (HOST:PORT, port 0 for any)
-     * and returns once it listens; throws {@link ApolloException} with its last output when it cannot.
+     * and returns once it listens, or stands by to (see {@link GatewaySupervisor}); throws
+     * {@link ApolloException} with its last output when it cannot. {@code partnerStateFile} is the
+     * other process's, whose listening sockets it takes when that one runs.
      */
-    static GatewayProcess start(Path home, Path stateFile, String web, String rpc, String domain, LogLimits logs) {
+    static GatewayProcess start(Path home, Path stateFile, Path partnerStateFile, String web, String rpc, String domain,
+            LogLimits logs) {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 // One event loop thread per process and a live set of a few MB: the serial collector's young pauses
@@ -66,10 +71,13 @@ final class GatewayProcess {
                 "--web", web,
                 "--rpc", rpc,
                 "--domain", domain,
-                // The cores are shared by both processes: one event loop each per two cores (a loop per core in
-                // each process ran four loops on two cores, and cost ~30% more CPU per request; BENCHMARKS.md).
                 "--event-loops", Integer.toString(eventLoops(Runtime.getRuntime().availableProcessors())),
-                // Two processes share the ports (see GatewaySupervisor), which checks no one else holds them.
+                // One of the two processes serves, the other stands by with the same listening sockets (GatewaySupervisor).
+                "--serving-lock", home.resolve(SERVING_LOCK).toAbsolutePath().toString(),
+                "--hand-off", handOffSocket(stateFile).toString(),
+                "--hand-off-from", handOffSocket(partnerStateFile).toString(),
+                // A process of an older Apollo may still serve alone on the ports: the new one binds beside it
+                // (GatewaySupervisor checks that no one else holds them).
                 "--shared-ports", "true",
                 stateFileArgument(stateFile),
                 "--routes-cache", home.resolve("routes.json").toAbsolutePath().toString(),
@@ -101,9 +109,25 @@ final class GatewayProcess {
         }
     }
 
-    /** Event loops per gateway process on a machine of {@code cores}: together, the processes have one per core. */
+    /**
+     * Event loops of the serving process on a machine of {@code cores}: half of them, the instances and
+     * the control plane share the rest. One loop on 2 cores serves more requests, at a shorter tail, than
+     * two (docs/ARCHITECTURE.md, the embedded gateway's step 7).
+     */
     static int eventLoops(int cores) {
-        return Math.max(1, cores / PROCESSES);
+        return Math.max(1, cores / 2);
+    }
+
+    /** Where the process of {@code stateFile} offers its listening sockets to the other one. */
+    private static Path handOffSocket(Path stateFile) {
+        return stateFile.resolveSibling(stateFile.getFileName().toString().replaceFirst("\\.json$", "") + ".sock")
+                .toAbsolutePath();
+    }
+
+    /** Whether it serves, rather than standing by for the other process (a process of an older Apollo always serves). */
+    boolean serving() {
+        return readState(stateFile).filter(s -> s.path("pid").asLong() == process.pid())
+                .map(s -> s.path("serving").asBoolean(true)).orElse(false);
     }
 
     /** Where the gateway listens for web traffic, as HOST:PORT; "" when its state file cannot be read. */

@@ -15,14 +15,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
- * Keeps the embedded gateway serving: two gateway processes listen on the same web and RPC ports
- * (SO_REUSEPORT, the kernel spreads connections over both, as over nginx's workers), and each has
- * a watcher here that starts a new process as soon as its one is gone. A {@code kill -9} of one
- * therefore costs only the requests in flight on it: the other serves on while the replacement
- * starts (a JVM, ~1 s). Processes outlive the control plane and the next one adopts them.
+ * Keeps the embedded gateway serving with two processes on the same listening sockets: one serves,
+ * the other stands by, warm (routes followed, event loop running), holding the sockets the first
+ * handed it (SocketHandOff, over a Unix socket in the data dir). The kernel's lock on
+ * {@code gateway.lock} says which serves; when that process exits, {@code kill -9} included, the
+ * lock is released and the standby serves within milliseconds. The connections that queued on the
+ * sockets meanwhile wait for it: a {@code kill -9} costs only the requests in flight on the dead
+ * process, and no new connection is refused. Here each process has a watcher that starts a new one
+ * as soon as its one is gone (a JVM, ~1 s), which then stands by. Processes outlive the control
+ * plane and the next one adopts them.
  *
- * <p>Where the ports cannot be shared (no native transport: not Linux), the second process cannot
- * bind, and the gateway runs as one process, still replaced when it dies.
+ * <p>Why one serving process and not two: on a machine the gateway shares with the instances, two
+ * event loops contended for the cores with each other and cost more CPU per request than one
+ * (docs/ARCHITECTURE.md). Where sockets cannot be handed over (no native transport: not Linux), the
+ * standby binds the ports itself when it takes over.
  */
 final class GatewaySupervisor {
     private static final Logger LOG = Logger.getLogger(GatewaySupervisor.class.getName());
@@ -46,8 +52,12 @@ final class GatewaySupervisor {
         };
     }
 
-    /** What `status` shows. */
-    record Status(String state, List<Long> pids, int restarts, String lastError, Instant lastErrorAt) {}
+    /**
+     * What `status` shows.
+     *
+     * @param serving the process that accepts connections, 0 when none does
+     */
+    record Status(String state, List<Long> pids, long serving, int restarts, String lastError, Instant lastErrorAt) {}
 
     private final Path home;
     private final String domain;
@@ -87,18 +97,18 @@ final class GatewaySupervisor {
                 .orElseGet(() -> {
                     checkFree(web, "--web");
                     checkFree(rpc, "--rpc");
-                    return GatewayProcess.start(home, files.get(0), web, rpc, domain, logs);
+                    return GatewayProcess.start(home, files.get(0), files.get(1), web, rpc, domain, logs);
                 });
         String boundWeb = first.webAddress();
         String boundRpc = first.rpcAddress().isEmpty() ? "none" : first.rpcAddress();
         List<GatewayProcess> running = new ArrayList<>(List.of(first));
-        Path secondFile = files.get(first.stateFile().equals(files.get(0)) ? 1 : 0);
+        Path secondFile = partner(files, first.stateFile());
         GatewayProcess.find(secondFile).map(p -> adopted(p)).ifPresentOrElse(running::add, () -> {
             try {
-                running.add(GatewayProcess.start(home, secondFile, boundWeb, boundRpc, domain, logs));
+                running.add(GatewayProcess.start(home, secondFile, first.stateFile(), boundWeb, boundRpc, domain, logs));
             } catch (ApolloException e) {
                 // No shared ports here (or an adopted gateway of an older Apollo holds them alone).
-                LOG.warning("the web gateway runs as one process: a second could not share its ports (" + e.getMessage() + ")");
+                LOG.warning("the web gateway runs as one process: a second could not start beside it (" + e.getMessage() + ")");
             }
         });
         GatewaySupervisor supervisor = new GatewaySupervisor(home, domain, boundWeb, boundRpc, running, listener, clock, logs);
@@ -139,6 +149,10 @@ final class GatewaySupervisor {
         return List.of(first, first.resolveSibling("gateway-2.json"));
     }
 
+    private static Path partner(List<Path> files, Path file) {
+        return files.get(file.equals(files.get(0)) ? 1 : 0);
+    }
+
     private static GatewayProcess adopted(GatewayProcess process) {
         LOG.info("adopted the running gateway process " + process.pid());
         return process;
@@ -155,13 +169,15 @@ final class GatewaySupervisor {
 
     synchronized Status status() {
         List<Long> pids = new ArrayList<>();
+        long serving = 0;
         for (GatewayProcess slot : slots) {
             if (slot.running()) {
                 pids.add(slot.pid());
+                serving = serving == 0 && slot.serving() ? slot.pid() : serving;
             }
         }
-        String state = pids.size() == slots.length ? "serving" : pids.isEmpty() ? "down" : "degraded";
-        return new Status(state, List.copyOf(pids), restarts, lastError, lastErrorAt);
+        String state = pids.size() == slots.length && serving != 0 ? "serving" : pids.isEmpty() ? "down" : "degraded";
+        return new Status(state, List.copyOf(pids), serving, restarts, lastError, lastErrorAt);
     }
 
     /** {@code apollo down}: no more replacements; every process finishes what it serves, then exits. */
@@ -218,7 +234,8 @@ final class GatewaySupervisor {
                     checkFree(web, "--web");
                     checkFree(rpc, "--rpc");
                 }
-                GatewayProcess replacement = GatewayProcess.start(home, process.stateFile(), web, rpc, domain, logs);
+                GatewayProcess replacement = GatewayProcess.start(home, process.stateFile(),
+                        partner(stateFiles(home), process.stateFile()), web, rpc, domain, logs);
                 replaced(slot, replacement);
                 retry = FIRST_RETRY;
             } catch (InterruptedException e) {

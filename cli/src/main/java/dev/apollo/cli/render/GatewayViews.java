@@ -53,14 +53,23 @@ public final class GatewayViews {
 
     /**
      * Whether the embedded gateway serves right now, with its processes and restarts:
-     * {@code serving (processes 123, 456; 1 restart)}; empty from a control plane that does not tell.
+     * {@code serving (process 123 serves, 456 stands by; 1 restart)}; empty from a control plane
+     * that does not tell.
      */
     public static Optional<String> processes(GatewayView g) {
         if (g.state() == null) {
             return Optional.empty();
         }
-        String pids = g.pids() == null || g.pids().isEmpty() ? "no process runs"
-                : (g.pids().size() == 1 ? "process " : "processes ") + g.pids().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        String pids;
+        if (g.pids() == null || g.pids().isEmpty()) {
+            pids = "no process runs";
+        } else if (g.serving() == null) { // a control plane whose processes all serve
+            pids = (g.pids().size() == 1 ? "process " : "processes ") + g.pids().stream().map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        } else {
+            pids = "process " + g.pids().stream().map(pid -> pid + (pid.equals(g.serving()) ? " serves" : " stands by"))
+                    .collect(Collectors.joining(", "));
+        }
         int restarts = g.restarts() == null ? 0 : g.restarts();
         return Optional.of(g.state() + " (" + pids + "; " + restarts + (restarts == 1 ? " restart" : " restarts") + ")");
     }
