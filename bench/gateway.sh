@@ -35,6 +35,7 @@ work=$(mktemp -d /tmp/apollo-bench.XXXXXX)
 ehome=$work/embedded   # data dir of the control plane with the embedded gateway
 nhome=$work/nginx      # data dir of the control plane with the nginx gateway
 ngx=$work/by-hand      # the hand-written nginx
+ngx1=$work/by-hand-1   # the same with one worker
 mkdir -p "$ehome" "$nhome" "$ngx/logs"
 # A private copy of the jar: a build that replaces dist/target/apollo.jar meanwhile cannot reach the running JVMs.
 for attempt in 1 2 3 4 5; do
@@ -48,6 +49,7 @@ apollo() { # data-dir args...
 }
 cleanup() {
   [ -f "$ngx/nginx.pid" ] && kill "$(cat "$ngx/nginx.pid")" 2>/dev/null
+  [ -f "$ngx1/nginx.pid" ] && kill "$(cat "$ngx1/nginx.pid")" 2>/dev/null
   [ -f "$nhome/server.json" ] && { apollo "$nhome" down >/dev/null 2>&1 || true; }   # stops its nginx too
   [ -f "$ehome/server.json" ] && { apollo "$ehome" down >/dev/null 2>&1 || true; }
   if [ "${KEEP:-0}" = 1 ]; then echo "gateway.sh: kept $work" >&2; else rm -rf "$work"; fi
@@ -77,20 +79,24 @@ nrinstance=$(apollo "$nhome" status rpc-service -o json | field address)
 rgateway=$(field rpc < "$ehome/gateway.json")
 nrgateway=$(field rpc < "$nhome/gateway.json")
 
-nport=$(( 30000 + RANDOM % 20000 ))
-cat > "$ngx/nginx.conf" <<CONF
-worker_processes auto;
-pid $ngx/nginx.pid;
-error_log $ngx/logs/error.log warn;
+# nginx by hand, as a user would write it: worker_processes auto (one per core), the usual choice, and a second one with a
+# single worker, because on these shared cores one proxy thread may do better than one per core (the embedded gateway
+# serves with one event loop per two cores).
+hand_nginx() { # dir port workers
+  mkdir -p "$1/logs"
+  cat > "$1/nginx.conf" <<CONF
+worker_processes $3;
+pid $1/nginx.pid;
+error_log $1/logs/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
-  client_body_temp_path $ngx/body; proxy_temp_path $ngx/proxy; fastcgi_temp_path $ngx/fcgi;
-  uwsgi_temp_path $ngx/uwsgi; scgi_temp_path $ngx/scgi;
+  client_body_temp_path $1/body; proxy_temp_path $1/proxy; fastcgi_temp_path $1/fcgi;
+  uwsgi_temp_path $1/uwsgi; scgi_temp_path $1/scgi;
   upstream instance { server $instance; keepalive 64; }
   upstream rpc_instance { server $rinstance; keepalive 64; }
   server {
-    listen 127.0.0.1:$nport;
+    listen 127.0.0.1:$2;
     # The same request headers as Apollo's gateways send the instance (X-Forwarded-*, Via), so that the instance
     # does the same work behind each proxy: its CPU per request is in every row.
     location / {
@@ -115,7 +121,11 @@ http {
   }
 }
 CONF
-"$NGINX" -p "$ngx" -c "$ngx/nginx.conf"
+  "$NGINX" -p "$1" -c "$1/nginx.conf"
+}
+nport=$(( 30000 + RANDOM % 20000 )); nport1=$(( nport + 1 ))
+hand_nginx "$ngx" "$nport" auto
+hand_nginx "$ngx1" "$nport1" 1
 
 cat > "$work/post.lua" <<'LUA'
 wrk.method = "POST"
@@ -175,10 +185,12 @@ run_wrk() { # url name "proxy pids" "instance pids" [wrk script] -> "req/s p50 p
 ipid=$(listener_pid "$instance"); nipid=$(listener_pid "$ninstance")
 ripid=$(listener_pid "$rinstance"); nripid=$(listener_pid "$nrinstance")
 hand_workers=$(workers_of "$(cat "$ngx/nginx.pid")")
+hand1_workers=$(workers_of "$(cat "$ngx1/nginx.pid")")
 gateway_workers=$(workers_of "$(field pid < "$nhome/gateway.json")")
 read -r d_rps d_p50 d_p99 d_cpu d_icpu d_err <<<"$(run_wrk "http://$instance/" direct "" "$ipid")"
 read -r g_rps g_p50 g_p99 g_cpu g_icpu g_err <<<"$(run_wrk "http://$gateway/" embedded "$(embedded_pids)" "$ipid")"
 read -r n_rps n_p50 n_p99 n_cpu n_icpu n_err <<<"$(run_wrk "http://127.0.0.1:$nport/" by-hand "$hand_workers" "$ipid")"
+read -r n1_rps n1_p50 n1_p99 n1_cpu n1_icpu n1_err <<<"$(run_wrk "http://127.0.0.1:$nport1/" by-hand-1 "$hand1_workers" "$ipid")"
 # The nginx gateway proxies the second control plane's instance: it gets the same direct run first (warm-up, and a check that the two instances compare).
 read -r d2_rps d2_p50 d2_p99 d2_cpu d2_icpu d2_err <<<"$(run_wrk "http://$ninstance/" direct2 "" "$nipid")"
 read -r a_rps a_p50 a_p99 a_cpu a_icpu a_err <<<"$(run_wrk "http://$ngateway/" nginx-gateway "$gateway_workers" "$nipid")"
@@ -187,6 +199,7 @@ post=$work/post.lua
 read -r rd_rps rd_p50 rd_p99 rd_cpu rd_icpu rd_err <<<"$(run_wrk "http://$rinstance/sayHello" rpc-direct "" "$ripid" "$post")"
 read -r rg_rps rg_p50 rg_p99 rg_cpu rg_icpu rg_err <<<"$(run_wrk "http://$rgateway/rpc-service/sayHello" rpc-embedded "$(embedded_pids)" "$ripid" "$post")"
 read -r rn_rps rn_p50 rn_p99 rn_cpu rn_icpu rn_err <<<"$(run_wrk "http://127.0.0.1:$nport/rpc-service/sayHello" rpc-by-hand "$hand_workers" "$ripid" "$post")"
+read -r rn1_rps rn1_p50 rn1_p99 rn1_cpu rn1_icpu rn1_err <<<"$(run_wrk "http://127.0.0.1:$nport1/rpc-service/sayHello" rpc-by-hand-1 "$hand1_workers" "$ripid" "$post")"
 read -r rd2_rps rd2_p50 rd2_p99 rd2_cpu rd2_icpu rd2_err <<<"$(run_wrk "http://$nrinstance/sayHello" rpc-direct2 "" "$nripid" "$post")"
 read -r ra_rps ra_p50 ra_p99 ra_cpu ra_icpu ra_err <<<"$(run_wrk "http://$nrgateway/rpc-service/sayHello" rpc-nginx-gateway "$gateway_workers" "$nripid" "$post")"
 load_range=$(sort -n "$work/loads" | sed -n '1p;$p' | xargs | sed 's/ / to /')
@@ -270,7 +283,7 @@ gateway_recovered() { # serving again with two live processes, one more restart 
 healthy_addresses() { api "$ehome" /v1/environments/production/services/web-service | jq -r '.instances[] | select(.health == "healthy") | .address'; }
 two_healthy() { [ "$(healthy_addresses | wc -l)" -ge 2 ]; }
 instance_replaced() { [ "$(healthy_addresses | grep -cvx "$killed_instance")" -ge 2 ]; }   # two healthy, neither the killed one
-read -r kg_sent kg_failed kg_max kg_p999 kg_back <<<"$(kill_under_load "http://$gateway/" gateway "$(field pid < "$ehome/gateway.json")" gateway_recovered)"
+read -r kg_sent kg_failed kg_max kg_p999 kg_back <<<"$(kill_under_load "http://$gateway/" gateway "$(api "$ehome" /v1/gateway | jq .serving)" gateway_recovered)"
 apollo "$ehome" scale web-service -n 2 >/dev/null
 until_true 60 two_healthy || echo "gateway.sh: web-service did not get 2 healthy instances" >&2
 warm_up "http://$gateway/" two-instances ""   # the new instance is cold: its JIT, not the kill, would make the stall
@@ -331,16 +344,18 @@ side by side, each in its own data dir with its own instances: one with the embe
 ones measured directly and the ones the hand-written nginx proxies), one with \`--gateway nginx\`. wrk, the proxies,
 the instances and both (idle) control planes share the $(nproc) cores; load average (1 min) during the measured runs: $load_range.
 CPU µs/req: utime+stime over the measured run, divided by its requests, of the proxy (both embedded gateway
-processes; the nginx workers) and of the instance behind it.
+processes, the serving one and its standby; the nginx workers) and of the instance behind it. nginx by hand runs
+\`worker_processes auto\` ($(nproc) workers), as most configurations do, and again with 1 worker on its own port.
 
 | web | req/s | p50 | p99 | proxy CPU µs/req | instance CPU µs/req | errors |
 | --- | --- | --- | --- | --- | --- | --- |
 | instance directly | $d_rps | $d_p50 | $d_p99 | $d_cpu | $d_icpu | $d_err |
 | Apollo embedded gateway | $g_rps | $g_p50 | $g_p99 | $g_cpu | $g_icpu | $g_err |
 | nginx by hand, keep-alive upstream | $n_rps | $n_p50 | $n_p99 | $n_cpu | $n_icpu | $n_err |
+| nginx by hand, 1 worker | $n1_rps | $n1_p50 | $n1_p99 | $n1_cpu | $n1_icpu | $n1_err |
 | Apollo nginx gateway | $a_rps | $a_p50 | $a_p99 | $a_cpu | $a_icpu | $a_err |
 
-req/s ratios: embedded/direct $(ratio "$g_rps" "$d_rps"), embedded/nginx by hand $(ratio "$g_rps" "$n_rps"); Apollo nginx/direct $(ratio "$a_rps" "$d2_rps"), Apollo nginx/nginx by hand $(ratio "$a_rps" "$n_rps"); embedded/Apollo nginx $(ratio "$g_rps" "$a_rps").
+req/s ratios: embedded/direct $(ratio "$g_rps" "$d_rps"), embedded/nginx by hand $(ratio "$g_rps" "$n_rps") (1 worker: $(ratio "$g_rps" "$n1_rps")); Apollo nginx/direct $(ratio "$a_rps" "$d2_rps"), Apollo nginx/nginx by hand $(ratio "$a_rps" "$n_rps"); embedded/Apollo nginx $(ratio "$g_rps" "$a_rps").
 The nginx gateway's own instance, measured directly just before it (same warm-up and wrk): $d2_rps req/s, p50 $d2_p50, p99 $d2_p99, errors $d2_err; Apollo nginx/direct uses this figure.
 
 | RPC | req/s | p50 | p99 | proxy CPU µs/req | instance CPU µs/req | errors |
@@ -348,9 +363,10 @@ The nginx gateway's own instance, measured directly just before it (same warm-up
 | instance directly | $rd_rps | $rd_p50 | $rd_p99 | $rd_cpu | $rd_icpu | $rd_err |
 | Apollo embedded gateway | $rg_rps | $rg_p50 | $rg_p99 | $rg_cpu | $rg_icpu | $rg_err |
 | nginx by hand, keep-alive upstream | $rn_rps | $rn_p50 | $rn_p99 | $rn_cpu | $rn_icpu | $rn_err |
+| nginx by hand, 1 worker | $rn1_rps | $rn1_p50 | $rn1_p99 | $rn1_cpu | $rn1_icpu | $rn1_err |
 | Apollo nginx gateway | $ra_rps | $ra_p50 | $ra_p99 | $ra_cpu | $ra_icpu | $ra_err |
 
-RPC req/s ratios: embedded/direct $(ratio "$rg_rps" "$rd_rps"), embedded/nginx by hand $(ratio "$rg_rps" "$rn_rps"); Apollo nginx/direct $(ratio "$ra_rps" "$rd2_rps"), Apollo nginx/nginx by hand $(ratio "$ra_rps" "$rn_rps").
+RPC req/s ratios: embedded/direct $(ratio "$rg_rps" "$rd_rps"), embedded/nginx by hand $(ratio "$rg_rps" "$rn_rps") (1 worker: $(ratio "$rg_rps" "$rn1_rps")); Apollo nginx/direct $(ratio "$ra_rps" "$rd2_rps"), Apollo nginx/nginx by hand $(ratio "$ra_rps" "$rn_rps").
 The nginx gateway's own RPC instance directly: $rd2_rps req/s, p50 $rd2_p50, p99 $rd2_p99, errors $rd2_err.
 Proxy CPU per request, embedded/nginx by hand: web $(ratio "$g_cpu" "$n_cpu"), RPC $(ratio "$rg_cpu" "$rn_cpu").
 Proxy CPU µs/req in each 5 s of the warm-up (a JVM's JIT at work): web embedded $(warm_curve embedded); nginx by hand
@@ -394,7 +410,7 @@ more restart; for the instance, two healthy instances of web-service, neither th
 
 | kill -9 under load | failed | max ms | p99.9 ms | ms from the kill until recovered |
 | --- | --- | --- | --- | --- |
-| one of the embedded gateway's two processes | $kg_failed of $kg_sent | $kg_max | $kg_p999 | $kg_back |
+| the embedded gateway's serving process (its standby takes over) | $kg_failed of $kg_sent | $kg_max | $kg_p999 | $kg_back |
 | one of two web-service instances (the newer one, after a warm-up of both with wrk through the gateway for $warmup) | $ki_failed of $ki_sent | $ki_max | $ki_p999 | $ki_back |
 
 Each second of the measured part, by intended send time, the longest latency in ms / failed requests: gateway process killed

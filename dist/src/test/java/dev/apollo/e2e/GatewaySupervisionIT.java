@@ -89,9 +89,24 @@ class GatewaySupervisionIT {
             // `apollo up` on a running platform tells how its gateway is doing.
             assertThat(apollo.ok("up", "--detach").out()).contains("already running", "serving", "1 restart");
 
+            // A stop (SIGTERM) of the serving process hands over too: it stops accepting and releases the lock before it
+            // ends what it was serving, and the standby takes the connections queued on the shared socket: none refused.
+            try (Load load = Load.start(apollo.gateway(), "/", 0, 3)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > 100);
+                ProcessHandle.of(standby).orElseThrow().destroy();
+                await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(standby).map(p -> !p.isAlive()).orElse(true));
+                int atExit = load.requests();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.requests() > atExit + 100);
+                load.stop();
+                assertThat(load.failures()).as("failures").noneMatch(f -> f.contains("refused")).hasSizeLessThanOrEqualTo(3);
+            }
+            JsonNode handedOver = await().atMost(Duration.ofSeconds(30)).until(() -> gateway(apollo),
+                    now -> now.path("state").asText().equals("serving"));
+            assertThat(handedOver.path("serving").asLong()).isNotEqualTo(standby).isIn(pids(after).toArray());
+
             // Both processes killed at once: nothing serves until they are back, and status says "down" or
             // "degraded" meanwhile, then serving again on the same port.
-            List<Long> both = pids(after);
+            List<Long> both = pids(handedOver);
             both.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 // Gone before the API is asked: a process that dies while the answer is on its way was named truly.
