@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +44,13 @@ public final class Gateway implements AutoCloseable {
     private Optional<ServingLock> lock = Optional.empty();
     private Optional<SocketHandOff> handOff = Optional.empty();
     private Optional<Thread> standby = Optional.empty();
+    private Optional<Thread> warmUp = Optional.empty();
+    /** The process it took the sockets from: the one serving, while this one stands by. */
+    private Optional<ProcessHandle> partner = Optional.empty();
     private int webPort;
     private OptionalInt rpcPort;
-    private boolean serving;
-    private boolean closed;
+    private volatile boolean serving;
+    private volatile boolean closed;
 
     private Gateway(GatewayConfig config, ProxyServer server, Balancer balancer, AtomicReference<RouteSnapshot> routes,
             GatewayHandler web, Optional<RpcHandler> rpc) {
@@ -102,7 +104,10 @@ public final class Gateway implements AutoCloseable {
         Optional<Path> handOffAt = config.handOff().filter(path -> handsOff(path));
         if (server.handsOffSockets()) {
             config.handOffFrom().filter(path -> handsOff(path))
-                    .flatMap(from -> SocketHandOff.take(from, server.group())).ifPresent(this::adopt);
+                    .flatMap(from -> SocketHandOff.take(from, server.group())).ifPresent(taken -> {
+                        adopt(taken.sockets());
+                        partner = ProcessHandle.of(taken.pid());
+                    });
         }
         try {
             if (config.servingLock().isPresent()) {
@@ -112,6 +117,7 @@ public final class Gateway implements AutoCloseable {
                 serve();
             } else {
                 standby = Optional.of(Thread.ofPlatform().daemon().name("apollo-gateway-standby").start(this::standBy));
+                warmUp = Optional.of(StandbyWarmUp.start(server, config, partner, () -> serving || closed));
             }
             if (handOffAt.isPresent()) {
                 handOff = Optional.of(SocketHandOff.offer(handOffAt.get(), server.group(), this::listeningSockets));
@@ -245,6 +251,7 @@ public final class Gateway implements AutoCloseable {
             closed = true;
         }
         standby.ifPresent(Thread::interrupt);
+        warmUp.ifPresent(Thread::interrupt);
         server.closeListeners();
         handOff.ifPresent(SocketHandOff::close);
         lock.ifPresent(held -> {

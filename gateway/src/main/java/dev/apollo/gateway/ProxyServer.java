@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -85,7 +86,7 @@ final class ProxyServer implements AutoCloseable {
     /** Listens on {@code where} with {@code router}; returns the bound port. */
     int listen(Listen where, RoutingHandler router, Balancer balancer) {
         ServerBootstrap bootstrap = serving(router, balancer)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true);
         if (epoll && config.sharedPorts()) {
@@ -101,6 +102,28 @@ final class ProxyServer implements AutoCloseable {
         }
         listeners.add(bound.channel());
         return ((InetSocketAddress) bound.channel().localAddress()).getPort();
+    }
+
+    /** A listener of its own on a free loopback port, for {@link StandbyWarmUp}: never handed to another process. */
+    Channel bindLoopback(RoutingHandler router, Balancer balancer) {
+        return bindLoopback(serving(router, balancer));
+    }
+
+    /** A plain server of its own on a free loopback port (the warm-up's backend). */
+    Channel bindLoopback(ChannelInitializer<SocketChannel> server) {
+        return bindLoopback(new ServerBootstrap().group(group).childHandler(server));
+    }
+
+    private Channel bindLoopback(ServerBootstrap bootstrap) {
+        ChannelFuture bound = bootstrap.channel(serverChannelType()).bind("127.0.0.1", 0).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new GatewayException("cannot listen on loopback: " + bound.cause().getMessage(), bound.cause());
+        }
+        return bound.channel();
+    }
+
+    private Class<? extends ServerChannel> serverChannelType() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     /** Serves {@code router} on a socket that listens already (one taken from another gateway process). */

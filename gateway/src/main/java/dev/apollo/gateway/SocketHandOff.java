@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -80,19 +81,28 @@ final class SocketHandOff implements AutoCloseable {
         return new SocketHandOff(bound.channel());
     }
 
+    /** Listening sockets taken from the process {@code pid}, in the order it offered them. */
+    record Taken(List<FileDescriptor> sockets, long pid) {}
+
     /**
-     * The listening sockets a running process offers at {@code from}, in its order; empty when no
-     * process answers there (none runs, or it is of an Apollo that did not offer them).
+     * The listening sockets a running process offers at {@code from}, and which process that is;
+     * empty when no process answers there (none runs, or it is of an Apollo that did not offer them).
      */
-    static Optional<List<FileDescriptor>> take(Path from, EventLoopGroup group) {
+    static Optional<Taken> take(Path from, EventLoopGroup group) {
         if (!Files.exists(from)) {
             return Optional.empty();
         }
         List<FileDescriptor> taken = new ArrayList<>();
+        AtomicLong offeredBy = new AtomicLong();
         CompletableFuture<List<FileDescriptor>> done = new CompletableFuture<>();
         Bootstrap bootstrap = new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
                 .option(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
                 .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) throws IOException {
+                        offeredBy.set(((EpollDomainSocketChannel) ctx.channel()).peerCredentials().pid());
+                    }
+
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         if (msg instanceof FileDescriptor fd) {
@@ -117,7 +127,7 @@ final class SocketHandOff implements AutoCloseable {
         }
         try {
             List<FileDescriptor> sockets = done.get(TAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return sockets.isEmpty() ? Optional.empty() : Optional.of(sockets);
+            return sockets.isEmpty() ? Optional.empty() : Optional.of(new Taken(sockets, offeredBy.get()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
