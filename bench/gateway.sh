@@ -250,7 +250,7 @@ for out in "$work"/open-*.err; do [ -s "$out" ] && { echo "== $out"; cat "$out";
 
 # kill -9 under load, with the same open loop at $rate req/s through the embedded gateway, KILL_DURATION seconds measured
 # after 1 s unrecorded; the kill lands about 3 s into the measured part (OpenLoop compiles and connects first, ~1-2 s).
-# (a) one of the gateway's two processes: the other serves while the control plane starts a replacement;
+# (a) the gateway's serving process: its standby serves while the control plane starts a new standby;
 # (b) one of two web-service instances (scaled from 1 to 2 first, and the pair warmed up with wrk through the gateway as the
 # wrk rows were, for WARMUP; then the new one is killed).
 kill_duration=${KILL_DURATION:-10}

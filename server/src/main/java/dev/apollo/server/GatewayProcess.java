@@ -60,7 +60,7 @@ final class GatewayProcess {
                 // are short, and its write barrier is cheaper than G1's on every reference the proxy stores
                 // (~0.9 µs of user CPU per request: docs/ARCHITECTURE.md, the embedded gateway's step 6).
                 "-XX:+UseSerialGC",
-                // Netty's native transport (SO_REUSEPORT, epoll) is a JNI library.
+                // Netty's native transport (epoll, listening sockets handed between the processes) is a JNI library.
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", ownJar(), MAIN,
                 "--control-file", home.resolve("server.json").toAbsolutePath().toString(),
