@@ -48,9 +48,9 @@ final class GatewayProcess {
 
     /**
      * Starts a gateway process listening on {@code web} and {@code rpc} (HOST:PORT, port 0 for any)
-     * and returns once it listens, or stands by to (see {@link GatewaySupervisor}); throws
-     * {@link ApolloException} with its last output when it cannot. {@code partnerStateFile} is the
-     * other process's, whose listening sockets it takes when that one runs.
+     * and returns once it listens (or, while the other process serves, once it stands by: see
+     * {@link GatewaySupervisor}); throws {@link ApolloException} with its last output when it cannot.
+     * {@code partnerStateFile} is the other process's, whose listening sockets it takes when that one runs.
      */
     static GatewayProcess start(Path home, Path stateFile, Path partnerStateFile, String web, String rpc, String domain,
             LogLimits logs) {
@@ -84,7 +84,7 @@ final class GatewayProcess {
                 "--log-max-size", Long.toString(logs.maxBytes()),
                 "--log-keep", Integer.toString(logs.keep()));
         // A log per process: each caps and rotates its own, which two writers of one file could not do safely.
-        Path log = home.resolve(stateFile.getFileName().toString().replaceFirst("\\.json$", "") + ".log");
+        Path log = besides(stateFile, ".log");
         try {
             // The file is left in place: it names the previous process until the new one writes its own.
             Process process = Launch.of(command).inOwnSession().appendingOutputTo(log).start();
@@ -120,8 +120,12 @@ final class GatewayProcess {
 
     /** Where the process of {@code stateFile} offers its listening sockets to the other one. */
     private static Path handOffSocket(Path stateFile) {
-        return stateFile.resolveSibling(stateFile.getFileName().toString().replaceFirst("\\.json$", "") + ".sock")
-                .toAbsolutePath();
+        return besides(stateFile, ".sock").toAbsolutePath();
+    }
+
+    /** gateway-2.json's gateway-2.log, gateway-2.sock... */
+    private static Path besides(Path stateFile, String extension) {
+        return stateFile.resolveSibling(stateFile.getFileName().toString().replaceFirst("\\.json$", "") + extension);
     }
 
     /** Whether it serves, rather than standing by for the other process (a process of an older Apollo always serves). */
