@@ -101,14 +101,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Serves, or stands by when another process holds the serving lock; offers its sockets to the next process. */
     private synchronized void open() {
-        Optional<Path> handOffAt = config.handOff().filter(path -> handsOff(path));
-        if (server.handsOffSockets()) {
-            config.handOffFrom().filter(path -> handsOff(path))
-                    .flatMap(from -> SocketHandOff.take(from, server.group())).ifPresent(taken -> {
-                        adopt(taken.sockets());
-                        partner = ProcessHandle.of(taken.pid());
-                    });
-        }
+        Optional<Path> handOffAt = config.handOff().filter(this::handsOff);
+        config.handOffFrom().filter(this::handsOff).flatMap(from -> SocketHandOff.take(from, server.group()))
+                .ifPresent(taken -> {
+                    adopt(taken.sockets());
+                    partner = ProcessHandle.of(taken.pid());
+                });
         try {
             if (config.servingLock().isPresent()) {
                 lock = Optional.of(ServingLock.open(config.servingLock().get()));
