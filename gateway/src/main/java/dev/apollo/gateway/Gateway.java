@@ -45,8 +45,6 @@ public final class Gateway implements AutoCloseable {
     private Optional<SocketHandOff> handOff = Optional.empty();
     private Optional<Thread> standby = Optional.empty();
     private Optional<Thread> warmUp = Optional.empty();
-    /** The process it took the sockets from: the one serving, while this one stands by. */
-    private Optional<ProcessHandle> partner = Optional.empty();
     private int webPort;
     private OptionalInt rpcPort;
     private volatile boolean serving;
@@ -102,11 +100,11 @@ public final class Gateway implements AutoCloseable {
     /** Serves, or stands by when another process holds the serving lock; offers its sockets to the next process. */
     private synchronized void open() {
         Optional<Path> handOffAt = config.handOff().filter(this::handsOff);
-        config.handOffFrom().filter(this::handsOff).flatMap(from -> SocketHandOff.take(from, server.group()))
-                .ifPresent(taken -> {
-                    adopt(taken.sockets());
-                    partner = ProcessHandle.of(taken.pid());
-                });
+        Optional<SocketHandOff.Taken> handedOver = config.handOffFrom().filter(this::handsOff)
+                .flatMap(from -> SocketHandOff.take(from, server.group()));
+        handedOver.ifPresent(sockets -> adopt(sockets.sockets()));
+        // The process the sockets came from: the one serving, while this one stands by.
+        Optional<ProcessHandle> partner = handedOver.flatMap(sockets -> ProcessHandle.of(sockets.pid()));
         try {
             if (config.servingLock().isPresent()) {
                 lock = Optional.of(ServingLock.open(config.servingLock().get()));
